@@ -1,0 +1,134 @@
+/**
+ * The activity contract between the recording workflow and the Agora activities. The workflow imports it with
+ * `import type` only; src/activities/index.ts implements it. Shapes are plain JSON (they travel through history), so
+ * no secret may appear here: storage is named by profile, resolved inside the activity from worker configuration.
+ *
+ * Business outcomes the workflow must branch on are RESULTS (a `kind`); everything else is an ApplicationFailure whose
+ * `type` is one of {@link AgoraFailureType}.
+ */
+import type {
+  ExtensionServiceConfig,
+  FileList,
+  MixLayout,
+  RecordingConfig,
+  RecordingFileConfig,
+  RecordingMode,
+  SnapshotConfig,
+  StreamSubscribe,
+  UploadingStatus,
+} from '../agora/schemas';
+
+/** The recorder identity: one live task per (appId, cname, uid) (§2.1). */
+export interface RecorderIdentity {
+  cname: string;
+  /** Recorder uid, decimal string in 1..2^32-1. */
+  uid: string;
+  mode: RecordingMode;
+}
+
+/** acquire (§3.1). */
+export interface AcquireInput extends RecorderIdentity {
+  /** Hours the API stays usable after start, 1..720 (default 72). */
+  resourceExpiredHour?: number;
+  region?: 'CN' | 'AP' | 'EU' | 'NA';
+  excludeResourceIds?: string[];
+}
+export interface AcquireResult {
+  resourceId: string;
+  /** Agora's request id of the call, when it sent one. */
+  requestId?: string;
+}
+
+/** start (§3.2). Storage is a profile NAME; the activity resolves its credentials. */
+export interface StartInput extends RecorderIdentity {
+  resourceId: string;
+  storageProfile: string;
+  fileNamePrefix?: string[];
+  recordingConfig?: RecordingConfig;
+  recordingFileConfig?: RecordingFileConfig;
+  snapshotConfig?: SnapshotConfig;
+  extensionServiceConfig?: ExtensionServiceConfig;
+  /** RTC token supplied by the caller; when absent and an App Certificate is configured, the activity mints one. */
+  token?: string;
+  /** Lifetime of a minted token, seconds; should cover the recording's maximum duration. */
+  tokenLifetimeSeconds?: number;
+}
+/**
+ * `alreadyStarted` is Agora's 201/code 7: this resourceId was started before (our earlier attempt whose response was
+ * lost). The sid is present only if Agora echoed it; otherwise the workflow recovers it from recorder_started.
+ */
+export type StartResult =
+  { alreadyStarted: false; sid: string; requestId?: string } | { alreadyStarted: true; sid?: string };
+
+/** A running session. */
+export interface SessionRef extends RecorderIdentity {
+  resourceId: string;
+  sid: string;
+}
+
+/** query (§3.3). `not_found` is a 404: gone, or inside Agora's ~90 s failover window (§7); the workflow decides. */
+export type QueryResult =
+  { kind: 'ok'; status?: number; fileList?: FileList; sliceStartTime?: number } | { kind: 'not_found' };
+
+/** updateLayout (§3.5): the FULL desired layout (Agora replaces the whole layout). */
+export interface UpdateLayoutInput extends SessionRef {
+  layout: MixLayout;
+}
+/** update (§3.4): subscription and/or web onhold. */
+export interface UpdateInput extends SessionRef {
+  streamSubscribe?: StreamSubscribe;
+  webRecordingConfig?: { onhold: boolean };
+}
+export type UpdateResult = { kind: 'ok' } | { kind: 'not_found' };
+
+/** stop (§3.6). */
+export interface StopInput extends SessionRef {
+  /** true: Agora answers at once and the upload result comes by NCS (31/32). Default false (sync, ≤ ~20 s). */
+  asyncStop?: boolean;
+}
+/**
+ * `stopped`: 200 (uploadingStatus when Agora gave one; 206 without 435 also lands here with no status);
+ * `no_content`: 206/435; `already_exiting`: 400/49; `not_found`: 404 (task gone).
+ */
+export type StopResult =
+  | { kind: 'stopped'; uploadingStatus?: UploadingStatus; fileList?: FileList }
+  | { kind: 'no_content' }
+  | { kind: 'already_exiting' }
+  | { kind: 'not_found' };
+
+/** The closed set of ApplicationFailure `type`s the activities throw. */
+export const AgoraFailureType = {
+  /** 400 code 2 / 1028 / 432 ...: the request is wrong. Non-retryable. */
+  invalidRequest: 'AgoraInvalidRequest',
+  /** 401, or 400 `appid is invalid`: credentials or App ID. Non-retryable. */
+  authFailed: 'AgoraAuthFailed',
+  /** The resourceId cannot be used any more (433 expired, 1001, 502 allocate failed...): acquire again. Non-retryable. */
+  reacquire: 'AgoraReacquireNeeded',
+  /** 400 code 53: a task for this cname+uid already runs. Non-retryable. */
+  taskConflict: 'AgoraTaskConflict',
+  /** 429: retryable, with nextRetryDelay from Retry-After. */
+  rateLimited: 'AgoraRateLimited',
+  /** 400 code 406: concurrency quota. Retryable later. */
+  quotaExceeded: 'AgoraQuotaExceeded',
+  /** 206 code 65, 504 code 62: retry the same call. Retryable. */
+  retrySameCall: 'AgoraRetrySameCall',
+  /** 5xx: retryable. */
+  serverError: 'AgoraServerError',
+  /** No answer (connection refused, timeout) on every domain: retryable. */
+  network: 'AgoraNetworkError',
+  /** A response body that fails its schema. Non-retryable. */
+  invalidResponse: 'AgoraInvalidResponse',
+  /** The storage profile name is not configured on this worker. Non-retryable. */
+  unknownStorageProfile: 'UnknownStorageProfile',
+} as const;
+export type AgoraFailureType = (typeof AgoraFailureType)[keyof typeof AgoraFailureType];
+
+/** The activities the workflow proxies. */
+export interface RecordingActivities {
+  acquire(input: AcquireInput): Promise<AcquireResult>;
+  start(input: StartInput): Promise<StartResult>;
+  query(input: SessionRef): Promise<QueryResult>;
+  update(input: UpdateInput): Promise<UpdateResult>;
+  updateLayout(input: UpdateLayoutInput): Promise<UpdateResult>;
+  stop(input: StopInput): Promise<StopResult>;
+}

@@ -1,0 +1,94 @@
+/**
+ * NCS (Agora Notifications) for Cloud Recording: the envelope (§6.2) and the event types (§6.4). Shared by the
+ * emulator (which sends them), the receiver (which parses them) and the workflow (which reads the plain objects).
+ * Parsing is tolerant: unknown event types and extra detail keys are kept, never rejected (§6.4: "new keys may be added").
+ */
+import { z } from 'zod';
+import { fileListEntrySchema } from './schemas';
+
+/** productId of Cloud Recording notifications (§6.2). */
+export const CLOUD_RECORDING_PRODUCT_ID = 3;
+
+/** Cloud Recording event types (§6.4), by msgName. */
+export const NcsEvent = {
+  cloud_recording_error: 1,
+  cloud_recording_warning: 2,
+  cloud_recording_status_update: 3,
+  cloud_recording_file_infos: 4,
+  session_exit: 11,
+  session_failover: 12,
+  uploader_started: 30,
+  uploaded: 31,
+  backuped: 32,
+  uploading_progress: 33,
+  recorder_started: 40,
+  recorder_leave: 41,
+  recorder_slice_start: 42,
+  recorder_audio_stream_state_changed: 43,
+  recorder_video_stream_state_changed: 44,
+  recorder_snapshot_file: 45,
+  web_recorder_started: 70,
+  web_recorder_stopped: 71,
+  web_recorder_capability_limit: 72,
+  web_recorder_reload: 73,
+  download_failed: 90,
+  rtmp_publish_status: 100,
+} as const;
+export type NcsEventType = (typeof NcsEvent)[keyof typeof NcsEvent];
+
+/** recorder_leave `leaveCode` bits (§6.4). */
+export const LeaveCode = { initFailed: 0, sigint: 2, noUsers: 4, timer: 8, leaveChannel: 16 } as const;
+
+/** Cloud-recording payload common keys (§6.2). sequence counts from 0 per session; sendts is Unix ms. */
+export const ncsPayloadSchema = z.looseObject({
+  cname: z.string(),
+  uid: z.string(),
+  sid: z.string(),
+  sequence: z.coerce.number().int().nonnegative().optional(),
+  sendts: z.number().optional(),
+  serviceType: z.number().int().optional(),
+  details: z.looseObject({}).optional(),
+});
+
+/** The NCS envelope (§6.2). notifyMs changes on resend; noticeId is the stable de-duplication key. */
+export const ncsNotificationSchema = z.looseObject({
+  noticeId: z.string().min(1),
+  productId: z.number().int(),
+  eventType: z.number().int(),
+  notifyMs: z.number(),
+  payload: ncsPayloadSchema,
+});
+export type NcsNotification = z.infer<typeof ncsNotificationSchema>;
+
+/** Details of the events the workflow acts on (§6.4). Others are passed through as plain objects. */
+export const ncsDetailsSchemas = {
+  [NcsEvent.cloud_recording_error]: z.looseObject({
+    module: z.number().optional(),
+    errorLevel: z.number().optional(),
+    errorCode: z.number().optional(),
+    stat: z.number().optional(),
+    errorMsg: z.string().optional(),
+  }),
+  [NcsEvent.cloud_recording_status_update]: z.looseObject({
+    status: z.number().optional(),
+    fileList: z.string().optional(),
+  }),
+  [NcsEvent.session_exit]: z.looseObject({ exitStatus: z.number() }),
+  [NcsEvent.session_failover]: z.looseObject({ newUid: z.union([z.number(), z.string()]) }),
+  [NcsEvent.uploaded]: z.looseObject({
+    status: z.number().optional(),
+    fileList: z.array(fileListEntrySchema).optional(),
+  }),
+  [NcsEvent.backuped]: z.looseObject({
+    status: z.number().optional(),
+    fileList: z.array(fileListEntrySchema).optional(),
+  }),
+  [NcsEvent.uploading_progress]: z.looseObject({ progress: z.number().min(0).max(10_000) }),
+  [NcsEvent.recorder_started]: z.looseObject({ status: z.number().optional() }),
+  [NcsEvent.recorder_leave]: z.looseObject({ leaveCode: z.number() }),
+  [NcsEvent.web_recorder_stopped]: z.looseObject({
+    code: z.number().optional(),
+    message: z.string().optional(),
+    fileList: z.array(fileListEntrySchema).optional(),
+  }),
+} as const;
