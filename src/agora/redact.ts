@@ -1,0 +1,121 @@
+/**
+ * Secret redaction for everything the Agora client logs or throws.
+ *
+ * Two layers, because either alone leaks:
+ * - by key: any object key that names a credential (`authorization`, `accessKey`, `secretKey`, `stsToken`, `secret`,
+ *   `token`, `customerSecret`, `appCertificate`, ...) has its value replaced, whatever the value is (a storage key we
+ *   were never told about is still hidden);
+ * - by value: every configured secret string (and the Basic credential derived from the customer ID and secret) is
+ *   replaced wherever it appears inside any string (error messages, zod issues that echo input, URLs).
+ *
+ * Secrets named by the issue and ARCHITECTURE.md "Where the secrets live": customer secret, the Authorization header,
+ * storage accessKey/secretKey/stsToken, recordingConfig.secret (and salt), the App Certificate, the NCS secret.
+ */
+
+/** What replaces a secret. */
+export const REDACTED = '[REDACTED]';
+
+/** Object keys whose values are always redacted (compared case-insensitively, ignoring `-` and `_`). */
+const SECRET_KEYS = new Set(
+  [
+    'authorization',
+    'proxyauthorization',
+    'cookie',
+    'setcookie',
+    'password',
+    'customersecret',
+    'appcertificate',
+    'certificate',
+    'ncssecret',
+    'accesskey',
+    'secretkey',
+    'ststoken',
+    'secret',
+    'salt',
+    'token',
+    'auth',
+  ].map(normaliseKey),
+);
+
+function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
+}
+
+/** True when a key names a credential (see {@link SECRET_KEYS}). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(normaliseKey(key));
+}
+
+/** The value of the Basic `Authorization` header for these credentials (RFC 7617, §1.3 of the reference). */
+export function basicAuthHeader(customerId: string, customerSecret: string): string {
+  return `Basic ${Buffer.from(`${customerId}:${customerSecret}`, 'utf8').toString('base64')}`;
+}
+
+/**
+ * Redacts known secret values from strings and secret-named keys from objects.
+ *
+ * Build one per client from its configuration; {@link Redactor.add} more values (e.g. storage keys resolved from a
+ * profile) as they become known. Values shorter than 4 characters are ignored: replacing "a" everywhere would mangle
+ * messages without protecting anything.
+ */
+export class Redactor {
+  private readonly values = new Set<string>();
+
+  /** @param secrets secret strings to hide wherever they appear; `undefined` and empty entries are skipped. */
+  constructor(secrets: Iterable<string | undefined> = []) {
+    this.add(...secrets);
+  }
+
+  /**
+   * Adds secret values. For each value its base64 and URL-encoded forms are added too.
+   * @returns this redactor, for chaining.
+   */
+  add(...secrets: (string | undefined)[]): this {
+    for (const s of secrets) {
+      if (s === undefined || s.length < 4) continue;
+      this.values.add(s);
+      this.values.add(Buffer.from(s, 'utf8').toString('base64'));
+      const encoded = encodeURIComponent(s);
+      if (encoded !== s) this.values.add(encoded);
+    }
+    return this;
+  }
+
+  /** Adds the customer credentials and the `Authorization` header derived from them. */
+  addBasicCredentials(customerId: string, customerSecret: string): this {
+    const header = basicAuthHeader(customerId, customerSecret);
+    return this.add(customerSecret, header, header.slice('Basic '.length));
+  }
+
+  /** Replaces every known secret value inside `text` with {@link REDACTED}. Longest values first. */
+  string(text: string): string {
+    let out = text;
+    const sorted = [...this.values].sort((a, b) => b.length - a.length);
+    for (const v of sorted) {
+      if (out.includes(v)) out = out.split(v).join(REDACTED);
+    }
+    return out;
+  }
+
+  /**
+   * A deep copy of `value` with secret-named keys replaced and secret values scrubbed from every string.
+   * Cycles are cut (`[Circular]`); depth is bounded (8) so a hostile body cannot blow the stack.
+   */
+  value(value: unknown): unknown {
+    return this.walk(value, 0, new WeakSet());
+  }
+
+  private walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+    if (typeof value === 'string') return this.string(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (seen.has(value)) return '[Circular]';
+    if (depth >= 8) return '[Truncated]';
+    seen.add(value);
+    if (Array.isArray(value)) return value.map((v) => this.walk(v, depth + 1, seen));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = isSecretKey(k) && v !== undefined && v !== null && v !== '' ? REDACTED : this.walk(v, depth + 1, seen);
+    }
+    return out;
+  }
+}
