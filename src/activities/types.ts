@@ -78,6 +78,13 @@ export interface UpdateLayoutInput extends SessionRef {
 export interface UpdateInput extends SessionRef {
   streamSubscribe?: StreamSubscribe;
   webRecordingConfig?: { onhold: boolean };
+  /**
+   * Re-send this storage profile's storageConfig (a profile NAME; the activity resolves it), e.g. to refresh STS
+   * credentials on long recordings (§3.2.6, §3.4).
+   */
+  storageProfile?: string;
+  /** The recording's fileNamePrefix, sent with `storageProfile`. */
+  fileNamePrefix?: string[];
 }
 export type UpdateResult = { kind: 'ok' } | { kind: 'not_found' };
 
@@ -87,8 +94,9 @@ export interface StopInput extends SessionRef {
   asyncStop?: boolean;
 }
 /**
- * `stopped`: 200 (uploadingStatus when Agora gave one; 206 without 435 also lands here with no status);
- * `no_content`: 206/435; `already_exiting`: 400/49; `not_found`: 404 (task gone).
+ * `stopped`: 200 (uploadingStatus when Agora gave one); `no_content`: 206/435; `already_exiting`: 400/49 (also code 50
+ * upload timeout); `not_found`: 404 (task gone). A 206/65 is NOT a result: the activity fails with AgoraRetrySameCall
+ * and is retried (a repeated stop answers 49 if the first one landed, so no recorder is left running).
  */
 export type StopResult =
   | { kind: 'stopped'; uploadingStatus?: UploadingStatus; fileList?: FileList }

@@ -185,10 +185,7 @@ export class CloudRecordingClient {
       if (!options[field]) throw new AgoraConfigError(field, 'is required');
     }
     this.appId = options.appId;
-    this.redactor = new Redactor(options.secrets ?? []).addBasicCredentials(
-      options.customerId,
-      options.customerSecret,
-    );
+    this.redactor = new Redactor(options.secrets ?? []).addBasicCredentials(options.customerId, options.customerSecret);
     const explicit = options.baseUrl === undefined ? [] : [options.baseUrl].flat();
     this.domains = explicit.length > 0 ? explicitDomains(explicit) : regionalDomains(options.area ?? 'US');
     this.timeouts = { ...defaultTimeoutsMs, ...options.timeoutsMs };
@@ -248,7 +245,14 @@ export class CloudRecordingClient {
       const issues = problems.map((p) => `${p.path}: ${p.message}`);
       throw new AgoraRequestError(`Agora start request invalid: ${issues.join('; ')}`, issues, { endpoint: 'start' });
     }
-    return this.call('start', 'post', `${this.task(resourceId)}/mode/${mode}/start`, checked, startResponseSchema, opts);
+    return this.call(
+      'start',
+      'post',
+      `${this.task(resourceId)}/mode/${mode}/start`,
+      checked,
+      startResponseSchema,
+      opts,
+    );
   }
 
   /**
@@ -336,7 +340,13 @@ export class CloudRecordingClient {
     schema: z.ZodType<T>,
     opts: CallOptions = {},
   ): Promise<AgoraAnswer<T>> {
-    const raw = await this.exchange(endpoint, method, `/v1/apps/${encodeURIComponent(this.appId)}/cloud_recording${path}`, body, opts);
+    const raw = await this.exchange(
+      endpoint,
+      method,
+      `/v1/apps/${encodeURIComponent(this.appId)}/cloud_recording${path}`,
+      body,
+      opts,
+    );
     const { response, host, attempts } = raw;
     const requestId = this.requestId(response);
     const details: AgoraErrorDetails = { endpoint, host, httpStatus: response.status, requestId, attempts };

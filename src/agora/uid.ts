@@ -54,7 +54,11 @@ export function parseUid(uid: string | number, field = 'uid'): string {
  * @returns the canonical decimal string.
  * @throws AgoraConfigError naming `field` when invalid or outside `range`.
  */
-export function parseRecorderUid(uid: string | number, range: UidRange = defaultRecorderUidRange, field = 'uid'): string {
+export function parseRecorderUid(
+  uid: string | number,
+  range: UidRange = defaultRecorderUidRange,
+  field = 'uid',
+): string {
   assertUidRange(range);
   const text = parseUid(uid, field);
   const n = Number(text);

@@ -1,0 +1,145 @@
+/**
+ * Turning what the Agora client says into Temporal failures: each non-result outcome becomes an ApplicationFailure
+ * with a stable `type` from {@link AgoraFailureType}, non-retryable when repeating cannot help, with nextRetryDelay
+ * from Retry-After for 429. Details carry only redacted facts (endpoint, status, code, reason, request id, row id).
+ */
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { AgoraAnswer } from '../agora/client';
+import {
+  AgoraCancelledError,
+  AgoraConfigError,
+  AgoraError,
+  AgoraRequestError,
+  AgoraSchemaError,
+  AgoraTransportError,
+} from '../agora/errors';
+import type { Redactor } from '../agora/redact';
+import { AgoraFailureType } from './types';
+
+/** Delay before retrying after acquire's 400/406 vendor_over_load (the concurrency quota frees up slowly), ms. */
+export const QUOTA_RETRY_DELAY_MS = 30_000;
+
+/** Facts attached as the single `details` entry of every failure thrown here. */
+export interface AgoraFailureDetails {
+  endpoint: string;
+  outcome?: string;
+  rowId?: string;
+  httpStatus?: number;
+  code?: number;
+  reason?: string;
+  requestId?: string;
+  host?: string;
+  attempts?: number;
+  errno?: string;
+  /** Field-level problems for invalid requests and responses. */
+  issues?: readonly string[];
+}
+
+function compact(d: AgoraFailureDetails): AgoraFailureDetails {
+  return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as AgoraFailureDetails;
+}
+
+/**
+ * The failure for an Agora answer whose outcome is not a result of the activity.
+ * - rate-limited → AgoraRateLimited, retryable, nextRetryDelay = Retry-After (ms)
+ * - quota-exceeded → AgoraQuotaExceeded, retryable, nextRetryDelay 30 s
+ * - retry-same-call → AgoraRetrySameCall, retryable
+ * - server-error (and any outcome unexpected for the endpoint) → AgoraServerError, retryable
+ * - re-acquire → AgoraReacquireNeeded, non-retryable (the workflow acquires again)
+ * - invalid-request → AgoraInvalidRequest, non-retryable; start 400/53 → AgoraTaskConflict, non-retryable
+ * - auth-failed → AgoraAuthFailed, non-retryable
+ */
+export function failureForAnswer(answer: AgoraAnswer<unknown>): ApplicationFailure {
+  const details = compact({
+    endpoint: answer.endpoint,
+    outcome: answer.outcome,
+    rowId: answer.rowId,
+    httpStatus: answer.httpStatus,
+    code: answer.code,
+    reason: answer.reason,
+    requestId: answer.requestId,
+    host: answer.host,
+    attempts: answer.attempts,
+  });
+  const what = `Agora ${answer.endpoint} answered ${answer.httpStatus}${answer.code === undefined ? '' : `/${answer.code}`}`;
+  const message = `${what}${answer.reason ? ` (${answer.reason})` : ''}: ${answer.outcome}`;
+  const make = (type: AgoraFailureType, nonRetryable: boolean, nextRetryDelay?: number) =>
+    ApplicationFailure.create({
+      message,
+      type,
+      nonRetryable,
+      details: [details],
+      ...(nextRetryDelay === undefined ? {} : { nextRetryDelay }),
+    });
+  switch (answer.outcome) {
+    case 'rate-limited':
+      return make(AgoraFailureType.rateLimited, false, answer.retryAfterMs);
+    case 'quota-exceeded':
+      return make(AgoraFailureType.quotaExceeded, false, QUOTA_RETRY_DELAY_MS);
+    case 'retry-same-call':
+      return make(AgoraFailureType.retrySameCall, false);
+    case 're-acquire':
+      return make(AgoraFailureType.reacquire, true);
+    case 'invalid-request':
+      if (answer.endpoint === 'start' && answer.code === 53) return make(AgoraFailureType.taskConflict, true);
+      return make(AgoraFailureType.invalidRequest, true);
+    case 'auth-failed':
+      return make(AgoraFailureType.authFailed, true);
+    default:
+      // server-error, and outcomes that are results for other endpoints only (e.g. no-content on query): Agora-side
+      // trouble or an answer that makes no sense here; retry with back-off.
+      return make(AgoraFailureType.serverError, false);
+  }
+}
+
+/**
+ * The failure for anything thrown while calling Agora. Never returns the input: a foreign error is replaced by a
+ * redacted ApplicationFailure without a cause chain (an AxiosError cause would carry the Authorization header).
+ * - AgoraCancelledError → CancelledFailure (Temporal reports the activity as cancelled)
+ * - AgoraTransportError → AgoraNetworkError, retryable
+ * - AgoraSchemaError → AgoraInvalidResponse, non-retryable
+ * - AgoraRequestError, AgoraConfigError → AgoraInvalidRequest, non-retryable
+ * - ApplicationFailure / CancelledFailure → passed through (already ours)
+ * - anything else → AgoraServerError, retryable, message redacted
+ */
+export function failureForError(err: unknown, endpoint: string, redactor: Redactor): Error {
+  if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
+  if (err instanceof AgoraCancelledError) return new CancelledFailure(err.message);
+  if (err instanceof AgoraError) {
+    const base = compact({
+      endpoint,
+      host: err.details.host,
+      httpStatus: err.details.httpStatus,
+      requestId: err.details.requestId,
+      attempts: err.details.attempts,
+      errno: err.details.errno,
+    });
+    const message = redactor.string(err.message);
+    if (err instanceof AgoraTransportError) {
+      return ApplicationFailure.create({ message, type: AgoraFailureType.network, details: [base] });
+    }
+    if (err instanceof AgoraSchemaError) {
+      return ApplicationFailure.create({
+        message,
+        type: AgoraFailureType.invalidResponse,
+        nonRetryable: true,
+        details: [{ ...base, issues: err.issues.map((i) => redactor.string(i)) }],
+      });
+    }
+    if (err instanceof AgoraRequestError || err instanceof AgoraConfigError) {
+      const issues = err instanceof AgoraRequestError ? err.issues : [err.message];
+      return ApplicationFailure.create({
+        message,
+        type: AgoraFailureType.invalidRequest,
+        nonRetryable: true,
+        details: [{ ...base, issues: issues.map((i) => redactor.string(i)) }],
+      });
+    }
+  }
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return ApplicationFailure.create({
+    message: redactor.string(`Agora ${endpoint} failed unexpectedly: ${text}`),
+    type: AgoraFailureType.serverError,
+    details: [{ endpoint }],
+  });
+}

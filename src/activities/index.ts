@@ -1,0 +1,389 @@
+/**
+ * The recording activities: acquire, start, query, update, updateLayout, stop (reference §3), implementing the
+ * contract of ./types.ts. Each Agora answer's outcome (src/agora/outcomes.ts) becomes either a result the workflow
+ * branches on, or an ApplicationFailure with a stable `type` (./failures.ts). Storage credentials and the RTC token are
+ * resolved here from worker configuration; the workflow passes only a storage profile name and a fileNamePrefix.
+ *
+ * Usage (worker): `activities: createActivities({ client, storageProfiles, appCertificate })`; the workflow proxies them
+ * with `proxyActivities<RecordingActivities>(activityOptions.start)` and `import type`.
+ */
+import { Context } from '@temporalio/activity';
+import type { AgoraAnswer, CallOptions, CloudRecordingClient } from '../agora/client';
+import type { Endpoint } from '../agora/outcomes';
+import type { z } from 'zod';
+import {
+  describeZodError,
+  joinPath,
+  fileListSchema,
+  uploadingStatusSchema,
+  type FileList,
+  type QueryResponse,
+  type StopResponse,
+  type UploadingStatus,
+} from '../agora/schemas';
+import { AgoraConfigError, AgoraSchemaError } from '../agora/errors';
+import { parseRecorderUid, parseUid, type UidRange } from '../agora/uid';
+import { MAX_TOKEN_LIFETIME_SECONDS, mintRecorderToken } from '../agora/token';
+import { failureForAnswer, failureForError } from './failures';
+import { resolveStorage, type StorageProfiles } from './storage';
+import type {
+  AcquireInput,
+  AcquireResult,
+  QueryResult,
+  RecordingActivities,
+  SessionRef,
+  StartInput,
+  StartResult,
+  StopInput,
+  StopResult,
+  UpdateInput,
+  UpdateLayoutInput,
+  UpdateResult,
+} from './types';
+
+export { AgoraFailureType } from './types';
+export type * from './types';
+export type { StorageProfile, StorageProfiles } from './storage';
+
+/** What the activities need from the worker. */
+export interface ActivityDeps {
+  /** The Agora REST client (one per worker). */
+  client: CloudRecordingClient;
+  /** Named storage configurations; the workflow names one per recording. */
+  storageProfiles: StorageProfiles;
+  /** The project's App Certificate: when set, start mints the recorder's RTC token unless the input carries one. */
+  appCertificate?: string | undefined;
+  /** The App ID, needed to mint tokens. */
+  appId?: string | undefined;
+  /**
+   * Reserved recorder uid range; when set, acquire refuses uids outside it (non-retryable AgoraInvalidRequest).
+   * Without it, any valid uid (1..2^32-1, never "0") is accepted.
+   */
+  recorderUidRange?: UidRange | undefined;
+  /** Token lifetime when the start input gives none, seconds. @default 24 h (Agora's maximum) */
+  defaultTokenLifetimeSeconds?: number | undefined;
+  /** Margin kept between the HTTP budget and the activity's start-to-close timeout, ms. @default 2_000 */
+  timeoutMarginMs?: number | undefined;
+}
+
+/** Per-call options from the activity context: cancellation and a budget inside start-to-close. */
+function callOptions(marginMs: number): CallOptions {
+  const ctx = Context.current();
+  const startToClose = ctx.info.startToCloseTimeoutMs;
+  const budgetMs = startToClose > 0 ? Math.max(1_000, startToClose - marginMs) : undefined;
+  return { signal: ctx.cancellationSignal, budgetMs };
+}
+
+/**
+ * Builds the activities.
+ * @param deps client, storage profiles, and optional App Certificate / uid range / token lifetime.
+ * @returns an object satisfying {@link RecordingActivities}; register it with the worker.
+ */
+export function createActivities(deps: ActivityDeps): RecordingActivities {
+  const { client } = deps;
+  const redactor = client.redactor;
+  redactor.add(deps.appCertificate);
+  if (typeof deps.storageProfiles !== 'function') {
+    for (const p of Object.values(deps.storageProfiles)) redactor.add(p.accessKey, p.secretKey, p.stsToken);
+  }
+  const marginMs = deps.timeoutMarginMs ?? 2_000;
+
+  /** Runs one Agora call; converts everything thrown into a Temporal failure (never a raw library error). */
+  async function run<T>(endpoint: Endpoint, fn: (opts: CallOptions) => Promise<T>): Promise<T> {
+    try {
+      return await fn(callOptions(marginMs));
+    } catch (err) {
+      throw failureForError(err, endpoint, redactor);
+    }
+  }
+
+  function log(answer: AgoraAnswer<unknown>, extra: Record<string, unknown> = {}): void {
+    Context.current().log.info(`agora ${answer.endpoint}: ${answer.outcome}`, {
+      endpoint: answer.endpoint,
+      outcome: answer.outcome,
+      httpStatus: answer.httpStatus,
+      code: answer.code,
+      requestId: answer.requestId,
+      host: answer.host,
+      ...extra,
+    });
+  }
+
+  const uid = (value: string, field = 'uid') =>
+    deps.recorderUidRange ? parseRecorderUid(value, deps.recorderUidRange, field) : parseUid(value, field);
+
+  return {
+    /**
+     * acquire (§3.1). web mode uses scene 1 (required), the others scene 0.
+     * @returns `{ resourceId, requestId? }`; the resourceId lives 5 minutes (§7).
+     * @throws ApplicationFailure AgoraInvalidRequest (bad uid/cname), AgoraAuthFailed, AgoraQuotaExceeded (406),
+     *   AgoraRateLimited, AgoraServerError, AgoraNetworkError, AgoraInvalidResponse.
+     */
+    async acquire(input: AcquireInput): Promise<AcquireResult> {
+      return run('acquire', async (opts) => {
+        const answer = await client.acquire(
+          {
+            cname: input.cname,
+            uid: uid(input.uid),
+            clientRequest: {
+              scene: input.mode === 'web' ? 1 : 0,
+              ...(input.resourceExpiredHour === undefined ? {} : { resourceExpiredHour: input.resourceExpiredHour }),
+              ...(input.region === undefined ? {} : { region: input.region }),
+              ...(input.excludeResourceIds === undefined ? {} : { excludeResourceIds: input.excludeResourceIds }),
+            },
+          },
+          opts,
+        );
+        log(answer);
+        if (answer.outcome !== 'ok') throw failureForAnswer(answer);
+        return withRequestId({ resourceId: answer.body.resourceId }, answer.requestId);
+      });
+    },
+
+    /**
+     * start (§3.2). Resolves the storage profile and, with an App Certificate and no input token, mints the recorder's
+     * RTC token (lifetime `tokenLifetimeSeconds`, default 24 h).
+     * @returns `{ alreadyStarted: false, sid }` (200) or `{ alreadyStarted: true, sid? }` (201/7: this resourceId was
+     *   started before; the sid is there only if Agora echoed it).
+     * @throws ApplicationFailure UnknownStorageProfile, AgoraInvalidRequest (400/2, bad body, bad token lifetime),
+     *   AgoraTaskConflict (400/53), AgoraReacquireNeeded (433, 1001, 500/502), AgoraAuthFailed (401, 109, 110),
+     *   AgoraRetrySameCall (206/65, 500/62), AgoraRateLimited, AgoraServerError, AgoraNetworkError, AgoraInvalidResponse.
+     */
+    async start(input: StartInput): Promise<StartResult> {
+      return run('start', async (opts) => {
+        const recorderUid = uid(input.uid);
+        const storageConfig = await resolveStorage(
+          deps.storageProfiles,
+          input.storageProfile,
+          input.fileNamePrefix,
+          redactor,
+        );
+        const token = input.token ?? mintToken(input, recorderUid);
+        redactor.add(token);
+        const answer = await client.start(
+          input.resourceId,
+          input.mode,
+          {
+            cname: input.cname,
+            uid: recorderUid,
+            clientRequest: {
+              ...(token === undefined ? {} : { token }),
+              storageConfig,
+              ...(input.recordingConfig === undefined ? {} : { recordingConfig: input.recordingConfig }),
+              ...(input.recordingFileConfig === undefined ? {} : { recordingFileConfig: input.recordingFileConfig }),
+              ...(input.snapshotConfig === undefined ? {} : { snapshotConfig: input.snapshotConfig }),
+              ...(input.extensionServiceConfig === undefined
+                ? {}
+                : { extensionServiceConfig: input.extensionServiceConfig }),
+            },
+          },
+          opts,
+        );
+        log(answer);
+        if (answer.outcome === 'ok') {
+          return withRequestId({ alreadyStarted: false as const, sid: answer.body.sid }, answer.requestId);
+        }
+        if (answer.outcome === 'already-started') {
+          return answer.body.sid === undefined
+            ? { alreadyStarted: true as const }
+            : { alreadyStarted: true as const, sid: answer.body.sid };
+        }
+        throw failureForAnswer(answer);
+      });
+    },
+
+    /**
+     * query (§3.3).
+     * @returns `{ kind: 'ok', status?, fileList?, sliceStartTime? }` (status per §4.1; web mode's fileList comes from
+     *   the web_recorder_service payload), or `{ kind: 'not_found' }` for a 404 (gone, or inside the ~90 s failover
+     *   window of §7: the workflow decides with its own clock) and for legacy 501 "service exiting".
+     * @throws ApplicationFailure AgoraRetrySameCall (206/65, 504/62), AgoraInvalidRequest, AgoraAuthFailed,
+     *   AgoraRateLimited, AgoraServerError, AgoraNetworkError, AgoraInvalidResponse.
+     */
+    async query(input: SessionRef): Promise<QueryResult> {
+      return run('query', async (opts) => {
+        const answer = await client.query(input.resourceId, input.sid, input.mode, opts);
+        log(answer, { sid: input.sid });
+        switch (answer.outcome) {
+          case 'ok':
+            return queryResult(answer.body);
+          case 'maybe-failover':
+          case 'not-found':
+          case 'already-exiting':
+            return { kind: 'not_found' };
+          default:
+            throw failureForAnswer(answer);
+        }
+      });
+    },
+
+    /**
+     * update (§3.4): subscription lists and/or web onhold; with `storageProfile`, also re-sends that profile's
+     * storageConfig (STS refresh, §3.2.6).
+     * @returns `{ kind: 'ok' }` or `{ kind: 'not_found' }` (404, as for query).
+     * @throws ApplicationFailure as for query, plus UnknownStorageProfile.
+     */
+    async update(input: UpdateInput): Promise<UpdateResult> {
+      return run('update', async (opts) => {
+        const storageConfig =
+          input.storageProfile === undefined
+            ? undefined
+            : await resolveStorage(deps.storageProfiles, input.storageProfile, input.fileNamePrefix, redactor);
+        const answer = await client.update(
+          input.resourceId,
+          input.sid,
+          input.mode,
+          {
+            cname: input.cname,
+            uid: uid(input.uid),
+            clientRequest: {
+              ...(input.streamSubscribe === undefined ? {} : { streamSubscribe: input.streamSubscribe }),
+              ...(input.webRecordingConfig === undefined ? {} : { webRecordingConfig: input.webRecordingConfig }),
+              ...(storageConfig === undefined ? {} : { storageConfig }),
+            },
+          },
+          opts,
+        );
+        log(answer, { sid: input.sid });
+        return updateResult(answer);
+      });
+    },
+
+    /**
+     * updateLayout (§3.5): sends the FULL desired layout (Agora replaces the whole layout); mix mode only.
+     * @returns `{ kind: 'ok' }` or `{ kind: 'not_found' }` (404, as for query).
+     * @throws ApplicationFailure AgoraInvalidRequest (not mix, 1028, 400/2), and as for query.
+     */
+    async updateLayout(input: UpdateLayoutInput): Promise<UpdateResult> {
+      return run('updateLayout', async (opts) => {
+        if (input.mode !== 'mix') throw new AgoraConfigError('mode', 'updateLayout is only available in mix mode');
+        const answer = await client.updateLayout(
+          input.resourceId,
+          input.sid,
+          { cname: input.cname, uid: uid(input.uid), clientRequest: input.layout },
+          opts,
+        );
+        log(answer, { sid: input.sid });
+        return updateResult(answer);
+      });
+    },
+
+    /**
+     * stop (§3.6). Sync by default (Agora answers after the upload, ≤ ~20 s; the client waits up to 25 s).
+     * @returns `{ kind: 'stopped', uploadingStatus?, fileList? }` (200; web mode reads the upload_service payload),
+     *   `{ kind: 'no_content' }` (206/435), `{ kind: 'already_exiting' }` (400/49, or code 50 upload timeout, or
+     *   legacy 501), `{ kind: 'not_found' }` (404: the task is gone).
+     * @throws ApplicationFailure AgoraRetrySameCall (206/65, 504/62: a repeated stop is safe, it answers 49 if the
+     *   first landed), AgoraRateLimited, AgoraServerError, AgoraNetworkError, AgoraInvalidRequest, AgoraAuthFailed,
+     *   AgoraInvalidResponse.
+     */
+    async stop(input: StopInput): Promise<StopResult> {
+      return run('stop', async (opts) => {
+        const answer = await client.stop(
+          input.resourceId,
+          input.sid,
+          input.mode,
+          { cname: input.cname, uid: uid(input.uid), clientRequest: { async_stop: input.asyncStop ?? false } },
+          opts,
+        );
+        log(answer, { sid: input.sid });
+        switch (answer.outcome) {
+          case 'ok':
+            return stopResult(answer.body);
+          case 'no-content':
+            return { kind: 'no_content' };
+          case 'already-exiting':
+            return { kind: 'already_exiting' };
+          case 'not-found':
+          case 'maybe-failover':
+            return { kind: 'not_found' };
+          default:
+            throw failureForAnswer(answer);
+        }
+      });
+    },
+  };
+
+  function mintToken(input: StartInput, recorderUid: string): string | undefined {
+    if (!deps.appCertificate) return undefined;
+    if (!deps.appId) throw new AgoraConfigError('appId', 'is required to mint tokens with an App Certificate');
+    const lifetime = input.tokenLifetimeSeconds ?? deps.defaultTokenLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS;
+    return mintRecorderToken({
+      appId: deps.appId,
+      appCertificate: deps.appCertificate,
+      cname: input.cname,
+      uid: recorderUid,
+      maxDurationSeconds: lifetime,
+    }).token;
+  }
+}
+
+function withRequestId<T extends object>(result: T, requestId: string | undefined): T & { requestId?: string } {
+  return requestId === undefined ? result : { ...result, requestId };
+}
+
+function updateResult(answer: AgoraAnswer<unknown>): UpdateResult {
+  switch (answer.outcome) {
+    case 'ok':
+      return { kind: 'ok' };
+    case 'maybe-failover':
+    case 'not-found':
+    case 'already-exiting':
+      return { kind: 'not_found' };
+    default:
+      throw failureForAnswer(answer);
+  }
+}
+
+/** The web_recorder_service / upload_service payload of web mode (`payload`, or the legacy `playload`, §3.6). */
+function servicePayload(
+  state: QueryResponse['serverResponse']['extensionServiceState'],
+  serviceName: string,
+): Record<string, unknown> | undefined {
+  // Already validated by the response schema; only the payload's inner keys are checked by the callers.
+  const entry = state?.find((s) => s.serviceName === serviceName);
+  return entry?.payload ?? entry?.playload;
+}
+
+/** A web payload's fileList, validated like any other fileList (§3.3). */
+function payloadFileList(payload: Record<string, unknown> | undefined): FileList | undefined {
+  if (payload?.fileList === undefined) return undefined;
+  const parsed = fileListSchema.safeParse(payload.fileList);
+  if (!parsed.success) throw invalidPayload('fileList', parsed.error);
+  return parsed.data;
+}
+
+function invalidPayload(field: string, error: z.ZodError): AgoraSchemaError {
+  const prefix = `serverResponse.extensionServiceState[].payload.${field}`;
+  const issues = error.issues.map((i) => `${joinPath(prefix, i.path)}: ${i.message}`);
+  return new AgoraSchemaError(`Agora answered with an invalid body: ${describeZodError(error, prefix)}`, issues, {});
+}
+
+function queryResult(body: QueryResponse): QueryResult {
+  const sr = body.serverResponse;
+  const fileList = sr.fileList ?? payloadFileList(servicePayload(sr.extensionServiceState, 'web_recorder_service'));
+  return {
+    kind: 'ok',
+    ...(sr.status === undefined ? {} : { status: sr.status }),
+    ...(fileList === undefined ? {} : { fileList }),
+    ...(sr.sliceStartTime === undefined ? {} : { sliceStartTime: sr.sliceStartTime }),
+  };
+}
+
+function stopResult(body: StopResponse): StopResult {
+  const sr = body.serverResponse;
+  let uploadingStatus: UploadingStatus | undefined = sr?.uploadingStatus;
+  let fileList = sr?.fileList;
+  if (sr?.extensionServiceState) {
+    const upload = servicePayload(sr.extensionServiceState, 'upload_service');
+    const parsed = uploadingStatusSchema.safeParse(upload?.uploadingStatus);
+    if (upload?.uploadingStatus !== undefined && !parsed.success) throw invalidPayload('uploadingStatus', parsed.error);
+    uploadingStatus ??= parsed.success ? parsed.data : undefined;
+    fileList ??= payloadFileList(servicePayload(sr.extensionServiceState, 'web_recorder_service'));
+  }
+  return {
+    kind: 'stopped',
+    ...(uploadingStatus === undefined ? {} : { uploadingStatus }),
+    ...(fileList === undefined ? {} : { fileList }),
+  };
+}
