@@ -1,0 +1,163 @@
+/**
+ * The recordings CLI over the client library (`npm run client -- <command>`; `node lib/client.js <command>`).
+ *
+ *   start  <input>                      start a recording from a RecordingInput (JSON, @file or - for stdin)
+ *   layout <layout>   --cname --uid      replace the mix layout (full layout JSON) and wait until applied
+ *   stop              --cname --uid      stop and wait for Agora's stop answer
+ *   status            --cname --uid      print the status query
+ *   result            --cname --uid      wait for the end and print the result
+ *   list   <cname>                       list the channel's recordings (AgoraChannel search attribute)
+ *
+ * A recording is named by `--id <workflowId>` or `--cname <c> --uid <u>`. `--json` prints machine-readable JSON.
+ * Exit codes: 0 success, 2 invalid input (nothing was sent), 1 any other failure.
+ * Connection settings come from TEMPORAL_* and AGORA_APP_ID (README "Configuration").
+ */
+import fs from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { RecordingClient, RecordingInputError, type RecordingRef } from '../client';
+import { ConfigError } from '../config';
+
+interface Globals {
+  json?: boolean;
+  appId?: string;
+}
+interface RefOptions {
+  id?: string;
+  cname?: string;
+  uid?: string;
+}
+
+/** Reads a JSON argument: inline JSON, `@path` for a file, `-` for stdin. @throws RecordingInputError when not JSON. */
+function readJsonArg(arg: string, what: string): unknown {
+  const text =
+    arg === '-' ? fs.readFileSync(0, 'utf8') : arg.startsWith('@') ? fs.readFileSync(arg.slice(1), 'utf8') : arg;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RecordingInputError([`${what}: is not valid JSON`], what);
+  }
+}
+
+function refOf(o: RefOptions): RecordingRef {
+  if (o.id) return o.id;
+  if (o.cname && o.uid) return { cname: o.cname, uid: o.uid };
+  throw new RecordingInputError(['recording: give --id <workflowId>, or --cname <cname> and --uid <uid>'], 'arguments');
+}
+
+/**
+ * Runs the CLI.
+ * @param argv process.argv-style arguments (node, script, ...)
+ * @param out where results go (stdout by default); errors go to stderr
+ * @returns the exit code
+ */
+export async function runCli(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+): Promise<number> {
+  let client: RecordingClient | undefined;
+  const program = new Command('recordings')
+    .description('Start and steer Agora Cloud Recording workflows on Temporal.')
+    .option('--json', 'print results as JSON')
+    .option('--app-id <appId>', 'Agora App ID (default: AGORA_APP_ID)')
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: (s) => process.stderr.write(s) });
+
+  const globals = (): Globals => program.opts<Globals>();
+  const connect = async () => (client ??= await RecordingClient.connect({ appId: globals().appId }));
+  const print = (value: unknown, human: string) =>
+    out(globals().json ? JSON.stringify(value, null, 2) + '\n' : human + '\n');
+  const withRef = (c: Command) =>
+    c
+      .option('--id <workflowId>', 'workflow ID of the recording')
+      .option('-c, --cname <cname>', 'channel name')
+      .option('-u, --uid <uid>', 'recorder uid');
+
+  program
+    .command('start')
+    .description('start a recording; <input> is a RecordingInput: inline JSON, @file.json, or - for stdin')
+    .argument('<input>', 'RecordingInput JSON (see docs/recording-input.schema.json)')
+    .option('-c, --cname <cname>', 'override input.cname')
+    .option('-u, --uid <uid>', 'override input.uid (allocated when absent)')
+    .action(async (input: string, o: { cname?: string; uid?: string }) => {
+      const value = readJsonArg(input, 'input') as Record<string, unknown>;
+      if (o.cname) value.cname = o.cname;
+      if (o.uid) value.uid = o.uid;
+      const c = await connect();
+      const started = await c.start(value as never);
+      print(started, `started ${started.workflowId} (uid ${started.uid})`);
+    });
+
+  withRef(program.command('layout'))
+    .description('replace the mix layout with <layout> (the full layout JSON, @file or -) and wait until applied')
+    .argument('<layout>', 'mix layout JSON, e.g. {"mixedVideoLayout":1}')
+    .option('--no-wait', 'signal and return at once')
+    .action(async (layout: string, o: RefOptions & { wait: boolean }) => {
+      const value = readJsonArg(layout, 'layout');
+      const ref = refOf(o);
+      const status = await (await connect()).updateLayout(ref, value as never, { wait: o.wait });
+      print(status ?? { signalled: true }, status ? `layout applied; state ${status.state}` : 'layout signalled');
+    });
+
+  withRef(program.command('stop'))
+    .description('stop the recording (waits for Agora to answer stop, not for the upload)')
+    .option('-r, --reason <reason>', 'why', 'stopped from the CLI')
+    .option('--no-wait', 'signal and return at once')
+    .action(async (o: RefOptions & { reason: string; wait: boolean }) => {
+      const ref = refOf(o);
+      const status = await (await connect()).stop(ref, o.reason, { wait: o.wait });
+      print(status ?? { signalled: true }, status ? `stopped; state ${status.state}` : 'stop signalled');
+    });
+
+  withRef(program.command('status'))
+    .description('print the recording status (state, ids, layout, upload progress, last error)')
+    .action(async (o: RefOptions) => {
+      const ref = refOf(o);
+      const s = await (await connect()).status(ref);
+      print(s, `${s.state} since ${new Date(s.since).toISOString()}; sid ${s.sid ?? '-'}`);
+    });
+
+  withRef(program.command('result'))
+    .description('wait for the recording to end and print its result (files, uploadingStatus, ending)')
+    .action(async (o: RefOptions) => {
+      const ref = refOf(o);
+      const r = await (await connect()).result(ref);
+      print(
+        r,
+        `${r.ending}: ${r.fileList.length} file(s), uploadingStatus ${r.uploadingStatus ?? '-'}` +
+          r.fileList.map((f) => `\n  ${f.fileName ?? f.filename ?? '?'}`).join(''),
+      );
+    });
+
+  program
+    .command('list')
+    .description('list recordings of a channel (Temporal visibility: AgoraChannel = "<cname>")')
+    .argument('<cname>', 'channel name')
+    .option('--running', 'only running recordings')
+    .option('-n, --limit <n>', 'at most n', (v) => Number(v), 100)
+    .action(async (cname: string, o: { running?: boolean; limit: number }) => {
+      const rows = await (await connect()).listByChannel(cname, { running: !!o.running, limit: o.limit });
+      print(
+        rows,
+        rows.length
+          ? rows
+              .map((r) => `${r.workflowId}  ${r.executionStatus}  ${r.recordingStatus ?? '-'}  sid=${r.sid ?? '-'}`)
+              .join('\n')
+          : `no recordings of ${cname}`,
+      );
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof RecordingInputError || e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+    return 1;
+  } finally {
+    await client?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * zod schema of {@link RecordingInput}, the recording workflow's input, for validation at the edge (the client library
+ * and CLI) before anything reaches Temporal. Built from the Agora request schemas in src/agora/schemas.ts, so the
+ * rules are the ones Agora applies (reference §2.1, §3.1, §3.2). The workflow re-checks its input without zod.
+ *
+ * docs/recording-input.schema.json is generated from {@link recordingInputSchema} by `npm run schema` (zod 4's
+ * `z.toJSONSchema`) for callers that use another Temporal SDK or the `temporal` CLI; a test keeps it current.
+ */
+import { z } from 'zod';
+import {
+  checkStartForMode,
+  cnameSchema,
+  describeZodError,
+  extensionServiceConfigSchema,
+  fileNamePrefixSchema,
+  mixLayoutSchema,
+  modeSchema,
+  recordingConfigSchema,
+  recordingFileConfigSchema,
+  snapshotConfigSchema,
+  streamSubscribeSchema,
+  uidSchema,
+  webCnameSchema,
+  type StartClientRequest,
+} from './agora/schemas';
+import type { MixLayout, RecordingInput, StreamSubscribe } from './workflows/definitions';
+
+/** {@link RecordingPolicy}: durations in seconds. */
+export const recordingPolicySchema = z.strictObject({
+  maxDurationSeconds: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Stop automatically after this long; default 14400 s.'),
+  uploadTimeoutSeconds: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Wait for the upload after stop; default 600 s.'),
+  healthCheckIntervalSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .optional()
+    .describe('Query fallback cadence while recording; default 300 s.'),
+  maxAcquireAttempts: z.number().int().min(1).max(20).optional().describe('acquire attempts; default 3.'),
+  failoverWindowSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('404s shorter than this are a failover; default 90 s.'),
+});
+
+const recordingInputShape = {
+  cname: z.string().min(1).describe('Channel to record (§2.1): < 64 bytes of the RTC charset; in web mode a label.'),
+  uid: uidSchema.describe('Recorder uid: decimal string of an integer in 1..4294967295, unused in the channel.'),
+  mode: modeSchema,
+  recordingConfig: recordingConfigSchema.optional(),
+  recordingFileConfig: recordingFileConfigSchema.optional(),
+  snapshotConfig: snapshotConfigSchema.optional(),
+  extensionServiceConfig: extensionServiceConfigSchema.optional(),
+  storage: z
+    .strictObject({
+      profile: z.string().min(1).describe('Storage profile configured on the worker (STORAGE_PROFILES).'),
+      fileNamePrefix: fileNamePrefixSchema.optional(),
+    })
+    .describe('Where files go: a worker-side profile name (no secret in the input) and a file-name prefix.'),
+  token: z.string().min(1).optional().describe('RTC token of the recorder uid; minted by the worker when absent.'),
+  resourceExpiredHour: z.number().int().min(1).max(720).optional(),
+  policy: recordingPolicySchema.optional(),
+};
+
+/** Cross-field rules: the mode rules of §3.2 and durations that must fit the API window. */
+function checkInput(
+  v: {
+    mode: RecordingInput['mode'];
+    cname: string;
+    resourceExpiredHour?: number | undefined;
+    policy?: { maxDurationSeconds?: number | undefined } | undefined;
+  } & Omit<StartClientRequest, 'storageConfig'>,
+  ctx: z.RefinementCtx,
+): void {
+  const cname = (v.mode === 'web' ? webCnameSchema : cnameSchema).safeParse(v.cname);
+  if (!cname.success) {
+    for (const i of cname.error.issues) ctx.addIssue({ code: 'custom', path: ['cname'], message: i.message });
+  }
+  for (const p of checkStartForMode(v.mode, { ...v, storageConfig: undefined as never })) {
+    ctx.addIssue({ code: 'custom', path: p.path.replace(/^clientRequest\./, '').split('.'), message: p.message });
+  }
+  const hours = v.resourceExpiredHour ?? 72;
+  const max = v.policy?.maxDurationSeconds ?? 14_400;
+  if (max >= hours * 3600) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['policy', 'maxDurationSeconds'],
+      message: `must be shorter than resourceExpiredHour (${hours} h), or the recording cannot be stopped through the API`,
+    });
+  }
+}
+
+/** The workflow input, uid required: what `temporal workflow start --input` must send (and the JSON Schema). */
+export const recordingInputSchema = z
+  .strictObject(recordingInputShape)
+  .superRefine(checkInput)
+  .describe('Input of the recordingWorkflow (agora-recording-worker).');
+
+/** The client library's start input: a RecordingInput whose uid may be omitted (the client allocates one). */
+export const startRecordingInputSchema = z
+  .strictObject({ ...recordingInputShape, uid: uidSchema.optional() })
+  .superRefine(checkInput);
+
+/** What {@link startRecordingInputSchema} accepts. */
+export type StartRecordingInput = Omit<RecordingInput, 'uid'> & { uid?: string };
+
+/** Thrown by the client library when an input fails validation. `message` names the field; values are never shown. */
+export class RecordingInputError extends Error {
+  /** One entry per problem: `path: message`, e.g. `uid: must be at most 4294967295`. */
+  readonly issues: string[];
+  constructor(issues: string[], what = 'recording input') {
+    super(`invalid ${what}: ${issues.join('; ')}`);
+    this.issues = issues;
+    this.name = 'RecordingInputError';
+  }
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new RecordingInputError(
+      describeZodError(r.error)
+        .split('; ')
+        .filter((s) => s),
+      what,
+    );
+  }
+  return r.data;
+}
+
+/**
+ * Validates a start input (uid optional).
+ * @returns the parsed input (same shape). @throws RecordingInputError naming the offending field(s).
+ */
+export function parseStartInput(value: unknown): StartRecordingInput {
+  return check(startRecordingInputSchema, value, 'recording input');
+}
+
+/** Validates a complete workflow input (uid required). @throws RecordingInputError naming the field(s). */
+export function parseRecordingInput(value: unknown): RecordingInput {
+  return check<RecordingInput>(recordingInputSchema, value, 'recording input');
+}
+
+/** Validates a full mix layout (§3.5). @throws RecordingInputError naming the field(s). */
+export function parseMixLayout(value: unknown): MixLayout {
+  return check(mixLayoutSchema, value, 'layout');
+}
+
+/** Validates a subscription (§3.4). @throws RecordingInputError naming the field(s). */
+export function parseStreamSubscribe(value: unknown): StreamSubscribe {
+  return check(streamSubscribeSchema, value, 'subscription');
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of the workflow input, as written to docs/recording-input.schema.json.
+ * Cross-field rules (mode rules, cname charset per mode) are described, not encoded: the client and workflow check them.
+ */
+export function recordingInputJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(recordingInputSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return {
+    $schema: schema.$schema,
+    $id: 'https://github.com/agora-recording-worker/docs/recording-input.schema.json',
+    title: 'RecordingInput',
+    ...schema,
+  };
+}
