@@ -1,0 +1,44 @@
+/**
+ * acquire (§3.1): validates the body, the channel name (§2.1: 400 code 401 `invalid_channel_name`) and the
+ * concurrency quota (§1.5: 400 code 406 `vendor_over_load`), then hands out a resourceId that lives 5 minutes.
+ */
+import { z } from 'zod';
+import { acquireRequestSchema, cnameSchema, webCnameSchema } from '../../agora/schemas';
+import { newResourceId } from '../ids';
+import { agoraError, invalidBody, ok } from '../replies';
+import { type EndpointHandler } from './types';
+
+/**
+ * acquire's body as the emulator checks it: an invalid `startParameter` does NOT fail acquire, it makes the later
+ * start fail (§3.1), so it is only required to be an object here; start compares the two.
+ */
+const emulatorAcquireSchema = acquireRequestSchema.extend({
+  clientRequest: acquireRequestSchema.shape.clientRequest.extend({
+    startParameter: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+export const acquire: EndpointHandler = (state, req) => {
+  const parsed = emulatorAcquireSchema.safeParse(req.body);
+  if (!parsed.success) return Promise.resolve(invalidBody(parsed.error));
+  const { cname, uid, clientRequest } = parsed.data;
+  const scene = clientRequest.scene ?? 0;
+  // Web recording (scene 1) only labels the task with cname; RTC recording needs a real channel name (§2.1).
+  if (!(scene === 1 ? webCnameSchema : cnameSchema).safeParse(cname).success) {
+    return Promise.resolve(agoraError(400, 401, 'invalid_channel_name'));
+  }
+  if (state.liveTasks().length >= state.options.concurrencyQuota) {
+    return Promise.resolve(agoraError(400, 406, 'vendor_over_load'));
+  }
+  const resourceId = newResourceId();
+  state.resources.set(resourceId, {
+    resourceId,
+    cname,
+    uid,
+    scene,
+    resourceExpiredHour: clientRequest.resourceExpiredHour ?? 72,
+    ...(clientRequest.startParameter === undefined ? {} : { startParameter: clientRequest.startParameter }),
+    acquiredAt: state.clock.now(),
+  });
+  return Promise.resolve(ok({ cname, uid, resourceId }));
+};

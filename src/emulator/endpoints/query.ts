@@ -1,0 +1,19 @@
+/** query (§3.3): GET, no body; status (§4.1) and the file list of a live recording; 404 once it has exited. */
+import { ok, workerNotFound } from '../replies';
+import { findTask, isReply } from './lookup';
+import { type EndpointHandler } from './types';
+
+export const query: EndpointHandler = (state, req) => {
+  const task = findTask(state, req);
+  if (isReply(task)) return Promise.resolve(task);
+  if (task.phase !== 'recording') return Promise.resolve(workerNotFound());
+  return Promise.resolve(
+    ok({
+      cname: task.cname,
+      uid: task.uid,
+      resourceId: task.resourceId,
+      sid: task.sid,
+      serverResponse: task.queryServerResponse(),
+    }),
+  );
+};

@@ -1,0 +1,22 @@
+/** Identifiers the emulator hands out, shaped like Agora's (§2.1). */
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** A resourceId: opaque, URL-safe and long (Agora's run to hundreds of characters), so clients cannot assume a length. */
+export function newResourceId(): string {
+  return randomBytes(180).toString('base64url');
+}
+
+/** A sid: 32 lowercase hex characters, like the examples in Agora's docs. */
+export function newSid(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** An NCS noticeId: stable across resends of the same notification (§6.1). */
+export function newNoticeId(): string {
+  return randomUUID();
+}
+
+/** A random recorder uid in 1..2^32-1, used as `newUid` after an HA failover (event 12, §6.4). */
+export function newFailoverUid(): number {
+  return 1 + (randomBytes(4).readUInt32BE(0) % 0xfffffffe);
+}

@@ -1,0 +1,86 @@
+/** Emulator configuration: what callers may set, and the defaults that make it behave like Agora (§1.5, §3.1, §6.1, §7). */
+import { type ClockOptions } from './clock';
+import { type FaultRule } from './faults';
+
+/** Options of {@link startEmulator}. Durations are emulated milliseconds unless stated otherwise. */
+export interface EmulatorOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** The App ID the emulated project has (the `{appid}` path segment). */
+  appId: string;
+  /** Customer ID for HTTP Basic auth (§1.3). */
+  customerId: string;
+  /** Customer Secret for HTTP Basic auth (§1.3). */
+  customerSecret: string;
+  /** Where NCS notifications are POSTed (§6); none are sent without it (they are still recorded). */
+  callbackUrl?: string;
+  /** NCS secret for `Agora-Signature` / `Agora-Signature-V2` (§6.3); unsigned without it. */
+  ncsSecret?: string;
+  /** How time moves. @default { mode: 'manual' } */
+  clock?: ClockOptions;
+  /** Peak concurrent recordings before acquire answers 400 code 406 (§1.5). @default 50 */
+  concurrencyQuota?: number;
+  /** Requests per second per App ID, real time, before 429 (§1.5); 0 disables. @default 10 */
+  qpsLimit?: number;
+  /**
+   * How long the upload takes after a recording ends; a synchronous stop answers after it (§3.6: Agora expects ≤ 20 s).
+   * @default 0 with a manual clock (tests need no advance), 2000 with a wall clock
+   */
+  syncStopMs?: number;
+  /** Time from a successful start until the recorder is ready (status 4) and its first events are sent. @default 0 */
+  startupMs?: number;
+  /** Life of a resourceId before start answers 433 (§3.1). @default 300000 (5 min) */
+  resourceTtlMs?: number;
+  /** After a recording ends, how long a repeated stop answers 400 code 49 before it answers 404 (§3.6, §7). @default 60000 */
+  exitGraceMs?: number;
+  /** Interval of `uploading_progress` (event 33) while recording (§6.4). @default 60000 */
+  progressIntervalMs?: number;
+  /** With a `backuped` upload, delay until the backup cloud forwards the files (event 31). @default 60000 */
+  backupForwardMs?: number;
+  /** NCS answer deadline per attempt (§6.1). @default 10000 */
+  ncsTimeoutMs?: number;
+  /** NCS retry delays; the length is the number of retries (§6.1: up to 3). @default [0, 1000, 3000] */
+  ncsRetryDelaysMs?: number[];
+  /** Seed for probabilistic faults. @default 1 */
+  faultSeed?: number;
+  /** Fault rules active from the start (e.g. from the CLI). */
+  faults?: FaultRule[];
+}
+
+/** Options with every default applied. */
+export type ResolvedOptions = Required<Omit<EmulatorOptions, 'callbackUrl' | 'ncsSecret' | 'faults'>> &
+  Pick<EmulatorOptions, 'callbackUrl' | 'ncsSecret' | 'faults'>;
+
+/** Applies the defaults. @throws RangeError on nonsensical values */
+export function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
+  const clock = opts.clock ?? { mode: 'manual' };
+  const resolved: ResolvedOptions = {
+    port: opts.port ?? 0,
+    host: opts.host ?? '127.0.0.1',
+    appId: opts.appId,
+    customerId: opts.customerId,
+    customerSecret: opts.customerSecret,
+    callbackUrl: opts.callbackUrl,
+    ncsSecret: opts.ncsSecret,
+    clock,
+    concurrencyQuota: opts.concurrencyQuota ?? 50,
+    qpsLimit: opts.qpsLimit ?? 10,
+    syncStopMs: opts.syncStopMs ?? (clock.mode === 'manual' ? 0 : 2000),
+    startupMs: opts.startupMs ?? 0,
+    resourceTtlMs: opts.resourceTtlMs ?? 5 * 60_000,
+    exitGraceMs: opts.exitGraceMs ?? 60_000,
+    progressIntervalMs: opts.progressIntervalMs ?? 60_000,
+    backupForwardMs: opts.backupForwardMs ?? 60_000,
+    ncsTimeoutMs: opts.ncsTimeoutMs ?? 10_000,
+    ncsRetryDelaysMs: opts.ncsRetryDelaysMs ?? [0, 1000, 3000],
+    faultSeed: opts.faultSeed ?? 1,
+    faults: opts.faults,
+  };
+  if (!resolved.appId || !resolved.customerId || !resolved.customerSecret) {
+    throw new RangeError('emulator needs appId, customerId and customerSecret');
+  }
+  if (!(resolved.progressIntervalMs > 0)) throw new RangeError('progressIntervalMs must be > 0');
+  return resolved;
+}

@@ -1,0 +1,44 @@
+/** Answers in Agora's three error shapes (§2.3) and the success shape (§2.2). */
+import { type z } from 'zod';
+import { describeZodError } from '../agora/schemas';
+
+/** An HTTP answer: status and JSON body. */
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+/** A 200 (or other) answer with `body`. */
+export function ok(body: unknown, status = 200): Reply {
+  return { status, body };
+}
+
+/** Gateway-level error `{message}` (auth, routing, rate limit). */
+export function gatewayError(status: number, message: string): Reply {
+  return { status, body: { message } };
+}
+
+/** Service-level error `{code, reason}`. */
+export function agoraError(status: number, code: number, reason: string): Reply {
+  return { status, body: { code, reason } };
+}
+
+/** 404 code 404 "failed to find worker": the task is gone or in an HA failover window (§5.1, §7). */
+export function workerNotFound(): Reply {
+  return agoraError(404, 404, 'failed to find worker');
+}
+
+/** 400 code 2 with a reason naming the offending field (§5.1). */
+export function invalidParams(reason: string): Reply {
+  return agoraError(400, 2, reason);
+}
+
+/** 400 code 2 from a zod error, naming the first offending fields (never their values). */
+export function invalidBody(err: z.ZodError): Reply {
+  return invalidParams(describeZodError(err));
+}
+
+/** 429 as the gateway answers it (§1.5). */
+export function rateLimited(): Reply {
+  return gatewayError(429, 'API rate limit exceeded');
+}

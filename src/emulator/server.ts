@@ -1,0 +1,154 @@
+/**
+ * The HTTP front: Agora's gateway checks in Agora's order (route 404, Basic auth 401, rate limit 429, App ID 400,
+ * headers/JSON code 8), then fault injection, then the endpoint. Built on node:http rather than a framework so every
+ * byte of the answer is ours (exact bodies, no framework error formats) and a `drop` fault can destroy the socket after
+ * the state change is committed.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { checkBasicAuth } from './auth';
+import { type CallLogEntry } from './call-log';
+import { handleControl } from './control';
+import { acquire } from './endpoints/acquire';
+import { query } from './endpoints/query';
+import { start } from './endpoints/start';
+import { stop } from './endpoints/stop';
+import { type EndpointHandler } from './endpoints/types';
+import { update } from './endpoints/update';
+import { updateLayout } from './endpoints/update-layout';
+import { type EndpointName, type HttpFault } from './faults';
+import { maskSecrets } from './mask';
+import { agoraError, gatewayError, rateLimited, type Reply, workerNotFound } from './replies';
+import { matchRoute } from './routes';
+import { type EmulatorState } from './state';
+
+const handlers: Record<EndpointName, EndpointHandler> = { acquire, start, query, update, updateLayout, stop };
+
+/** Largest request body read, bytes; bigger bodies are answered 413 without being parsed. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Creates the (not yet listening) server. */
+export function createEmulatorServer(state: EmulatorState): http.Server {
+  return http.createServer((req, res) => {
+    handleRequest(state, req, res).catch(() => {
+      if (!res.headersSent) send(res, agoraError(500, 500, 'internal_error'));
+    });
+  });
+}
+
+async function handleRequest(state: EmulatorState, req: http.IncomingMessage, res: http.ServerResponse) {
+  const url = new URL(req.url ?? '/', 'http://emulator');
+  const method = req.method ?? 'GET';
+  const raw = await readBody(req);
+  if (url.pathname.startsWith('/_emulator/')) {
+    send(res, await handleControl(state, method, url, raw));
+    return;
+  }
+
+  const route = matchRoute(method, url.pathname);
+  const parsedBody = raw === undefined ? undefined : tryJson(raw);
+  const entry = state.calls.open({
+    method,
+    path: url.pathname,
+    ...(route ? { endpoint: route.endpoint } : {}),
+    ...(route?.resourceId === undefined ? {} : { resourceId: route.resourceId }),
+    ...(route?.sid === undefined ? {} : { sid: route.sid }),
+    ...(route?.mode === undefined ? {} : { mode: route.mode }),
+    ...(parsedBody === undefined ? {} : { body: maskSecrets(parsedBody.value) }),
+    at: state.clock.now(),
+  });
+  const answer = (reply: Reply, fault?: string) => {
+    record(state, entry, reply, fault);
+    send(res, reply);
+  };
+
+  if (!route) return answer(gatewayError(404, 'no Route matched with those values'));
+  const o = state.options;
+  const auth = checkBasicAuth(req.headers.authorization, o.customerId, o.customerSecret);
+  if (!auth.ok) return answer(gatewayError(401, auth.message));
+  if (!state.rateLimiter.allow(route.appId)) return answer(rateLimited());
+  if (route.appId !== o.appId) return answer(gatewayError(400, 'appid is invalid'));
+  let body: unknown;
+  if (method === 'POST') {
+    const contentType = req.headers['content-type'];
+    if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) {
+      return answer(agoraError(400, 8, 'invalid http header: Content-Type must be application/json'));
+    }
+    if (parsedBody === undefined) return answer(agoraError(400, 8, 'invalid request body: not JSON'));
+    body = parsedBody.value;
+  }
+
+  const plan = state.faults.planHttp(route.endpoint, state.clock.now());
+  if (plan.latencyMs > 0) await state.clock.sleep(plan.latencyMs);
+  if (plan.realLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.realLatencyMs));
+  const fault = plan.fault;
+  const commits = fault && (fault.kind === 'drop' ? fault.commit !== false : 'commit' in fault && fault.commit);
+  if (fault && !commits) {
+    if (fault.kind === 'drop') return drop(state, entry, res);
+    return answer(faultReply(fault), fault.kind);
+  }
+
+  const reply = await handlers[route.endpoint](state, { ...route, body });
+  if (!fault) return answer(reply);
+  if (fault.kind === 'drop') return drop(state, entry, res);
+  return answer(faultReply(fault), fault.kind);
+}
+
+/** The answer a non-latency, non-drop fault gives. */
+function faultReply(fault: Exclude<HttpFault, { kind: 'latency' | 'drop' }>): Reply {
+  switch (fault.kind) {
+    case 'error':
+      if (fault.message !== undefined) return gatewayError(fault.httpStatus, fault.message);
+      return agoraError(fault.httpStatus, fault.code ?? fault.httpStatus, fault.reason ?? 'internal_error');
+    case 'code65':
+      return agoraError(206, 65, 'request not completed');
+    case 'notFound':
+      return workerNotFound();
+    case 'rateLimit':
+      return rateLimited();
+  }
+}
+
+function record(state: EmulatorState, entry: CallLogEntry, reply: Reply | null, fault?: string) {
+  entry.httpStatus = reply?.status ?? null;
+  const code = (reply?.body as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'number') entry.code = code;
+  if (fault !== undefined) entry.fault = fault;
+  entry.answeredAt = state.clock.now();
+}
+
+/** Commit-then-drop: the client sees the connection close with no answer. */
+function drop(state: EmulatorState, entry: CallLogEntry, res: http.ServerResponse) {
+  record(state, entry, null, 'drop');
+  res.socket?.destroy();
+}
+
+function send(res: http.ServerResponse, reply: Reply) {
+  if (res.headersSent || res.destroyed) return;
+  const body = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'Content-Type': 'application/json;charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'X-Request-ID': randomUUID(),
+  });
+  res.end(body);
+}
+
+/** Reads the body; undefined when empty. Oversized bodies are cut at {@link MAX_BODY_BYTES} (and fail JSON parsing). */
+async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  return size === 0 ? undefined : Buffer.concat(chunks);
+}
+
+function tryJson(raw: Buffer): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(raw.toString('utf8')) as unknown };
+  } catch {
+    return undefined;
+  }
+}
