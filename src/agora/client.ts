@@ -222,7 +222,7 @@ export class CloudRecordingClient {
    * @returns the answer; `ok` carries `{ resourceId, cname?, uid? }`.
    * @throws AgoraRequestError (body invalid, nothing sent), AgoraTransportError, AgoraSchemaError, AgoraCancelledError.
    */
-  acquire(body: AcquireRequest, opts?: CallOptions): Promise<AgoraAnswer<AcquireResponse>> {
+  async acquire(body: AcquireRequest, opts?: CallOptions): Promise<AgoraAnswer<AcquireResponse>> {
     const checked = this.check('acquire', acquireRequestSchema, body);
     return this.call('acquire', 'post', '/acquire', checked, acquireResponseSchema, opts);
   }
@@ -233,7 +233,7 @@ export class CloudRecordingClient {
    * @returns the answer; `ok` carries `{ resourceId, sid }`; `already-started` is 201/7 (the sid may be echoed).
    * @throws AgoraRequestError, AgoraTransportError, AgoraSchemaError, AgoraCancelledError.
    */
-  start(
+  async start(
     resourceId: string,
     mode: RecordingMode,
     body: StartRequest,
@@ -260,7 +260,12 @@ export class CloudRecordingClient {
    * @returns the answer; `ok` carries `serverResponse` (status §4.1, fileList...); 404 is `maybe-failover` (§7).
    * @throws AgoraTransportError, AgoraSchemaError, AgoraCancelledError.
    */
-  query(resourceId: string, sid: string, mode: RecordingMode, opts?: CallOptions): Promise<AgoraAnswer<QueryResponse>> {
+  async query(
+    resourceId: string,
+    sid: string,
+    mode: RecordingMode,
+    opts?: CallOptions,
+  ): Promise<AgoraAnswer<QueryResponse>> {
     const path = `${this.task(resourceId, sid)}/mode/${mode}/query`;
     return this.call('query', 'get', path, undefined, queryResponseSchema, opts);
   }
@@ -270,7 +275,7 @@ export class CloudRecordingClient {
    * @returns the answer; `ok` carries `{ resourceId, sid? }`.
    * @throws AgoraRequestError, AgoraTransportError, AgoraSchemaError, AgoraCancelledError.
    */
-  update(
+  async update(
     resourceId: string,
     sid: string,
     mode: RecordingMode,
@@ -287,7 +292,7 @@ export class CloudRecordingClient {
    * @returns the answer; `ok` carries `{ resourceId, sid? }`.
    * @throws AgoraRequestError, AgoraTransportError, AgoraSchemaError, AgoraCancelledError.
    */
-  updateLayout(
+  async updateLayout(
     resourceId: string,
     sid: string,
     body: UpdateLayoutRequest,
@@ -304,7 +309,7 @@ export class CloudRecordingClient {
    *   `already-exiting`, 404 `not-found`.
    * @throws AgoraRequestError, AgoraTransportError, AgoraSchemaError, AgoraCancelledError.
    */
-  stop(
+  async stop(
     resourceId: string,
     sid: string,
     mode: RecordingMode,
