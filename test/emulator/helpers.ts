@@ -172,3 +172,13 @@ export async function startRecording(
   expect(st.status).toBe(200);
   return { resourceId, sid: st.body.sid as string, cname, uid, mode };
 }
+
+/** `expect.any(Number)`, typed `unknown` so type-checked lint accepts it inside object literals. */
+export function anyNumber(): unknown {
+  return expect.any(Number) as unknown;
+}
+
+/** `expect.stringMatching(re)`, typed `unknown`. */
+export function matching(re: RegExp): unknown {
+  return expect.stringMatching(re) as unknown;
+}
