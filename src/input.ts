@@ -173,7 +173,6 @@ export function recordingInputJsonSchema(): Record<string, unknown> {
   >;
   return {
     $schema: schema.$schema,
-    $id: 'https://github.com/agora-recording-worker/docs/recording-input.schema.json',
     title: 'RecordingInput',
     ...schema,
   };

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { RecordingClient, RecordingInputError, type RecordingRef } from '../client';
 import { ConfigError } from '../config';
+import { parseMixLayout, parseStartInput } from '../input';
 
 interface Globals {
   json?: boolean;
@@ -82,6 +83,7 @@ export async function runCli(
       const value = readJsonArg(input, 'input') as Record<string, unknown>;
       if (o.cname) value.cname = o.cname;
       if (o.uid) value.uid = o.uid;
+      parseStartInput(value); // validate before connecting: an invalid input exits 2 without touching Temporal
       const c = await connect();
       const started = await c.start(value as never);
       print(started, `started ${started.workflowId} (uid ${started.uid})`);
@@ -92,9 +94,9 @@ export async function runCli(
     .argument('<layout>', 'mix layout JSON, e.g. {"mixedVideoLayout":1}')
     .option('--no-wait', 'signal and return at once')
     .action(async (layout: string, o: RefOptions & { wait: boolean }) => {
-      const value = readJsonArg(layout, 'layout');
+      const value = parseMixLayout(readJsonArg(layout, 'layout'));
       const ref = refOf(o);
-      const status = await (await connect()).updateLayout(ref, value as never, { wait: o.wait });
+      const status = await (await connect()).updateLayout(ref, value, { wait: o.wait });
       print(status ?? { signalled: true }, status ? `layout applied; state ${status.state}` : 'layout signalled');
     });
 

@@ -1,0 +1,174 @@
+/**
+ * The worker process (`npm run worker` in development, `node lib/worker.js` in production): polls the task queue and
+ * runs recording workflows and the Agora activities.
+ *
+ * - Configuration from the environment (src/config.ts; README "Configuration").
+ * - A {@link NativeConnection} to Temporal (TLS / API key when configured).
+ * - Workflow code: the prebuilt bundle `lib/workflow-bundle.js` (made by `npm run build`) when the worker runs from
+ *   lib/, or WORKFLOW_BUNDLE_PATH; otherwise `workflowsPath` (bundled at start, development).
+ * - Graceful shutdown on SIGINT/SIGTERM: the Runtime stops polling, running activities get `shutdownGraceTime` to
+ *   finish (then are cancelled), workflow tasks drain, then the process exits 0.
+ * - Prometheus metrics from the Temporal Runtime on METRICS_BIND_ADDRESS (`GET /metrics`).
+ * - `maxTaskQueueActivitiesPerSecond` = AGORA_REQUESTS_PER_SECOND: Agora allows 10 requests/s per App ID (§1.5) and
+ *   every activity is one Agora call, so the whole task queue (all worker replicas) stays under the limit. Use one
+ *   task queue per App ID.
+ * - pino JSON logs; the Temporal Runtime's and the workflows' logs go through the same logger. No secrets: the
+ *   configuration is logged through {@link describeConfig}; the Agora client redacts its own messages.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LogLevel as TemporalLogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { CloudRecordingClient } from './agora/client';
+import { ConfigError, describeConfig, loadWorkerConfig, type WorkerConfig } from './config';
+import { createLogger, type Logger } from './logging';
+
+/** Temporal's Logger interface over pino. */
+class PinoTemporalLogger implements TemporalLogger {
+  constructor(private readonly pino: Logger) {}
+  log(level: TemporalLogLevel, message: string, meta?: LogMetadata): void {
+    const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
+    this.pino[method](meta ?? {}, message);
+  }
+  trace(message: string, meta?: LogMetadata): void {
+    this.log('TRACE', message, meta);
+  }
+  debug(message: string, meta?: LogMetadata): void {
+    this.log('DEBUG', message, meta);
+  }
+  info(message: string, meta?: LogMetadata): void {
+    this.log('INFO', message, meta);
+  }
+  warn(message: string, meta?: LogMetadata): void {
+    this.log('WARN', message, meta);
+  }
+  error(message: string, meta?: LogMetadata): void {
+    this.log('ERROR', message, meta);
+  }
+}
+
+/**
+ * Where the workflow code comes from: WORKFLOW_BUNDLE_PATH; else `workflow-bundle.js` next to this file when running
+ * compiled (lib/); else the workflows source (bundled at start).
+ */
+export function workflowSource(
+  config: Pick<WorkerConfig, 'workflowBundlePath'>,
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (config.workflowBundlePath) return { workflowBundle: { codePath: path.resolve(config.workflowBundlePath) } };
+  const prebuilt = path.join(__dirname, 'workflow-bundle.js');
+  if (__filename.endsWith('.js') && fs.existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
+  return { workflowsPath: require.resolve('./workflows') };
+}
+
+/**
+ * Installs the Temporal Runtime (logger, Prometheus metrics, shutdown signals). Once per process, before any
+ * connection.
+ */
+export function installRuntime(config: Pick<WorkerConfig, 'metricsBindAddress'>, logger: Logger): void {
+  Runtime.install({
+    logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })),
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    telemetryOptions: config.metricsBindAddress
+      ? { metrics: { prometheus: { bindAddress: config.metricsBindAddress } } }
+      : {},
+  });
+}
+
+/**
+ * Connects to Temporal and creates the worker with the Agora activities.
+ * @returns the worker (call `run()`) and its connection (close it after `run()` resolves)
+ * @throws the connection error; the bundler's error when the workflow code does not compile
+ */
+export async function createWorker(
+  config: WorkerConfig,
+  logger: Logger,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const t = config.temporal;
+  const connection = await NativeConnection.connect({
+    address: t.address,
+    ...(t.tls === false
+      ? {}
+      : {
+          tls:
+            t.tls.clientCertPath && t.tls.clientKeyPath
+              ? {
+                  clientCertPair: {
+                    crt: fs.readFileSync(t.tls.clientCertPath),
+                    key: fs.readFileSync(t.tls.clientKeyPath),
+                  },
+                }
+              : true,
+        }),
+    ...(t.apiKey ? { apiKey: t.apiKey } : {}),
+  });
+  const storageSecrets = Object.values(config.storageProfiles).flatMap((p) => [p.accessKey, p.secretKey, p.stsToken]);
+  const agora = new CloudRecordingClient({
+    appId: config.agora.appId,
+    customerId: config.agora.customerId,
+    customerSecret: config.agora.customerSecret,
+    ...(config.agora.baseUrl ? { baseUrl: config.agora.baseUrl } : { area: config.agora.area }),
+    logger: logger.child({ component: 'agora' }),
+    secrets: [config.agora.appCertificate, ...storageSecrets],
+  });
+  const activities = createActivities({
+    client: agora,
+    storageProfiles: config.storageProfiles,
+    appId: config.agora.appId,
+    appCertificate: config.agora.appCertificate,
+  });
+  const source = workflowSource(config);
+  logger.info(
+    { workflows: source.workflowBundle ? 'prebuilt bundle' : 'workflowsPath (bundled now)' },
+    'workflow code',
+  );
+  const worker = await Worker.create({
+    connection,
+    namespace: t.namespace,
+    taskQueue: t.taskQueue,
+    activities,
+    ...source,
+    maxTaskQueueActivitiesPerSecond: config.agora.requestsPerSecond,
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    shutdownGraceTime: config.shutdownGraceTimeMs,
+  });
+  return { worker, connection };
+}
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const logger = createLogger('worker', config.logLevel);
+  logger.info({ config: describeConfig(config) }, 'configuration loaded');
+  installRuntime(config, logger);
+  const { worker, connection } = await createWorker(config, logger);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () =>
+      logger.info({ signal, graceMs: config.shutdownGraceTimeMs }, 'shutting down: draining the worker'),
+    );
+  }
+  logger.info(
+    {
+      address: config.temporal.address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      metrics: config.metricsBindAddress ? `http://${config.metricsBindAddress}/metrics` : 'off',
+      activitiesPerSecond: config.agora.requestsPerSecond,
+      agora: config.agora.baseUrl ?? `regional domains (${config.agora.area})`,
+    },
+    'worker running',
+  );
+  await worker.run();
+  await connection.close();
+  logger.info('worker stopped');
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      const message = e instanceof ConfigError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      process.stderr.write(`worker failed: ${message}\n`);
+      process.exit(1);
+    },
+  );
+}

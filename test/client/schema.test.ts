@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { configVariables } from '../../src/config';
+import { parseRecordingInput } from '../../src/input';
+import { runCli } from '../../src/cli/main';
+
+describe('docs/recording-input.schema.json', () => {
+  const root = path.resolve(__dirname, '../..');
+  const schemaFile = path.join(root, 'docs/recording-input.schema.json');
+
+  it('is generated from src/input.ts (run `npm run schema` after changing the input schema)', () => {
+    // Throws (non-zero exit) when the file differs from what the generator would write.
+    execFileSync(path.join(root, 'node_modules/.bin/tsx'), ['scripts/generate-schema.ts', '--check'], { cwd: root });
+  });
+
+  it('describes every top-level input field, uid required', () => {
+    const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as { properties: object; required: string[] };
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['cname', 'uid', 'mode', 'recordingConfig', 'storage', 'policy']),
+    );
+    expect(schema.required).toEqual(expect.arrayContaining(['cname', 'uid', 'mode', 'storage']));
+  });
+
+  it('the README example input is valid', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const m = /--input '(\{[\s\S]*?\})'/.exec(readme);
+    expect(m).not.toBeNull();
+    expect(() => parseRecordingInput(JSON.parse(m![1]!))).not.toThrow();
+  });
+});
+
+describe('README configuration table', () => {
+  it('documents every variable with its default', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    for (const v of configVariables) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v.name}\``));
+      expect(row).toBeDefined();
+      expect(row).toContain(v.default);
+    }
+  });
+});
+
+describe('CLI', () => {
+  it('prints help and exits 0', async () => {
+    let out = '';
+    expect(await runCli(['node', 'client', '--help'], (s) => void (out += s))).toBe(0);
+    for (const c of ['start', 'layout', 'stop', 'status', 'list', 'result']) expect(out).toContain(c);
+  });
+
+  it('exits 2 on an invalid input without connecting', async () => {
+    const code = await runCli(['node', 'client', '--app-id', 'x', 'start', '{"cname":"r","uid":"0","mode":"mix"}']);
+    expect(code).toBe(2);
+  });
+});
