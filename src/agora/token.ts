@@ -75,5 +75,7 @@ export function mintRecorderToken(input: MintRecorderTokenInput): MintedToken {
     lifetimeSeconds,
     lifetimeSeconds,
   );
+  // agora-token answers '' instead of throwing when the App ID or certificate is not 32 hex characters.
+  if (!token) throw new AgoraConfigError('appCertificate', 'App ID and App Certificate must be 32 hex characters');
   return { token, lifetimeSeconds };
 }

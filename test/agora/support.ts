@@ -15,7 +15,8 @@ import type { StorageProfile } from '../../src/activities/storage';
 export const APP_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 export const CUSTOMER_ID = 'cust-4f1c2b9a7d';
 export const CUSTOMER_SECRET = 'CUSTOMER-SECRET-Zx81pQ0vLm';
-export const APP_CERTIFICATE = 'APPCERT0f9e8d7c6b5a49382716fedcba';
+/** 32 hex characters, like a real App Certificate (agora-token refuses anything else). */
+export const APP_CERTIFICATE = '5cfd2fd1755d40ecb72977518be15d3b';
 export const STORAGE_ACCESS_KEY = 'STORAGE-ACCESS-AKIA7Q2W9E';
 export const STORAGE_SECRET_KEY = 'STORAGE-SECRET-wJalrXUtnFEMI';
 export const STORAGE_STS_TOKEN = 'STORAGE-STS-FwoGZXIvYXdzEJr';
