@@ -6,6 +6,10 @@
  *
  * First attempts go out one at a time in emission order, so without faults a receiver sees notifications in
  * `sequence` order; retries run independently, as they would from Agora's fleet.
+ *
+ * Retry delays and injected NCS delays run on the emulator clock. The 10 s answer deadline runs in REAL time, on
+ * purpose: it measures the receiver's real responsiveness, and on the emulated clock every delivery in flight would
+ * "time out" (and be resent) whenever a test advances the clock past it.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -62,7 +66,7 @@ export interface NcsOptions {
   callbackUrl?: string | undefined;
   /** The NCS secret used to sign; without it the signature headers are omitted. */
   secret?: string | undefined;
-  /** Answer deadline per attempt, emulated ms. @default 10000 */
+  /** Answer deadline per attempt, REAL ms (see above). @default 10000 */
   timeoutMs?: number;
   /** Delay before each retry, emulated ms; its length is the retry count. @default [0, 1000, 3000] */
   retryDelaysMs?: number[];
@@ -217,8 +221,17 @@ export class NcsDispatcher {
       });
       const delay = this.retryDelaysMs[attempt - 1];
       if (result.httpStatus !== 200 && delay !== undefined && !this.closed) {
-        this.busy++;
-        this.schedule(delay, () => void this.attempt(n, attempt + 1));
+        // An immediate retry counts as in flight now; a later one only once it starts, so idle() does not wait for
+        // a manual clock that nobody advances.
+        if (delay <= 0) {
+          this.busy++;
+          setImmediate(() => void this.attempt(n, attempt + 1));
+        } else {
+          this.schedule(delay, () => {
+            this.busy++;
+            void this.attempt(n, attempt + 1);
+          });
+        }
       }
     } finally {
       this.busy = Math.max(0, this.busy - 1);
@@ -244,8 +257,7 @@ export class NcsDispatcher {
       const finish = (r: { httpStatus?: number; error?: string }): void => {
         if (done) return;
         done = true;
-        timer.cancel();
-        this.timers.delete(timer);
+        clearTimeout(deadline);
         this.inFlight.delete(req);
         resolve(r);
       };
@@ -254,11 +266,11 @@ export class NcsDispatcher {
         res.on('end', () => finish({ httpStatus: res.statusCode ?? 0 }));
         res.on('error', () => finish({ httpStatus: res.statusCode ?? 0 }));
       });
-      const timer = this.clock.after(this.timeoutMs, () => {
+      const deadline = setTimeout(() => {
         finish({ error: 'timeout' });
         req.destroy();
-      });
-      this.timers.add(timer);
+      }, this.timeoutMs);
+      deadline.unref();
       this.inFlight.add(req);
       req.on('error', (err) => finish({ error: err.message }));
       req.on('close', () => finish({ error: 'connection closed' }));

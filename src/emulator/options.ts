@@ -39,7 +39,7 @@ export interface EmulatorOptions {
   progressIntervalMs?: number;
   /** With a `backuped` upload, delay until the backup cloud forwards the files (event 31). @default 60000 */
   backupForwardMs?: number;
-  /** NCS answer deadline per attempt (§6.1). @default 10000 */
+  /** NCS answer deadline per attempt, REAL ms (it measures the receiver, see `ncs.ts`), §6.1. @default 10000 */
   ncsTimeoutMs?: number;
   /** NCS retry delays; the length is the number of retries (§6.1: up to 3). @default [0, 1000, 3000] */
   ncsRetryDelaysMs?: number[];
