@@ -171,6 +171,19 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const logDir = path.join(workDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   const children: Child[] = [];
+  // Safety net: if this process dies without stop(), take the children (each in its own process group) with it.
+  const killAll = () => {
+    for (const c of children) {
+      if (c.proc.exitCode === null && c.proc.signalCode === null) {
+        try {
+          process.kill(-c.proc.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  };
+  process.once('exit', killAll);
   let client: RecordingClient | undefined;
   const stop = async () => {
     await client?.close().catch(() => undefined);

@@ -1,0 +1,146 @@
+/**
+ * End to end, the demo path with separate processes: the real Temporal dev server, the worker, the NCS receiver and
+ * the Agora emulator (sending signed notifications), each its own process, started by src/demo.ts as `npm run demo`
+ * does. Ports are free ones, so a running demo on 7233/8233 does not interfere.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { freePort } from '../../src/demo';
+import type { RecordingResult } from '../../src/workflows/definitions';
+
+jest.setTimeout(300_000);
+
+const root = path.resolve(__dirname, '../..');
+
+interface Step {
+  step: string;
+  text: string;
+  [k: string]: unknown;
+}
+
+/** Runs the demo with --json; resolves on the step `until` (or on exit). */
+function runDemo(args: string[], until?: string) {
+  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/demo.ts', '--json', ...args], {
+    cwd: root,
+    env: { ...process.env, AGORA_APP_ID: '', AGORA_CUSTOMER_ID: '', AGORA_CUSTOMER_SECRET: '', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const steps: Step[] = [];
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const reached = new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      let nl: number;
+      while ((nl = stdout.indexOf('\n')) >= 0) {
+        const line = stdout.slice(0, nl);
+        stdout = stdout.slice(nl + 1);
+        if (!line.startsWith('{')) continue;
+        const step = JSON.parse(line) as Step;
+        steps.push(step);
+        if (until && step.step === until) resolve();
+      }
+    });
+    proc.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    void exited.then((code) => (until ? reject(new Error(`demo exited ${code}:\n${stderr}`)) : resolve()));
+  });
+  return { proc, steps, exited, reached, stderr: () => stderr };
+}
+
+function resultOf(steps: Step[]): RecordingResult {
+  const step = steps.find((s) => s.step === 'result');
+  expect(step).toBeDefined();
+  return step!.result as RecordingResult;
+}
+
+function expectCompleted(result: RecordingResult) {
+  expect(result.ending).toBe('completed');
+  expect(result.uploadingStatus).toBe('uploaded');
+  expect(result.sid).toBeTruthy();
+  expect(result.fileList.length).toBeGreaterThan(0);
+  for (const f of result.fileList)
+    expect(f.fileName ?? f.filename).toMatch(new RegExp(`${result.sid}_${result.cname}`));
+  expect(result.fileList.some((f) => (f.fileName ?? f.filename ?? '').endsWith('.m3u8'))).toBe(true);
+}
+
+describe('npm run demo', () => {
+  it('runs one recording through its life, prints each step and the result, and exits 0', async () => {
+    const demo = runDemo(['--temporal-port', String(await freePort()), '--ui-port', String(await freePort())]);
+    await demo.reached;
+    const code = await demo.exited;
+    if (code !== 0) throw new Error(`demo exited ${code}:\n${demo.stderr()}`);
+    const order = demo.steps.map((s) => s.step).filter((s) => s !== 'ncs');
+    expect(order).toEqual([
+      'temporal',
+      'emulator',
+      'receiver',
+      'worker',
+      'start',
+      'recording',
+      'join',
+      'layout',
+      'stop',
+      'uploaded',
+      'result',
+      'visibility',
+      'done',
+    ]);
+    // The NCS events were printed as they happened, the upload notification among them.
+    const events = demo.steps.filter((s) => s.step === 'ncs').map((s) => s.eventType);
+    expect(events).toEqual(expect.arrayContaining([40, 31]));
+    expectCompleted(resultOf(demo.steps));
+  });
+
+  it('with --keep leaves everything running: the recording is found by AgoraChannel, NCS went through signed', async () => {
+    const temporalPort = await freePort();
+    const demo = runDemo(
+      ['--keep', '--temporal-port', String(temporalPort), '--ui-port', String(await freePort())],
+      'ready',
+    );
+    try {
+      await demo.reached;
+      const result = resultOf(demo.steps);
+      expectCompleted(result);
+      const ready = demo.steps.find((s) => s.step === 'ready')!;
+
+      // Visibility through the server itself: AgoraChannel finds exactly this recording, completed.
+      const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+      const client = new Client({ connection, namespace: 'default' });
+      const found: { id: string; status: string; recordingStatus?: unknown; sid?: unknown }[] = [];
+      for await (const wf of client.workflow.list({ query: `AgoraChannel = "${result.cname}"` })) {
+        found.push({
+          id: wf.workflowId,
+          status: wf.status.name,
+          recordingStatus: wf.searchAttributes.RecordingStatus?.[0],
+          sid: wf.searchAttributes.AgoraSid?.[0],
+        });
+      }
+      const start = demo.steps.find((s) => s.step === 'start')!;
+      expect(found).toEqual([
+        { id: start.workflowId, status: 'COMPLETED', recordingStatus: 'completed', sid: result.sid },
+      ]);
+      await connection.close();
+
+      // The emulator delivered signed notifications to the receiver and every one was acknowledged with 200.
+      const deliveries = (await (await fetch(`${ready.emulatorUrl as string}/_emulator/deliveries`)).json()) as {
+        eventType: number;
+        httpStatus?: number;
+      }[];
+      expect(deliveries.length).toBeGreaterThan(0);
+      expect(deliveries.every((d) => d.httpStatus === 200)).toBe(true);
+      const health = (await (await fetch(String(ready.receiverUrl).replace('/agora/ncs', '/healthz'))).json()) as {
+        delivery: { signalled: number };
+      };
+      expect(health.delivery.signalled).toBeGreaterThan(0);
+
+      // Prometheus metrics from the worker's Temporal Runtime.
+      const metrics = await (await fetch(String(ready.metricsUrl))).text();
+      expect(metrics).toMatch(/temporal_/);
+    } finally {
+      demo.proc.kill('SIGTERM');
+    }
+    expect(await demo.exited).toBe(0);
+  });
+});
