@@ -1,0 +1,123 @@
+import {
+  ConfigError,
+  describeConfig,
+  loadReceiverConfig,
+  loadStorageProfiles,
+  loadWorkerConfig,
+  parseDurationMs,
+} from '../../src/config';
+
+const worker = {
+  AGORA_APP_ID: 'app',
+  AGORA_CUSTOMER_ID: 'cid',
+  AGORA_CUSTOMER_SECRET: 'customer-secret-value',
+};
+
+describe('configuration from the environment', () => {
+  it('applies the documented defaults', () => {
+    const c = loadWorkerConfig(worker);
+    expect(c.temporal).toEqual({
+      address: 'localhost:7233',
+      namespace: 'default',
+      taskQueue: 'agora-recording',
+      tls: false,
+    });
+    expect(c.agora).toMatchObject({ appId: 'app', area: 'US', requestsPerSecond: 10 });
+    expect(c.agora.baseUrl).toBeUndefined();
+    expect(c).toMatchObject({
+      maxConcurrentActivities: 50,
+      shutdownGraceTimeMs: 30_000,
+      metricsBindAddress: '0.0.0.0:9464',
+    });
+    expect(c.storageProfiles).toEqual({});
+    const r = loadReceiverConfig({ AGORA_APP_ID: 'app', NCS_SECRET: 's' });
+    expect(r).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      path: '/agora/ncs',
+      bodyLimitBytes: 65_536,
+      dataDir: './data',
+    });
+    expect(r.deliveryDeadlineMs).toBe(3_600_000);
+  });
+
+  it('names every missing or bad variable, never a value', () => {
+    let err: unknown;
+    try {
+      loadWorkerConfig({
+        AGORA_CUSTOMER_SECRET: 'customer-secret-value',
+        AGORA_AREA: 'MARS',
+        WORKER_SHUTDOWN_GRACE_TIME: 'soon',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    for (const name of ['AGORA_APP_ID', 'AGORA_CUSTOMER_ID', 'AGORA_AREA', 'WORKER_SHUTDOWN_GRACE_TIME']) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain('customer-secret-value');
+  });
+
+  it('reads storage profiles from JSON and per-profile variables; errors name the field only', () => {
+    const profiles = loadStorageProfiles({
+      STORAGE_PROFILES: JSON.stringify({
+        main: { vendor: 1, region: 3, bucket: 'b', accessKey: 'ak', secretKey: 'sk' },
+      }),
+      STORAGE_PROFILE_BACKUP_VENDOR: '11',
+      STORAGE_PROFILE_BACKUP_REGION: '0',
+      STORAGE_PROFILE_BACKUP_BUCKET: 'bb',
+      STORAGE_PROFILE_BACKUP_ACCESS_KEY: 'ak2',
+      STORAGE_PROFILE_BACKUP_SECRET_KEY: 'sk2',
+      STORAGE_PROFILE_BACKUP_ENDPOINT: 'https://s3.example.test',
+      STORAGE_PROFILE_MAIN_BUCKET: 'override',
+    });
+    expect(profiles.main).toMatchObject({ vendor: 1, region: 3, bucket: 'override' });
+    expect(profiles.backup).toMatchObject({
+      vendor: 11,
+      bucket: 'bb',
+      extensionParams: { endpoint: 'https://s3.example.test' },
+    });
+    expect(() => loadStorageProfiles({ STORAGE_PROFILES: '{not json' })).toThrow(/STORAGE_PROFILES/);
+    expect(() =>
+      loadStorageProfiles({
+        STORAGE_PROFILES: JSON.stringify({ p: { vendor: 1, region: 0, bucket: 'b', secretKey: 'TOPSECRET' } }),
+      }),
+    ).toThrow(/storage profile "p"\.accessKey/);
+    try {
+      loadStorageProfiles({
+        STORAGE_PROFILES: JSON.stringify({
+          p: { vendor: 99, region: 0, bucket: 'b', accessKey: 'a', secretKey: 'TOPSECRET' },
+        }),
+      });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('TOPSECRET');
+    }
+  });
+
+  it('disables metrics with an empty METRICS_BIND_ADDRESS and parses durations', () => {
+    expect(loadWorkerConfig({ ...worker, METRICS_BIND_ADDRESS: '' }).metricsBindAddress).toBeUndefined();
+    expect(parseDurationMs('500ms')).toBe(500);
+    expect(parseDurationMs('2m')).toBe(120_000);
+    expect(parseDurationMs('1.5s')).toBe(1_500);
+    expect(() => parseDurationMs('later')).toThrow();
+  });
+
+  it('describes the configuration for logs with every secret redacted', () => {
+    const c = loadWorkerConfig({
+      ...worker,
+      AGORA_APP_CERTIFICATE: 'cert-value',
+      TEMPORAL_API_KEY: 'api-key-value',
+      STORAGE_PROFILES: JSON.stringify({
+        main: { vendor: 1, region: 3, bucket: 'b', accessKey: 'ak-value', secretKey: 'sk-value' },
+      }),
+    });
+    const text = JSON.stringify(describeConfig(c));
+    for (const secret of ['customer-secret-value', 'cert-value', 'api-key-value', 'ak-value', 'sk-value']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('"bucket":"b"');
+    expect(c.temporal.tls).toEqual({});
+  });
+});
