@@ -30,7 +30,7 @@ function mixInput(cname: string, over: Record<string, unknown> = {}): StartRecor
     recordingFileConfig: { avFileType: ['hls'] },
     storage: { profile: 'default' },
     ...over,
-  } as StartRecordingInput;
+  };
 }
 
 async function countByChannel(cname: string): Promise<number> {
