@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { Client, Connection } from '@temporalio/client';
+import { NcsEvent } from './agora/notifications';
 import { RecordingClient, type StartRecordingInput } from './client';
 import { searchAttributeKeys } from './workflows/search-attributes';
 import type { MixLayout, RecordingResult, RecordingStatus } from './workflows/definitions';
@@ -385,30 +386,55 @@ const eventNames: Record<number, string> = {
   44: 'recorder_video_stream_state_changed',
 };
 
-/** Prints NCS notifications the emulator emits while `active()` holds (emulator mode only). */
-function followNotifications(stack: Stack, report: NonNullable<StackOptions['report']>): () => Promise<void> {
-  if (!stack.emulatorUrl) return () => Promise.resolve();
-  let seen = 0;
+/** A follower of the NCS notifications the emulator emits (emulator mode only). */
+interface NotificationFollower {
+  /** Event types printed so far. */
+  seen: Set<number>;
+  /** Waits until one of `eventTypes` was printed, at most `timeoutMs`. @returns the event type, or undefined. */
+  waitFor(eventTypes: number[], timeoutMs: number): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+/** Prints each NCS notification the emulator emits, as it happens (emulator mode only). */
+function followNotifications(stack: Stack, report: NonNullable<StackOptions['report']>): NotificationFollower {
+  const seen = new Set<number>();
+  if (!stack.emulatorUrl) {
+    return { seen, waitFor: () => Promise.resolve(undefined), stop: () => Promise.resolve() };
+  }
+  let count = 0;
   let running = true;
   const loop = (async () => {
     while (running) {
       try {
         const res = await fetch(`${stack.emulatorUrl}/_emulator/notifications`);
-        const list = (await res.json()) as { body?: { eventType: number }; eventType?: number }[];
-        for (const n of list.slice(seen)) {
-          const eventType = n.eventType ?? n.body?.eventType ?? -1;
-          report('ncs', `  NCS → receiver: ${eventNames[eventType] ?? 'event'} (${eventType})`, { eventType });
+        const list = (await res.json()) as { eventType: number }[];
+        for (const n of list.slice(count)) {
+          report('ncs', `  NCS → receiver: ${eventNames[n.eventType] ?? 'event'} (${n.eventType})`, {
+            eventType: n.eventType,
+          });
+          seen.add(n.eventType);
         }
-        seen = Math.max(seen, list.length);
+        count = Math.max(count, list.length);
       } catch {
         // the emulator may be stopping
       }
-      await sleep(250);
+      await sleep(200);
     }
   })();
-  return async () => {
-    running = false;
-    await loop;
+  return {
+    seen,
+    async waitFor(eventTypes, timeoutMs) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = eventTypes.find((t) => seen.has(t));
+        if (hit !== undefined || Date.now() > until) return hit;
+        await sleep(100);
+      }
+    },
+    async stop() {
+      running = false;
+      await loop;
+    },
   };
 }
 
@@ -440,7 +466,7 @@ export async function runRecording(
   const report = o.report ?? (() => undefined);
   const cname = o.cname ?? `demo-room-${Date.now().toString(36)}`;
   const participant = '1001';
-  const stopFollowing = followNotifications(stack, report);
+  const ncs = followNotifications(stack, report);
   try {
     const started = await stack.client.start(demoInput(cname, o.storageProfile ?? 'demo'));
     const ref = started.workflowId;
@@ -501,10 +527,14 @@ export async function runRecording(
     report('stop', `4. stop: Agora answered; state ${afterStop?.state}`, { state: afterStop?.state });
 
     const result = await stack.client.result(ref);
+    // The upload notification (31 uploaded / 32 backuped), signed by the emulator and forwarded by the receiver.
+    const uploadEvent = await ncs.waitFor([NcsEvent.uploaded, NcsEvent.backuped], 15_000);
     report(
       'uploaded',
-      `5. upload: uploadingStatus ${result.uploadingStatus ?? '-'}; ${result.fileList.length} file(s) in storage`,
-      { uploadingStatus: result.uploadingStatus },
+      `5. upload: ${uploadEvent ? `${eventNames[uploadEvent]} notification; ` : ''}uploadingStatus ${
+        result.uploadingStatus ?? '-'
+      }; ${result.fileList.length} file(s) in storage`,
+      { uploadingStatus: result.uploadingStatus, ...(uploadEvent ? { eventType: uploadEvent } : {}) },
     );
     const files = result.fileList.map((f) => `   ${f.fileName ?? f.filename ?? '?'}`).join('\n');
     report('result', `result: ended ${result.ending}${result.reason ? ` (${result.reason})` : ''}\n${files}`, {
@@ -512,7 +542,7 @@ export async function runRecording(
     });
     return { workflowId: ref, cname, result };
   } finally {
-    await stopFollowing();
+    await ncs.stop();
   }
 }
 
