@@ -25,7 +25,7 @@ import { AgoraConfigError, AgoraSchemaError } from '../agora/errors';
 import { parseRecorderUid, parseUid, type UidRange } from '../agora/uid';
 import { MAX_TOKEN_LIFETIME_SECONDS, mintRecorderToken } from '../agora/token';
 import { failureForAnswer, failureForError } from './failures';
-import { resolveStorage, type StorageProfiles } from './storage';
+import { resolveEncryption, resolveStorage, type EncryptionProfile, type StorageProfiles } from './storage';
 import type {
   AcquireInput,
   AcquireResult,
@@ -43,7 +43,7 @@ import type {
 
 export { AgoraFailureType } from './types';
 export type * from './types';
-export type { StorageProfile, StorageProfiles } from './storage';
+export type { EncryptionProfile, StorageProfile, StorageProfiles } from './storage';
 
 /** What the activities need from the worker. */
 export interface ActivityDeps {
@@ -51,6 +51,8 @@ export interface ActivityDeps {
   client: CloudRecordingClient;
   /** Named storage configurations; the workflow names one per recording. */
   storageProfiles: StorageProfiles;
+  /** Named channel-decryption settings, referenced by `StartInput.encryptionProfile`. */
+  encryptionProfiles?: Readonly<Record<string, EncryptionProfile>> | undefined;
   /** The project's App Certificate: when set, start mints the recorder's RTC token unless the input carries one. */
   appCertificate?: string | undefined;
   /** The App ID, needed to mint tokens. */
@@ -86,6 +88,7 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
   if (typeof deps.storageProfiles !== 'function') {
     for (const p of Object.values(deps.storageProfiles)) redactor.add(p.accessKey, p.secretKey, p.stsToken);
   }
+  for (const p of Object.values(deps.encryptionProfiles ?? {})) redactor.add(p.secret, p.salt);
   const marginMs = deps.timeoutMarginMs ?? 2_000;
 
   /** Runs one Agora call; converts everything thrown into a Temporal failure (never a raw library error). */
@@ -141,8 +144,8 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
     },
 
     /**
-     * start (§3.2). Resolves the storage profile and, with an App Certificate and no input token, mints the recorder's
-     * RTC token (lifetime `tokenLifetimeSeconds`, default 24 h).
+     * start (§3.2). Resolves the storage profile (and the encryption profile, if named) and, with an App Certificate
+     * and no input token, mints the recorder's RTC token (lifetime `tokenLifetimeSeconds`, default 24 h).
      * @returns `{ alreadyStarted: false, sid }` (200) or `{ alreadyStarted: true, sid? }` (201/7: this resourceId was
      *   started before; the sid is there only if Agora echoed it).
      * @throws ApplicationFailure UnknownStorageProfile, AgoraInvalidRequest (400/2, bad body, bad token lifetime),
@@ -160,6 +163,10 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
         );
         const token = input.token ?? mintToken(input, recorderUid);
         redactor.add(token);
+        const recordingConfig =
+          input.encryptionProfile === undefined
+            ? input.recordingConfig
+            : withEncryption(input.recordingConfig, input.encryptionProfile);
         const answer = await client.start(
           input.resourceId,
           input.mode,
@@ -169,7 +176,7 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
             clientRequest: {
               ...(token === undefined ? {} : { token }),
               storageConfig,
-              ...(input.recordingConfig === undefined ? {} : { recordingConfig: input.recordingConfig }),
+              ...(recordingConfig === undefined ? {} : { recordingConfig }),
               ...(input.recordingFileConfig === undefined ? {} : { recordingFileConfig: input.recordingFileConfig }),
               ...(input.snapshotConfig === undefined ? {} : { snapshotConfig: input.snapshotConfig }),
               ...(input.extensionServiceConfig === undefined
@@ -303,6 +310,17 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
       });
     },
   };
+
+  /** recordingConfig with the named encryption profile's decryptionMode/secret/salt merged in (§3.2.1). */
+  function withEncryption(
+    recordingConfig: StartInput['recordingConfig'],
+    profile: string,
+  ): StartInput['recordingConfig'] {
+    if (!recordingConfig) {
+      throw new AgoraConfigError('recordingConfig', 'is required with encryptionProfile (decryption is set there)');
+    }
+    return { ...recordingConfig, ...resolveEncryption(deps.encryptionProfiles, profile, redactor) };
+  }
 
   function mintToken(input: StartInput, recorderUid: string): string | undefined {
     if (!deps.appCertificate) return undefined;

@@ -19,8 +19,37 @@ export type StorageProfiles =
   | Readonly<Record<string, StorageProfile>>
   | ((name: string) => StorageProfile | undefined | Promise<StorageProfile | undefined>);
 
+/** Channel decryption settings of recordingConfig (§3.2.1): mode 1..8, the key, and the salt for modes 7 and 8. */
+export interface EncryptionProfile {
+  decryptionMode: number;
+  secret: string;
+  salt?: string;
+}
+
 /**
- * Resolves a profile into the storageConfig to send, and registers its secrets with the redactor.
+ * Resolves an encryption profile and registers its secrets with the redactor.
+ * @throws ApplicationFailure `AgoraInvalidRequest` (non-retryable) naming `encryptionProfile` when it is unknown.
+ */
+export function resolveEncryption(
+  profiles: Readonly<Record<string, EncryptionProfile>> | undefined,
+  name: string,
+  redactor: Redactor,
+): EncryptionProfile {
+  const profile = profiles && Object.prototype.hasOwnProperty.call(profiles, name) ? profiles[name] : undefined;
+  if (!profile) {
+    throw ApplicationFailure.create({
+      message: `encryptionProfile: no encryption profile named "${redactor.string(name)}" is configured on this worker`,
+      type: AgoraFailureType.invalidRequest,
+      nonRetryable: true,
+      details: [{ field: 'encryptionProfile' }],
+    });
+  }
+  redactor.add(profile.secret, profile.salt);
+  return profile;
+}
+
+/**
+ * Resolves a storage profile into the storageConfig to send, and registers its secrets with the redactor.
  * @param profiles the worker's profiles.
  * @param name the profile name from the workflow.
  * @param fileNamePrefix directory segments from the workflow (§3.2.6: a-z A-Z 0-9, ≤ 128 chars joined).

@@ -48,6 +48,11 @@ export interface StartInput extends RecorderIdentity {
   recordingFileConfig?: RecordingFileConfig;
   snapshotConfig?: SnapshotConfig;
   extensionServiceConfig?: ExtensionServiceConfig;
+  /**
+   * Channel decryption by reference: the name of an encryption profile of the worker (decryptionMode, secret, salt),
+   * merged into recordingConfig by the activity, so the key never enters workflow history (§3.2.1).
+   */
+  encryptionProfile?: string;
   /** RTC token supplied by the caller; when absent and an App Certificate is configured, the activity mints one. */
   token?: string;
   /** Lifetime of a minted token, seconds; should cover the recording's maximum duration. */

@@ -12,6 +12,7 @@ import {
   APP_CERTIFICATE,
   APP_ID,
   Capture,
+  DECRYPTION_SECRET,
   closedPortUrl,
   json,
   startStub,
@@ -36,7 +37,14 @@ const mixConfig = {
 
 function setup(overrides: Partial<ActivityDeps> = {}, baseUrl: string | string[] = emu.baseUrl) {
   client = testClient(baseUrl, capture);
-  acts = createActivities({ client, storageProfiles, appId: APP_ID, appCertificate: APP_CERTIFICATE, ...overrides });
+  acts = createActivities({
+    client,
+    storageProfiles,
+    encryptionProfiles: { e2e: { decryptionMode: 6, secret: DECRYPTION_SECRET } },
+    appId: APP_ID,
+    appCertificate: APP_CERTIFICATE,
+    ...overrides,
+  });
   env = new MockActivityEnvironment({ startToCloseTimeoutMs: 20_000 }, { logger: capture.temporalLogger });
 }
 
@@ -425,6 +433,27 @@ describe('failures', () => {
       .calls()
       .find((c) => c.endpoint === 'start' && c.resourceId === resourceId && c.httpStatus === 200)!;
     expect((call.body as { clientRequest: Record<string, unknown> }).clientRequest).not.toHaveProperty('token');
+  });
+
+  it('decryption by reference: encryptionProfile merges the key into recordingConfig; unknown → AgoraInvalidRequest', async () => {
+    const cname = `act${++seq}`;
+    const { resourceId } = await run('acquire', { cname, uid: UID, mode: 'mix' });
+    const input = { cname, uid: UID, mode: 'mix' as const, resourceId, storageProfile: 'main', ...mixConfig };
+    const bad = await failure(
+      run('start', { ...input, encryptionProfile: 'nope' }),
+      AgoraFailureType.invalidRequest,
+      true,
+    );
+    expect(bad.message).toMatch(/^encryptionProfile: /);
+    const noConfig = { ...input, recordingConfig: undefined, encryptionProfile: 'e2e' };
+    await failure(run('start', noConfig), AgoraFailureType.invalidRequest, true);
+    expect(await run('start', { ...input, encryptionProfile: 'e2e' })).toMatchObject({ alreadyStarted: false });
+    const call = emu
+      .calls()
+      .find((c) => c.endpoint === 'start' && c.resourceId === resourceId && c.httpStatus === 200)!;
+    expect(call.body).toMatchObject({
+      clientRequest: { recordingConfig: { channelType: 0, decryptionMode: 6, secret: '***' } },
+    });
   });
 
   it('storage profiles may come from a function (e.g. fresh STS credentials)', async () => {

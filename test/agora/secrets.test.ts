@@ -56,10 +56,10 @@ describe('secrets never appear in logs or errors', () => {
   beforeAll(() => {
     for (const stream of [process.stdout, process.stderr]) {
       const original = stream.write.bind(stream);
-      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      stream.write = (chunk: unknown, ...rest: unknown[]) => {
         console_.push(String(chunk));
         return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      });
+      };
       restore.push(() => (stream.write = original));
     }
     for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
