@@ -33,19 +33,46 @@ export function recordingWorkflowId(appId: string, cname: string, uid: string): 
   return `recording/${appId}/${cname}/${uid}`;
 }
 
-/** How long things may take. All durations in SECONDS. */
+/**
+ * How long things may take. All durations in SECONDS. Every field is optional; the defaults are in
+ * {@link defaultRecordingPolicy}. The defaults keep an idle recording hour at 18 history events (3 health checks of 6
+ * events each), inside the budget of 20.
+ */
 export interface RecordingPolicy {
-  /** Stop automatically after this long in the recording state. Default 4 h (14 400 s). */
+  /** Stop automatically after this long in the recording state. Default 14 400 s (4 h). */
   maxDurationSeconds?: number;
-  /** After stop, wait at most this long for uploaded/backuped. Default 600 s. */
+  /** After stop, wait at most this long for uploaded (NCS 31) or backuped (NCS 32). Default 600 s. */
   uploadTimeoutSeconds?: number;
-  /** Query fallback cadence while recording; NCS events come first. Default 300 s. */
+  /**
+   * Query fallback cadence while recording, 60..86 400 s; NCS events come first (each one postpones the next query).
+   * Default 1200 s (20 min): each check is a local activity (6 history events), so an idle hour costs 18 events.
+   */
   healthCheckIntervalSeconds?: number;
-  /** acquire attempts (each resourceId lives 5 minutes) before giving up. Default 3. */
+  /** acquire attempts (each resourceId lives 5 minutes) before giving up, 1..10. Default 3. */
   maxAcquireAttempts?: number;
   /** A 404 from query shorter than this is Agora failing a recorder over, not death (§7). Default 90 s. */
   failoverWindowSeconds?: number;
+  /**
+   * How long after acquire the workflow keeps trying to start on one resourceId, 1..290 s. Agora's resourceId lives
+   * 300 s from the acquire call (§3.1); the default 270 s leaves a margin for clock skew and the call in flight.
+   */
+  startWindowSeconds?: number;
+  /**
+   * Continue-as-new once the run's history reaches this many events, in addition to the server's
+   * continueAsNewSuggested. Meant for tests and for operators who want shorter runs. Default: only when suggested.
+   */
+  continueAsNewAfterEvents?: number;
 }
+
+/** Defaults of {@link RecordingPolicy}, in seconds. */
+export const defaultRecordingPolicy = {
+  maxDurationSeconds: 14_400,
+  uploadTimeoutSeconds: 600,
+  healthCheckIntervalSeconds: 1_200,
+  maxAcquireAttempts: 3,
+  failoverWindowSeconds: 90,
+  startWindowSeconds: 270,
+} as const;
 
 /**
  * Input of {@link recordingWorkflowName}. Plain JSON; contains no secret (storage is a profile name resolved by the
@@ -67,6 +94,11 @@ export interface RecordingInput {
   extensionServiceConfig?: ExtensionServiceConfig;
   /** Storage profile configured on the worker (STORAGE_PROFILES) and the file-name prefix segments (§3.2.6). */
   storage: { profile: string; fileNamePrefix?: string[] };
+  /**
+   * Channel decryption by reference: the name of an encryption profile configured on the worker (decryptionMode,
+   * secret, salt; §3.2.1). recordingConfig.secret and .salt are refused in the input, so the key never enters history.
+   */
+  encryptionProfile?: string;
   /** RTC token for the recorder uid; when absent the worker mints one if it has an App Certificate. */
   token?: string;
   /** Hours the API stays usable after start, 1..720; default 72 (§3.1). Must exceed maxDurationSeconds. */
@@ -97,7 +129,11 @@ export interface LastAgoraError {
   at: number;
 }
 
-/** Typed result of a recording. Times are Unix ms. */
+/**
+ * Typed result of a recording. Times are Unix ms (workflow time). `failed` and `cancelled` are results too, so the
+ * caller always gets ids, files and the last error: Agora failures do not fail the workflow execution (look for
+ * `RecordingStatus = "failed"`); only an invalid input does.
+ */
 export interface RecordingResult {
   ending: RecordingEnding;
   cname: string;
@@ -111,55 +147,126 @@ export interface RecordingResult {
   /** Files, normalised to entries (a string fileList becomes one entry). */
   fileList: FileListEntry[];
   uploadingStatus?: UploadingStatus;
-  /** recorder_leave bit mask (§6.4), when Agora ended the recording. */
+  /** recorder_leave bit mask (§6.4), when a recorder_leave from this task's recorder arrived. */
   leaveCode?: number;
-  /** session_exit exitStatus (§6.4). */
+  /** session_exit exitStatus (§6.4): 0 normal exit after upload, 1 abnormal. */
   exitStatus?: number;
   /** Why it stopped: 'stop requested', 'max duration', 'cancelled', 'idle exit', ... */
   reason?: string;
   lastError?: LastAgoraError;
+  /**
+   * true when the workflow ended without confirming that Agora's task is gone: a start took but its sid could not be
+   * recovered, or stop kept failing. Agora ends such a task by itself after maxIdleTime of an empty channel.
+   */
+  taskMayStillRun?: boolean;
 }
 
-/** Answer of {@link statusQuery}. Times are Unix ms. */
+/** Answer of {@link statusQuery}. Times are Unix ms (workflow time). */
 export interface RecordingStatus {
   state: RecordingState;
+  /** When the workflow entered `state`. */
   since: number;
   cname: string;
   uid: string;
+  mode: RecordingMode;
   resourceId?: string;
   sid?: string;
-  /** The layout last applied to Agora (mix). */
+  /** When the recording state began (sid known). */
+  startedAt?: number;
+  /** The layout last applied to Agora (mix); starts as the layout of recordingConfig.transcodingConfig. */
   layout?: MixLayout;
   /** The layout requested and not yet applied, if any. */
   pendingLayout?: MixLayout;
+  /** The subscription last applied with update (§3.4). */
   subscription?: StreamSubscribe;
+  /** The subscription requested and not yet applied, if any. */
+  pendingSubscription?: StreamSubscribe;
   /** uploading_progress (§6.4): 0..10000. */
   uploadProgress?: number;
   uploadingStatus?: UploadingStatus;
+  /** Why the recording is stopping or ended, once known: 'stop requested', 'max duration', 'idle exit', ... */
+  reason?: string;
   lastError?: LastAgoraError;
 }
 
-/** Carried across continue-as-new; internal but part of the input so histories replay. */
+/**
+ * Carried across continue-as-new as the workflow's second argument; internal, but part of the input so histories
+ * replay. Only a run in the `recording` state continues as new, after every handler finished and with no pending work.
+ */
 export interface RecordingCarryOver {
   status: RecordingStatus;
-  startedAt?: number;
+  /** Files known so far (normally none while recording). */
+  fileList: FileListEntry[];
+  /** The most recent noticeIds seen, oldest first, bounded (de-duplication survives continue-as-new). */
   seenNoticeIds: string[];
-  lastSequence?: number;
-  stopRequested?: string;
+  /** payload.sequence of the uploading_progress notification last applied. */
+  progressSequence?: number;
+  /** Recorder uids of this task: the input uid, then any session_failover newUid (§6.4 event 12). */
+  recorderUids: string[];
+  /** Unix ms of the first query 404 of an ongoing failover, if any. */
+  notFoundSince?: number;
+  /** Unix ms when the next fallback query is due. */
+  nextHealthCheckAt: number;
+  /** How many runs came before this one (0 for the first run). */
+  previousRuns: number;
 }
 
-/** Replace the mix layout (full layout, newest wins; §3.5). */
+/**
+ * The `type` of the ApplicationFailures the workflow throws or rejects updates with. Clients match on these.
+ * `InvalidRecordingInput` fails the workflow (non-retryable); the others reject or fail an update.
+ */
+export const RecordingFailureType = {
+  /** The workflow input is invalid; the message names the field. Non-retryable. */
+  invalidInput: 'InvalidRecordingInput',
+  /** updateLayout on a recording whose mode is not mix (§3.5). */
+  notMixMode: 'NotMixMode',
+  /** The update needs the recording state and the recording is elsewhere (starting, stopping, ended). */
+  notRecording: 'NotRecording',
+  /** The layout is invalid; the message names the field (Agora would answer 1028/2). */
+  invalidLayout: 'InvalidLayout',
+  /** The subscription lists are invalid; the message names the field. */
+  invalidSubscription: 'InvalidSubscription',
+  /** The recording ended before the request could be applied. */
+  recordingEnded: 'RecordingEnded',
+  /** Agora refused or never answered the layout change; the message carries Agora's error type. */
+  layoutNotApplied: 'LayoutNotApplied',
+} as const;
+export type RecordingFailureType = (typeof RecordingFailureType)[keyof typeof RecordingFailureType];
+
+/**
+ * A one-line static summary for the Temporal UI, for clients to pass as `staticSummary` when they start the workflow
+ * (the workflow cannot set its own).
+ */
+export function recordingSummary(input: Pick<RecordingInput, 'cname' | 'uid' | 'mode'>): string {
+  return `Agora ${input.mode} recording of channel ${input.cname} (recorder uid ${input.uid})`;
+}
+
+/**
+ * Replace the mix layout (full layout, newest wins; §3.5). Accepted in any state before the recording ends and applied
+ * once recording; an invalid layout, or one sent to a recording that is not mix, is ignored (logged, never applied).
+ */
 export const updateLayoutSignal = defineSignal<[MixLayout]>('updateLayout');
-/** Replace the subscription lists (§3.4). */
+/** Replace the subscription lists (full lists, newest wins; §3.4). Invalid lists are ignored (logged). */
 export const updateSubscriptionSignal = defineSignal<[StreamSubscribe]>('updateSubscription');
-/** Stop the recording; the argument is a human reason. */
+/** Stop the recording; the argument is a human reason. Stop also comes from cancellation and the max duration. */
 export const stopSignal = defineSignal<[reason?: string]>('stop');
-/** An NCS notification for this recording, forwarded by the receiver (src/callbacks). */
+/**
+ * An NCS notification for this recording, forwarded as received by the receiver (src/callbacks). The workflow
+ * de-duplicates by noticeId and ignores notifications of another cname or sid, so resends and strays are harmless.
+ */
 export const agoraNotificationSignal = defineSignal<[NcsNotification]>('agoraNotification');
 
-/** Replace the layout and wait until Agora applied it (or a newer one superseded it). Validated before acceptance. */
+/**
+ * Replace the layout and wait until Agora applied it or a newer layout superseded it; returns the status then.
+ * Rejected (ApplicationFailure type from {@link RecordingFailureType}) when the mode is not mix, the workflow is not
+ * recording, or the layout is invalid; fails with `LayoutNotApplied` when Agora refused it, `RecordingEnded` when the
+ * recording ended first.
+ */
 export const updateLayoutUpdate = defineUpdate<RecordingStatus, [MixLayout]>('updateLayout');
-/** Stop and wait until the stop call returned (not the upload). Rejected when the recording already ended. */
+/**
+ * Stop and wait until the stop call returned (not the upload); returns the status then. Rejected with `NotRecording`
+ * when the recording already ended.
+ */
 export const stopUpdate = defineUpdate<RecordingStatus, [reason?: string]>('stop');
 
 /** Current state, ids, layout, upload progress, last error. */

@@ -1,0 +1,136 @@
+/**
+ * What an NCS notification (§6) does to the workflow's memory. NCS resends, duplicates and reorders (§6.1), so:
+ * - de-duplication by noticeId (a bounded window carried across continue-as-new);
+ * - notifications of another channel or another sid are ignored; those arriving before the sid is known are buffered
+ *   and sorted out once it is;
+ * - facts that only move forward are applied in any order (an exit stays an exit, `uploaded` is never downgraded to
+ *   `backuped`), and the one level that goes up and down with time, upload progress, follows `payload.sequence`.
+ */
+import { log } from '@temporalio/workflow';
+import type { NcsNotification } from '../agora/notifications';
+import type { FileListEntry } from '../agora/schemas';
+import { describeLeaveCode, NcsEvent } from './ncs-events';
+import { describe, MAX_EARLY_NOTICES, MAX_SEEN_NOTICES, now, recordError, type Memory } from './state';
+import type { ResolvedPolicy } from './validate';
+
+type Details = Record<string, unknown>;
+const num = (d: Details, key: string): number | undefined => (typeof d[key] === 'number' ? d[key] : undefined);
+const str = (d: Details, key: string): string | undefined => (typeof d[key] === 'string' ? d[key] : undefined);
+const files = (d: Details): FileListEntry[] | undefined =>
+  Array.isArray(d.fileList) && d.fileList.length > 0 ? (d.fileList as FileListEntry[]) : undefined;
+
+/** query / event 3 statuses meaning the task is ending or gone (§4.1): 6 stop requested … 8 exited, 20 abnormal. */
+export const isEndingStatus = (status: number | undefined): boolean => status !== undefined && status >= 6;
+
+/**
+ * Receives one notification (the agoraNotification signal handler). Never throws: a malformed notification is logged
+ * and dropped, because a signal handler that throws would fail the workflow task.
+ */
+export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotification): void {
+  const payload = (n as Partial<NcsNotification> | undefined)?.payload;
+  if (!n || typeof n.noticeId !== 'string' || typeof n.eventType !== 'number' || typeof payload !== 'object') {
+    log.warn('dropping a malformed NCS notification');
+    return;
+  }
+  if (mem.seenNoticeIds.includes(n.noticeId)) return;
+  mem.seenNoticeIds.push(n.noticeId);
+  if (mem.seenNoticeIds.length > MAX_SEEN_NOTICES)
+    mem.seenNoticeIds.splice(0, mem.seenNoticeIds.length - MAX_SEEN_NOTICES);
+
+  if (payload.cname !== mem.status.cname) return;
+  if (n.eventType === NcsEvent.recorder_started && mem.recorderUids.includes(payload.uid)) {
+    // The first recorder_started of this recorder identity: the sid of a start whose answer we may have lost (§7).
+    mem.startedSidFromNcs ??= payload.sid;
+  }
+  if (mem.status.sid === undefined) {
+    if (mem.early.length < MAX_EARLY_NOTICES) mem.early.push(n);
+    return;
+  }
+  if (payload.sid !== mem.status.sid) return;
+  applyNotification(mem, policy, n);
+}
+
+/** Applies the notifications buffered before the sid was known; those of another sid are dropped. */
+export function applyEarlyNotifications(mem: Memory, policy: ResolvedPolicy): void {
+  const early = mem.early;
+  mem.early = [];
+  for (const n of early) if (n.payload.sid === mem.status.sid) applyNotification(mem, policy, n);
+}
+
+/** The effect of one notification of this session (§6.4). */
+function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotification): void {
+  const d: Details = n.payload.details ?? {};
+  const s = mem.status;
+  const live = s.state === 'starting' || s.state === 'recording';
+  switch (n.eventType) {
+    case NcsEvent.session_exit: {
+      mem.sessionExited = true;
+      mem.resultFields.exitStatus = num(d, 'exitStatus');
+      if (live) mem.exit ??= { reason: `session_exit (exitStatus ${mem.resultFields.exitStatus ?? '?'})` };
+      break;
+    }
+    case NcsEvent.recorder_leave: {
+      // After a failover the old recorder may still report; only the current recorder (the latest newUid) counts (§7).
+      if (n.payload.uid !== mem.recorderUids[mem.recorderUids.length - 1]) break;
+      const leaveCode = num(d, 'leaveCode');
+      mem.resultFields.leaveCode = leaveCode;
+      if (live) mem.exit ??= { reason: `recorder_leave: ${describeLeaveCode(leaveCode)}` };
+      break;
+    }
+    case NcsEvent.web_recorder_stopped: {
+      mem.fileList = files(d) ?? mem.fileList;
+      if (live)
+        mem.exit ??= { reason: `web recorder stopped: ${str(d, 'message') ?? 'code ' + (num(d, 'code') ?? '?')}` };
+      break;
+    }
+    case NcsEvent.uploaded: {
+      s.uploadingStatus = 'uploaded';
+      mem.fileList = files(d) ?? mem.fileList;
+      break;
+    }
+    case NcsEvent.backuped: {
+      if (s.uploadingStatus !== 'uploaded') {
+        s.uploadingStatus = 'backuped';
+        mem.fileList = files(d) ?? mem.fileList;
+      }
+      break;
+    }
+    case NcsEvent.uploading_progress: {
+      const seq = n.payload.sequence;
+      const progress = num(d, 'progress');
+      if (progress === undefined) break;
+      if (seq === undefined || mem.progressSequence === undefined || seq > mem.progressSequence) {
+        s.uploadProgress = progress;
+        mem.progressSequence = seq ?? mem.progressSequence;
+      }
+      break;
+    }
+    case NcsEvent.session_failover: {
+      const newUid = d.newUid;
+      if (typeof newUid === 'number' || typeof newUid === 'string') {
+        if (!mem.recorderUids.includes(String(newUid))) mem.recorderUids.push(String(newUid));
+        mem.recorderUids.splice(1, Math.max(0, mem.recorderUids.length - 5));
+      }
+      break;
+    }
+    case NcsEvent.cloud_recording_error: {
+      const level = num(d, 'errorLevel');
+      const message = `module ${num(d, 'module') ?? '?'} errorCode ${num(d, 'errorCode') ?? '?'} level ${level ?? '?'}: ${str(d, 'errorMsg') ?? ''}`;
+      recordError(mem, { type: 'AgoraNcsError', message });
+      // errorLevel 4 major, 5 fatal: "may end the recording; call query" (§6.4).
+      if (live && level !== undefined && level >= 4) mem.healthCheckForced = true;
+      break;
+    }
+    case NcsEvent.cloud_recording_status_update: {
+      if (live && isEndingStatus(num(d, 'status'))) mem.healthCheckForced = true;
+      break;
+    }
+    default:
+      break;
+  }
+  // NCS first: a notification of this session shows it is alive, so the fallback query can wait (§6.1).
+  if (s.state === 'recording' && !mem.exit) {
+    mem.nextHealthCheckAt = Math.max(mem.nextHealthCheckAt, now() + policy.healthCheckIntervalSeconds * 1000);
+  }
+  describe(mem);
+}

@@ -1,0 +1,169 @@
+/**
+ * The recording state (ARCHITECTURE.md step 4): one loop that does one thing at a time (Agora wants update and
+ * updateLayout calls serialised, §3.4-§3.5, §7) and otherwise sleeps on a single timer.
+ *
+ * Each turn, in this order: Agora ended it → leave; cancellation, stop request or max duration → leave to stop; a
+ * pending layout → updateLayout with the newest full layout; a pending subscription → update; a due or forced health
+ * check → query; continue-as-new when suggested and every handler finished. Otherwise wait until one of those becomes
+ * true or the next health check / max duration comes, whichever is first: one timer, so an idle hour costs only the
+ * health checks (3 × 6 events with the default 20-minute cadence).
+ */
+import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
+import type { SessionRef } from '../activities/types';
+import type { RecordingInput } from './definitions';
+import { agora, healthQuery } from './activities';
+import { isEndingStatus } from './notifications';
+import { describeFailure, now, recordError, type Memory, type Refusal } from './state';
+import type { ResolvedPolicy } from './validate';
+
+/** How often to re-query while a 404 may be Agora failing the recorder over (§5.1 suggests backing off 5/10/15 s). */
+export const FAILOVER_RECHECK_SECONDS = 30;
+
+/** Why the recording state ended. */
+export type SessionEnd =
+  { kind: 'stop'; reason: string } | { kind: 'exited'; reason: string } | { kind: 'continueAsNew' };
+
+/** The session identity every post-start call repeats (§2.1). */
+export function sessionRef(input: RecordingInput, mem: Memory): SessionRef {
+  return {
+    cname: input.cname,
+    uid: input.uid,
+    mode: input.mode,
+    resourceId: mem.status.resourceId ?? '',
+    sid: mem.status.sid ?? '',
+  };
+}
+
+const layoutPending = (mem: Memory): boolean => (mem.layoutRequest?.generation ?? 0) > mem.layoutApplied;
+const subscriptionPending = (mem: Memory): boolean =>
+  (mem.subscriptionRequest?.generation ?? 0) > mem.subscriptionApplied;
+
+/** The server suggests continue-as-new, or the run reached the policy's event count. */
+function continueAsNewWanted(policy: ResolvedPolicy): boolean {
+  const info = workflowInfo();
+  const limit = policy.continueAsNewAfterEvents;
+  return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
+}
+
+/** Runs the recording state until it must end or continue as new. `startedAt` must be set. */
+export async function recordUntilDone(input: RecordingInput, policy: ResolvedPolicy, mem: Memory): Promise<SessionEnd> {
+  const ref = sessionRef(input, mem);
+  const maxDeadline = (mem.status.startedAt ?? now()) + policy.maxDurationSeconds * 1000;
+  const hasWork = (): boolean =>
+    mem.exit !== undefined ||
+    mem.cancelRequested ||
+    mem.stopReason !== undefined ||
+    layoutPending(mem) ||
+    subscriptionPending(mem) ||
+    mem.healthCheckForced ||
+    (continueAsNewWanted(policy) && allHandlersFinished());
+
+  for (;;) {
+    if (mem.exit) return { kind: 'exited', reason: mem.exit.reason };
+    if (mem.cancelRequested) return { kind: 'stop', reason: 'cancelled' };
+    if (mem.stopReason !== undefined) return { kind: 'stop', reason: mem.stopReason };
+    if (now() >= maxDeadline) return { kind: 'stop', reason: `max duration (${policy.maxDurationSeconds} s)` };
+    if (layoutPending(mem)) {
+      await applyLayout(ref, mem);
+      continue;
+    }
+    if (subscriptionPending(mem)) {
+      await applySubscription(ref, mem);
+      continue;
+    }
+    if (mem.healthCheckForced || now() >= mem.nextHealthCheckAt) {
+      await checkHealth(ref, policy, mem);
+      continue;
+    }
+    if (continueAsNewWanted(policy) && allHandlersFinished()) return { kind: 'continueAsNew' };
+    const wakeAt = Math.min(mem.nextHealthCheckAt, maxDeadline);
+    await condition(hasWork, Math.max(1, wakeAt - now()), { summary: 'recording: next health check or max duration' });
+  }
+}
+
+/** Sends the newest requested layout, in full (Agora replaces the whole layout, §3.5). */
+async function applyLayout(ref: SessionRef, mem: Memory): Promise<void> {
+  const request = mem.layoutRequest;
+  if (!request) return;
+  let refusal: Refusal | undefined;
+  try {
+    const r = await agora.updateLayout.executeWithOptions({ summary: `updateLayout: layout #${request.generation}` }, [
+      { ...ref, layout: request.value },
+    ]);
+    if (r.kind === 'ok') mem.status.layout = request.value;
+    else refusal = notFound(mem, request.generation, 'updateLayout');
+  } catch (err) {
+    refusal = { generation: request.generation, ...describeFailure(err) };
+    recordError(mem, refusal);
+  }
+  mem.layoutRefusal = refusal ?? mem.layoutRefusal;
+  mem.layoutApplied = request.generation;
+  if (mem.layoutRequest?.generation === request.generation) mem.status.pendingLayout = undefined;
+}
+
+/** Sends the newest requested subscription lists with update (§3.4). */
+async function applySubscription(ref: SessionRef, mem: Memory): Promise<void> {
+  const request = mem.subscriptionRequest;
+  if (!request) return;
+  try {
+    const r = await agora.update.executeWithOptions({ summary: `update: subscription #${request.generation}` }, [
+      { ...ref, streamSubscribe: request.value },
+    ]);
+    if (r.kind === 'ok') mem.status.subscription = request.value;
+    else notFound(mem, request.generation, 'update');
+  } catch (err) {
+    recordError(mem, describeFailure(err));
+  }
+  mem.subscriptionApplied = request.generation;
+  if (mem.subscriptionRequest?.generation === request.generation) mem.status.pendingSubscription = undefined;
+}
+
+/** A 404 on update/updateLayout: gone, or failing over (§7). Ask query, which knows the failover window. */
+function notFound(mem: Memory, generation: number, call: string): Refusal {
+  const refusal = {
+    generation,
+    type: 'AgoraNotFound',
+    message: `${call} answered 404: the task is gone or failing over`,
+  };
+  recordError(mem, refusal);
+  mem.healthCheckForced = true;
+  return refusal;
+}
+
+/**
+ * The query fallback (§3.3, §7). A 404 inside failoverWindowSeconds of the first one is Agora moving the task to
+ * another server, so query again every {@link FAILOVER_RECHECK_SECONDS}; a 404 that outlasts the window, or a status
+ * of 6 and above, means Agora ended the task. A query that fails (network, 5xx after retries) decides nothing.
+ */
+async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory): Promise<void> {
+  mem.healthCheckForced = false;
+  const interval = policy.healthCheckIntervalSeconds * 1000;
+  let result;
+  try {
+    result = await healthQuery.executeWithOptions({ summary: 'query: is the recording alive?' }, [ref]);
+  } catch (err) {
+    recordError(mem, describeFailure(err));
+    mem.nextHealthCheckAt = now() + interval;
+    return;
+  }
+  if (result.kind === 'ok') {
+    mem.notFoundSince = undefined;
+    if (isEndingStatus(result.status)) mem.exit ??= { reason: `query: Agora reports status ${result.status}` };
+    mem.nextHealthCheckAt = now() + interval;
+    return;
+  }
+  const since = (mem.notFoundSince ??= now());
+  const windowEnd = since + policy.failoverWindowSeconds * 1000;
+  if (now() >= windowEnd) {
+    const seconds = Math.round((now() - since) / 1000);
+    mem.exit ??= {
+      reason: `query: not found for ${seconds} s, beyond the ${policy.failoverWindowSeconds} s failover window`,
+    };
+    return;
+  }
+  recordError(mem, {
+    type: 'AgoraNotFound',
+    message: 'query answered 404; inside the failover window, querying again',
+  });
+  mem.nextHealthCheckAt = Math.min(now() + FAILOVER_RECHECK_SECONDS * 1000, windowEnd);
+}

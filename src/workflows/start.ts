@@ -1,0 +1,211 @@
+/**
+ * acquire → start, within the resourceId's life, never leaving an orphan task (ARCHITECTURE.md steps 2-3; §3.1, §5.1,
+ * §7):
+ * - a workflow timer bounds the start attempts on one resourceId (startWindowSeconds after acquire); when it fires the
+ *   start activity is cancelled and the workflow acquires again, at most maxAcquireAttempts times;
+ * - a start whose answer was lost shows up as `alreadyStarted` (201/code 7 on the retried call) or, after a re-acquire,
+ *   as AgoraTaskConflict (400/code 53): our earlier start took. The sid is recovered from Agora's answer or from the
+ *   recorder_started notification (event 40) of this cname + recorder uid, waiting at most SID_RECOVERY_SECONDS;
+ * - when it cannot be recovered, the recording ends `failed` with `taskMayStillRun` (Agora ends such a task itself
+ *   after maxIdleTime of an empty channel; nothing can stop it without its sid).
+ */
+import { CancellationScope, condition, sleep } from '@temporalio/workflow';
+import type { StartResult } from '../activities/types';
+import type { RecordingInput } from './definitions';
+import { agora, AgoraFailureType } from './activities';
+import { applyEarlyNotifications } from './notifications';
+import { describeFailure, now, recordError, transition, type Memory } from './state';
+import type { ResolvedPolicy } from './validate';
+
+/** How long to wait for the recorder_started notification that carries a lost sid, seconds. */
+export const SID_RECOVERY_SECONDS = 120;
+/** Extra lifetime given to a minted RTC token beyond the maximum duration, seconds (tokens cannot be renewed, §7). */
+const TOKEN_MARGIN_SECONDS = 3600;
+
+/** How the start phase ended: with a sid (recording), or with an ending and a reason. */
+export type StartOutcome =
+  { kind: 'started'; sid: string } | { kind: 'ended'; ending: 'failed' | 'no_content' | 'cancelled'; reason: string };
+
+/** One start attempt on one resourceId, as the workflow sees it. */
+type Attempt =
+  | { kind: 'started'; sid: string }
+  | { kind: 'alreadyStarted'; sid?: string }
+  | { kind: 'windowClosed' }
+  | { kind: 'conflict' }
+  | { kind: 'reacquire'; mayHaveTaken: boolean }
+  | { kind: 'failed'; mayHaveTaken: boolean };
+
+/** Failures of the start activity after which a new resourceId may help (§5.1: "new acquire + start"). */
+const reacquireTypes: string[] = [
+  AgoraFailureType.reacquire,
+  AgoraFailureType.retrySameCall,
+  AgoraFailureType.serverError,
+  AgoraFailureType.network,
+  AgoraFailureType.rateLimited,
+  AgoraFailureType.quotaExceeded,
+  'ActivityTimeout',
+];
+
+/**
+ * Runs acquire and start until a sid is known, the attempts are spent, or a stop/cancellation arrives before any start
+ * was sent. Never cancelled from outside (the caller runs it in a non-cancellable scope).
+ */
+export async function acquireAndStart(
+  input: RecordingInput,
+  policy: ResolvedPolicy,
+  mem: Memory,
+): Promise<StartOutcome> {
+  /** An earlier start may have reached Agora (window closed mid-call, timeout, 5xx): a later 53 is then ours. */
+  let mayHaveTaken = false;
+  for (let attempt = 1; attempt <= policy.maxAcquireAttempts; attempt++) {
+    const before = beforeStart(mem, mayHaveTaken);
+    if (before) return before;
+    if (attempt > 1) transition(mem, 'acquiring');
+    let resourceId: string;
+    try {
+      ({ resourceId } = await agora.acquire.executeWithOptions(
+        { summary: `acquire a resourceId (attempt ${attempt} of ${policy.maxAcquireAttempts})` },
+        [{ cname: input.cname, uid: input.uid, mode: input.mode, resourceExpiredHour: input.resourceExpiredHour }],
+      ));
+    } catch (err) {
+      recordError(mem, describeFailure(err));
+      if (mayHaveTaken) return recoverOrFail(mem, 'acquire failed after a start that may have taken');
+      return { kind: 'ended', ending: 'failed', reason: 'acquire failed' };
+    }
+    const acquiredAt = now();
+    mem.status.resourceId = resourceId;
+    const cancelledBefore = beforeStart(mem, mayHaveTaken);
+    if (cancelledBefore) return cancelledBefore;
+    transition(mem, 'starting');
+
+    const result = await startWithinWindow(input, policy, mem, resourceId, acquiredAt, attempt);
+    switch (result.kind) {
+      case 'started':
+        return { kind: 'started', sid: result.sid };
+      case 'alreadyStarted':
+        if (result.sid) return { kind: 'started', sid: result.sid };
+        return recoverOrFail(mem, 'Agora answered "already started" (code 7) without the sid');
+      case 'conflict':
+        if (mayHaveTaken) return recoverOrFail(mem, 'Agora reports our earlier start as a running task (code 53)');
+        return {
+          kind: 'ended',
+          ending: 'failed',
+          reason: 'another task already records this channel with this recorder uid (code 53)',
+        };
+      case 'windowClosed':
+        mayHaveTaken = true;
+        recordError(mem, {
+          type: 'StartWindowClosed',
+          message: `no start answer within ${policy.startWindowSeconds} s of acquire; acquiring again`,
+        });
+        break;
+      case 'reacquire':
+        mayHaveTaken ||= result.mayHaveTaken;
+        break;
+      case 'failed':
+        if (result.mayHaveTaken || mayHaveTaken) return recoverOrFail(mem, 'start failed after it may have taken');
+        return { kind: 'ended', ending: 'failed', reason: 'start refused' };
+    }
+    // A recorder_started of the attempt that timed out may already be here: adopt it instead of acquiring again.
+    if (mem.startedSidFromNcs) return { kind: 'started', sid: mem.startedSidFromNcs };
+  }
+  if (mayHaveTaken) return recoverOrFail(mem, `no start answer after ${policy.maxAcquireAttempts} acquire attempts`);
+  return { kind: 'ended', ending: 'failed', reason: `no start after ${policy.maxAcquireAttempts} acquire attempts` };
+}
+
+/** Stop or cancellation before a start was sent: end without starting anything (an unused resourceId expires). */
+function beforeStart(mem: Memory, mayHaveTaken: boolean): StartOutcome | undefined {
+  if (mayHaveTaken) return undefined; // a task may run: find its sid first, so that it can be stopped
+  if (mem.cancelRequested) return { kind: 'ended', ending: 'cancelled', reason: 'cancelled before the start' };
+  if (mem.stopReason !== undefined) {
+    return { kind: 'ended', ending: 'no_content', reason: `${mem.stopReason} before the start` };
+  }
+  return undefined;
+}
+
+/**
+ * Calls start on `resourceId` while the window lasts. The timer and the activity race in one cancellable scope: when
+ * the timer wins, the scope is cancelled, which cancels the start activity (its answer, if any, is then ignored).
+ */
+async function startWithinWindow(
+  input: RecordingInput,
+  policy: ResolvedPolicy,
+  mem: Memory,
+  resourceId: string,
+  acquiredAt: number,
+  attempt: number,
+): Promise<Attempt> {
+  const remainingMs = acquiredAt + policy.startWindowSeconds * 1000 - now();
+  if (remainingMs <= 0) return { kind: 'windowClosed' };
+  return CancellationScope.cancellable(async () => {
+    const window = sleep(remainingMs, { summary: `resourceId start window (${policy.startWindowSeconds} s)` }).then(
+      () => 'closed' as const,
+    );
+    const start = agora.start
+      .executeWithOptions({ summary: `start ${input.mode} recording (resourceId ${attempt})` }, [
+        {
+          cname: input.cname,
+          uid: input.uid,
+          mode: input.mode,
+          resourceId,
+          storageProfile: input.storage.profile,
+          fileNamePrefix: input.storage.fileNamePrefix,
+          recordingConfig: input.recordingConfig,
+          recordingFileConfig: input.recordingFileConfig,
+          snapshotConfig: input.snapshotConfig,
+          extensionServiceConfig: input.extensionServiceConfig,
+          encryptionProfile: input.encryptionProfile,
+          token: input.token,
+          tokenLifetimeSeconds: policy.maxDurationSeconds + TOKEN_MARGIN_SECONDS,
+        },
+      ])
+      .then((r: StartResult) => ({ r }));
+    try {
+      const first = await Promise.race([start, window]);
+      if (first === 'closed') return { kind: 'windowClosed' };
+      const r = first.r;
+      return r.alreadyStarted ? { kind: 'alreadyStarted', sid: r.sid } : { kind: 'started', sid: r.sid };
+    } catch (err) {
+      const failure = describeFailure(err);
+      recordError(mem, failure);
+      if (failure.type === AgoraFailureType.taskConflict) return { kind: 'conflict' };
+      if (failure.type === AgoraFailureType.reacquire) return { kind: 'reacquire', mayHaveTaken: false };
+      if (reacquireTypes.includes(failure.type)) return { kind: 'reacquire', mayHaveTaken: true };
+      // A 200 whose body fails its schema may still have started the task.
+      return { kind: 'failed', mayHaveTaken: failure.type === AgoraFailureType.invalidResponse };
+    } finally {
+      CancellationScope.current().cancel();
+    }
+  });
+}
+
+/**
+ * Waits (bounded) for the recorder_started notification that names the sid of a start that took, then returns it as
+ * started; otherwise ends `failed` with `taskMayStillRun`.
+ */
+async function recoverOrFail(mem: Memory, why: string): Promise<StartOutcome> {
+  mem.status.reason = `recovering the sid: ${why}`;
+  if (mem.startedSidFromNcs === undefined) {
+    await condition(() => mem.startedSidFromNcs !== undefined, SID_RECOVERY_SECONDS * 1000, {
+      summary: 'wait for recorder_started to recover the sid',
+    });
+  }
+  mem.status.reason = undefined;
+  if (mem.startedSidFromNcs !== undefined) return { kind: 'started', sid: mem.startedSidFromNcs };
+  mem.resultFields.taskMayStillRun = true;
+  recordError(mem, {
+    type: 'SidNotRecovered',
+    message: `${why}; no recorder_started arrived within ${SID_RECOVERY_SECONDS} s, so the task cannot be stopped and may still run until Agora's maxIdleTime ends it`,
+  });
+  return { kind: 'ended', ending: 'failed', reason: why };
+}
+
+/** Records the sid and enters the recording state (one search-attribute upsert with the sid). */
+export function enterRecording(mem: Memory, policy: ResolvedPolicy, sid: string): void {
+  mem.status.sid = sid;
+  mem.status.startedAt = now();
+  mem.status.reason = undefined;
+  mem.nextHealthCheckAt = now() + policy.healthCheckIntervalSeconds * 1000;
+  transition(mem, 'recording', { sid });
+  applyEarlyNotifications(mem, policy);
+}

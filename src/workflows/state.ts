@@ -1,0 +1,241 @@
+/**
+ * The recording workflow's memory: everything the handlers and the main logic share, and how it changes state in a way
+ * the Temporal UI can see (search attributes, current details). Plain data only, so the part that must survive
+ * continue-as-new travels as {@link RecordingCarryOver}.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { FileList, FileListEntry, MixLayout, StreamSubscribe } from '../agora/schemas';
+import {
+  agoraChannelKey,
+  agoraSidKey,
+  recordingStatusKey,
+  type LastAgoraError,
+  type RecordingCarryOver,
+  type RecordingEnding,
+  type RecordingInput,
+  type RecordingResult,
+  type RecordingState,
+  type RecordingStatus,
+} from './definitions';
+import { layoutOf, type ResolvedPolicy } from './validate';
+import type { NcsNotification } from '../agora/notifications';
+
+/**
+ * Workflow time, Unix ms. Inside the workflow sandbox `Date.now()` is the deterministic time of the current workflow
+ * task, not the host clock; this helper only says so in one place.
+ */
+export const now = (): number => Date.now();
+
+/** How Agora ended the recording by itself, when it did (§6.4 events 11/41/71, or query). */
+export interface AgoraExit {
+  reason: string;
+}
+
+/** A layout or subscription request: the full desired value and its generation (1, 2, ... newest wins). */
+export interface Desired<T> {
+  value: T;
+  generation: number;
+}
+
+/** The outcome of a generation that Agora refused: update handlers waiting for it fail with this. */
+export interface Refusal {
+  generation: number;
+  type: string;
+  message: string;
+}
+
+/** Everything the workflow knows. Handlers write requests and notifications here; the main logic acts on them. */
+export interface Memory {
+  status: RecordingStatus;
+  fileList: FileListEntry[];
+  /** Recent noticeIds, oldest first, at most {@link MAX_SEEN_NOTICES}. */
+  seenNoticeIds: string[];
+  /** Notifications that arrived before the sid was known; applied (or dropped) once it is. */
+  early: NcsNotification[];
+  progressSequence?: number;
+  /** Recorder uids of this task: the input uid, then session_failover newUids. */
+  recorderUids: string[];
+  /** The sid of a recorder_started (event 40) for this cname and recorder uid, for sid recovery (§7). */
+  startedSidFromNcs?: string;
+  /** A session_exit (event 11) arrived: the session is over, nothing more to stop. */
+  sessionExited: boolean;
+  exit?: AgoraExit;
+  stopReason?: string;
+  cancelRequested: boolean;
+  /** The stop call returned (or was not needed): stop update handlers may answer. */
+  stopSettled: boolean;
+  layoutRequest?: Desired<MixLayout>;
+  layoutApplied: number;
+  layoutRefusal?: Refusal;
+  subscriptionRequest?: Desired<StreamSubscribe>;
+  subscriptionApplied: number;
+  notFoundSince?: number;
+  nextHealthCheckAt: number;
+  /** A notification asked for a query now (fatal error, failover). */
+  healthCheckForced: boolean;
+  previousRuns: number;
+  resultFields: { leaveCode?: number; exitStatus?: number; stoppedAt?: number; taskMayStillRun?: boolean };
+}
+
+/** Bound of the de-duplication window: NCS resends come within minutes, never hundreds of events later. */
+export const MAX_SEEN_NOTICES = 200;
+/** Bound of the early-notification buffer (before the sid is known). */
+export const MAX_EARLY_NOTICES = 50;
+
+/** Fresh memory for a first run, or the memory carried by continue-as-new. */
+export function createMemory(input: RecordingInput, policy: ResolvedPolicy, carry?: RecordingCarryOver): Memory {
+  const t = now();
+  const base: Memory = {
+    status: {
+      state: 'acquiring',
+      since: t,
+      cname: input.cname,
+      uid: input.uid,
+      mode: input.mode,
+      layout: input.mode === 'mix' ? layoutOf(input.recordingConfig?.transcodingConfig) : undefined,
+    },
+    fileList: [],
+    seenNoticeIds: [],
+    early: [],
+    recorderUids: [input.uid],
+    sessionExited: false,
+    cancelRequested: false,
+    stopSettled: false,
+    layoutApplied: 0,
+    subscriptionApplied: 0,
+    nextHealthCheckAt: t + policy.healthCheckIntervalSeconds * 1000,
+    healthCheckForced: false,
+    previousRuns: 0,
+    resultFields: {},
+  };
+  if (!carry) return base;
+  const { pendingLayout, pendingSubscription } = carry.status;
+  return {
+    ...base,
+    status: carry.status,
+    fileList: carry.fileList,
+    seenNoticeIds: carry.seenNoticeIds,
+    progressSequence: carry.progressSequence,
+    recorderUids: carry.recorderUids,
+    notFoundSince: carry.notFoundSince,
+    nextHealthCheckAt: carry.nextHealthCheckAt,
+    previousRuns: carry.previousRuns,
+    layoutRequest: pendingLayout && { value: pendingLayout, generation: 1 },
+    subscriptionRequest: pendingSubscription && { value: pendingSubscription, generation: 1 },
+  };
+}
+
+/** What continue-as-new carries to the next run. */
+export function carryOver(mem: Memory): RecordingCarryOver {
+  return {
+    status: mem.status,
+    fileList: mem.fileList,
+    seenNoticeIds: mem.seenNoticeIds,
+    progressSequence: mem.progressSequence,
+    recorderUids: mem.recorderUids,
+    notFoundSince: mem.notFoundSince,
+    nextHealthCheckAt: mem.nextHealthCheckAt,
+    previousRuns: mem.previousRuns + 1,
+  };
+}
+
+/** The states after which nothing more happens. */
+export const isEnded = (state: RecordingState): boolean =>
+  state === 'completed' || state === 'no_content' || state === 'exited' || state === 'failed' || state === 'cancelled';
+
+/**
+ * Moves to `state`: updates the status, the RecordingStatus search attribute (and AgoraSid/AgoraChannel when given),
+ * and the current details shown in the UI. One upsert per transition (one history event).
+ */
+export function transition(mem: Memory, state: RecordingState, extra: { channel?: boolean; sid?: string } = {}): void {
+  mem.status.state = state;
+  mem.status.since = now();
+  const pairs: Parameters<typeof upsertSearchAttributes>[0] = [{ key: recordingStatusKey, value: state }];
+  if (extra.channel) pairs.push({ key: agoraChannelKey, value: mem.status.cname });
+  if (extra.sid) pairs.push({ key: agoraSidKey, value: extra.sid });
+  upsertSearchAttributes(pairs);
+  describe(mem);
+}
+
+/** Renders the current details (Temporal UI, "Current details"): state, ids, pending work. Markdown, no secrets. */
+export function describe(mem: Memory): void {
+  const s = mem.status;
+  const lines = [
+    `**${s.state}** since ${new Date(s.since).toISOString()}`,
+    `channel \`${s.cname}\` · recorder uid \`${s.uid}\` · ${s.mode} mode`,
+  ];
+  if (s.sid) lines.push(`sid \`${s.sid}\``);
+  if (s.startedAt) lines.push(`recording since ${new Date(s.startedAt).toISOString()}`);
+  if (s.pendingLayout) lines.push('layout change pending');
+  if (s.reason) lines.push(`reason: ${s.reason}`);
+  if (s.uploadingStatus) lines.push(`upload: ${s.uploadingStatus}`);
+  else if (s.uploadProgress !== undefined) lines.push(`upload progress ${(s.uploadProgress / 100).toFixed(0)} %`);
+  if (s.lastError) lines.push(`last error: ${s.lastError.type}: ${s.lastError.message}`);
+  if (mem.previousRuns > 0) lines.push(`run ${mem.previousRuns + 1} (continued as new)`);
+  setCurrentDetails(lines.join('\n\n'));
+}
+
+/**
+ * The Agora-facing description of a failure from an activity: the ApplicationFailure `type` the activities throw
+ * (AgoraFailureType), `ActivityTimeout`, or the failure's class name.
+ */
+export function describeFailure(err: unknown): { type: string; message: string; nonRetryable: boolean } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    return {
+      type: cause.type ?? 'ApplicationFailure',
+      message: cause.message,
+      nonRetryable: cause.nonRetryable === true,
+    };
+  }
+  if (cause instanceof TimeoutFailure) {
+    return { type: 'ActivityTimeout', message: cause.message || 'activity timed out', nonRetryable: false };
+  }
+  if (cause instanceof Error) return { type: cause.name, message: cause.message, nonRetryable: false };
+  return { type: 'Unknown', message: String(cause), nonRetryable: false };
+}
+
+/** Records the last error in the status (and the current details). */
+export function recordError(mem: Memory, error: Omit<LastAgoraError, 'at'>): void {
+  mem.status.lastError = { ...error, at: now() };
+  describe(mem);
+}
+
+/** A fileList (§3.3, §3.6: a string in fileListMode "string", else entries) as entries. */
+export function normaliseFileList(fileList: FileList | undefined): FileListEntry[] {
+  if (fileList === undefined) return [];
+  return typeof fileList === 'string' ? [{ fileName: fileList }] : fileList;
+}
+
+/** The typed result of the run that ends the recording. */
+export function buildResult(mem: Memory, ending: RecordingEnding): RecordingResult {
+  const s = mem.status;
+  return {
+    ending,
+    cname: s.cname,
+    uid: s.uid,
+    mode: s.mode,
+    resourceId: s.resourceId,
+    sid: s.sid,
+    startedAt: s.startedAt,
+    stoppedAt: mem.resultFields.stoppedAt,
+    endedAt: now(),
+    fileList: mem.fileList,
+    uploadingStatus: s.uploadingStatus,
+    leaveCode: mem.resultFields.leaveCode,
+    exitStatus: mem.resultFields.exitStatus,
+    reason: s.reason,
+    lastError: s.lastError,
+    taskMayStillRun: mem.resultFields.taskMayStillRun,
+  };
+}
+
+/** The run's history length so far (events), for the continue-as-new knob. */
+export const historyLength = (): number => workflowInfo().historyLength;

@@ -1,0 +1,207 @@
+/**
+ * The recording lifecycle with stubbed activities: the mix happy path, every stop outcome and the upload wait
+ * (ARCHITECTURE.md steps 5-6; Agora reference §3.6, §6.4).
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  agoraNotificationSignal,
+  statusQuery,
+  stopSignal,
+  updateLayoutUpdate,
+  type MixLayout,
+} from '../../src/workflows/definitions';
+import { NcsEvent } from '../../src/agora/notifications';
+import { mixFiles, mixInput, ncs, setupEnvironment, stubActivities, waitForState, withRecording } from './helpers';
+
+let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
+beforeAll(async () => void (ctx = await setupEnvironment()));
+afterAll(async () => ctx?.env.teardown());
+
+const speakerLayout: MixLayout = {
+  mixedVideoLayout: 3,
+  backgroundColor: '#FF0000',
+  layoutConfig: [
+    { uid: '1001', x_axis: 0, y_axis: 0, width: 1, height: 1 },
+    { uid: '1002', x_axis: 0.7, y_axis: 0.7, width: 0.3, height: 0.3, alpha: 1, render_mode: 0 },
+  ],
+};
+
+test('mix happy path: acquire, start, a layout update, stop, uploaded', async () => {
+  const activities = stubActivities();
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'mix-happy-path' },
+    async ({ handle }) => {
+      const recording = await waitForState(handle, 'recording');
+      expect(recording).toMatchObject({
+        sid: 'sid-1',
+        resourceId: 'rid-1',
+        layout: { mixedVideoLayout: 1, backgroundColor: '#FF0000' },
+      });
+
+      const afterUpdate = await handle.executeUpdate(updateLayoutUpdate, { args: [speakerLayout] });
+      expect(afterUpdate.layout).toEqual(speakerLayout);
+      expect(afterUpdate.pendingLayout).toBeUndefined();
+
+      await handle.signal(stopSignal, 'meeting over');
+      const result = await handle.result();
+      const description = await handle.describe();
+      expect(description.status.name).toBe('COMPLETED');
+      expect(description.searchAttributes).toMatchObject({
+        AgoraChannel: ['room-1'],
+        AgoraSid: ['sid-1'],
+        RecordingStatus: ['completed'],
+      });
+      return result;
+    },
+  );
+  expect(result).toMatchObject({
+    ending: 'completed',
+    cname: 'room-1',
+    uid: '527841',
+    mode: 'mix',
+    resourceId: 'rid-1',
+    sid: 'sid-1',
+    uploadingStatus: 'uploaded',
+    reason: 'meeting over',
+    fileList: mixFiles('sid-1'),
+  });
+  expect(result.lastError).toBeUndefined();
+  expect(result.startedAt).toBeLessThanOrEqual(result.stoppedAt!);
+  expect(activities.acquire).toHaveBeenCalledTimes(1);
+  expect(activities.start).toHaveBeenCalledTimes(1);
+  expect(activities.start.mock.calls[0]![0]).toMatchObject({
+    resourceId: 'rid-1',
+    storageProfile: 'default',
+    mode: 'mix',
+  });
+  expect(activities.updateLayout).toHaveBeenCalledTimes(1);
+  // The full layout, every time: Agora replaces the whole layout (§3.5).
+  expect(activities.updateLayout.mock.calls[0]![0]).toMatchObject({
+    sid: 'sid-1',
+    resourceId: 'rid-1',
+    layout: speakerLayout,
+  });
+  expect(activities.stop).toHaveBeenCalledTimes(1);
+  expect(activities.stop.mock.calls[0]![0]).toMatchObject({
+    sid: 'sid-1',
+    resourceId: 'rid-1',
+    cname: 'room-1',
+    uid: '527841',
+  });
+});
+
+test('stop answered without an uploadingStatus (206), then an uploaded notification completes it', async () => {
+  const activities = stubActivities({ stop: () => ({ kind: 'stopped' }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'stop-206-then-uploaded' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(stopSignal, 'done');
+      await waitForState(handle, 'uploading');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.uploaded, { sid: 'sid-1', sequence: 7, details: { status: 0, fileList: mixFiles('sid-1') } }),
+      );
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded', fileList: mixFiles('sid-1') });
+  expect(result.lastError).toBeUndefined();
+});
+
+test('backuped, then a late uploaded upgrades the status', async () => {
+  const activities = stubActivities({ stop: () => ({ kind: 'stopped', uploadingStatus: 'backuped' }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'backuped-then-uploaded' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(stopSignal);
+      const uploading = await waitForState(handle, 'uploading');
+      expect(uploading.uploadingStatus).toBe('backuped');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.backuped, { sid: 'sid-1', sequence: 8, details: { fileList: mixFiles('sid-1') } }),
+      );
+      expect((await handle.query(statusQuery)).state).toBe('uploading');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.uploaded, { sid: 'sid-1', sequence: 9, details: { fileList: mixFiles('sid-1') } }),
+      );
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded', reason: 'stop requested' });
+  expect(result.fileList).toHaveLength(2);
+});
+
+test('the upload deadline passes: completed, status as known, lastError UploadTimeout', async () => {
+  const activities = stubActivities({
+    stop: () => ({ kind: 'stopped', fileList: `recordings/room1/sid-1_room-1.m3u8` }),
+  });
+  const input = mixInput({ policy: { uploadTimeoutSeconds: 300 } });
+  const result = await withRecording(ctx, { input, activities, fixture: 'upload-deadline' }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(stopSignal);
+    return handle.result();
+  });
+  expect(result).toMatchObject({
+    ending: 'completed',
+    fileList: [{ fileName: 'recordings/room1/sid-1_room-1.m3u8' }],
+    lastError: { type: 'UploadTimeout' },
+  });
+  expect(result.uploadingStatus).toBeUndefined();
+  expect(result.endedAt - result.stoppedAt!).toBeGreaterThanOrEqual(300_000);
+});
+
+test('435: nothing was published, the recording ends no_content', async () => {
+  const activities = stubActivities({ stop: () => ({ kind: 'no_content' }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'no-content-435' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(stopSignal);
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({ ending: 'no_content', sid: 'sid-1', fileList: [] });
+  expect(result.uploadingStatus).toBeUndefined();
+});
+
+describe('stop finds the task already gone', () => {
+  test('49 (already exiting): wait for its upload, then completed', async () => {
+    const activities = stubActivities({ stop: () => ({ kind: 'already_exiting' }) });
+    const result = await withRecording(
+      ctx,
+      { input: mixInput(), activities, fixture: 'stop-49' },
+      async ({ handle }) => {
+        await waitForState(handle, 'recording');
+        await handle.signal(stopSignal);
+        await waitForState(handle, 'uploading');
+        await handle.signal(
+          agoraNotificationSignal,
+          ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
+        );
+        return handle.result();
+      },
+    );
+    expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
+    expect(activities.stop).toHaveBeenCalledTimes(1);
+  });
+
+  test('404 (not found): nothing left to wait for, completed at once', async () => {
+    const activities = stubActivities({ stop: () => ({ kind: 'not_found' }) });
+    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(stopSignal);
+      return handle.result();
+    });
+    expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1' });
+    expect(result.lastError).toBeUndefined();
+    expect(activities.stop).toHaveBeenCalledTimes(1);
+  });
+});
