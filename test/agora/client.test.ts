@@ -5,6 +5,8 @@
 import type { Emulator } from '../../src/emulator';
 import { AgoraCancelledError, AgoraRequestError, AgoraSchemaError, AgoraTransportError } from '../../src/agora/errors';
 import { CloudRecordingClient, parseRetryAfter } from '../../src/agora/client';
+import type { Endpoint } from '../../src/agora/outcomes';
+import { cases, type Case } from './outcome-cases';
 import {
   APP_ID,
   BASIC_TOKEN,
@@ -310,6 +312,63 @@ describe('against the emulator', () => {
     const modeErr = await capture.rejection(client.start('r', 'web', { cname: 'c', uid: UID, clientRequest: req }));
     expect((modeErr as Error).message).toContain('clientRequest.extensionServiceConfig');
     expect(emu.calls()).toEqual([]);
+  });
+});
+
+/** Calls `endpoint` with valid arguments (the session need not exist: the answers here are injected). */
+function callEndpoint(c: CloudRecordingClient, endpoint: Endpoint) {
+  const body = { cname: 'c', uid: UID, clientRequest: {} };
+  switch (endpoint) {
+    case 'acquire':
+      return c.acquire(body);
+    case 'start':
+      return c.start('r', 'mix', { ...body, clientRequest: mixClientRequest() });
+    case 'query':
+      return c.query('r', 's', 'mix');
+    case 'update':
+      return c.update('r', 's', 'mix', body);
+    case 'updateLayout':
+      return c.updateLayout('r', 's', body);
+    case 'stop':
+      return c.stop('r', 's', 'mix', body);
+  }
+}
+
+/** The emulator can answer any status 200..599 as `{code, reason}` or `{message}`; the rest needs a stub. */
+function emulatorCanAnswer(c: Case): boolean {
+  return c.outcome !== 'ok' && c.status >= 200 && c.status <= 599;
+}
+
+describe('every row of the outcome table, over real HTTP', () => {
+  it.each(cases)('$endpoint $status $body → $outcome (row $row)', async (c) => {
+    const facts = c.body as { code?: unknown; reason?: string; message?: string } | undefined;
+    if (emulatorCanAnswer(c)) {
+      const code = typeof facts?.code === 'number' ? facts.code : undefined;
+      emu.faults.add(
+        code === undefined && facts?.message !== undefined
+          ? { kind: 'error', endpoint: c.endpoint, httpStatus: c.status, message: facts.message }
+          : {
+              kind: 'error',
+              endpoint: c.endpoint,
+              httpStatus: c.status,
+              ...(code === undefined ? {} : { code }),
+              ...(facts?.reason === undefined ? {} : { reason: facts.reason }),
+            },
+      );
+      const answer = await callEndpoint(client, c.endpoint);
+      expect(answer).toMatchObject({ outcome: c.outcome, httpStatus: c.status, rowId: c.row, host: emu.baseUrl });
+      return;
+    }
+    const stub = await startStub((_req, _body, res) => {
+      res.writeHead(c.status, { 'Content-Type': 'application/json' });
+      res.end(c.body === undefined ? undefined : JSON.stringify(c.body));
+    });
+    try {
+      const answer = await callEndpoint(testClient(stub.baseUrl, capture), c.endpoint);
+      expect(answer).toMatchObject({ outcome: c.outcome, httpStatus: c.status, rowId: c.row });
+    } finally {
+      await stub.close();
+    }
   });
 });
 
