@@ -31,8 +31,9 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
     ...httpScope,
   }),
   /**
-   * Answer `httpStatus` with `{code, reason}` (or `{message}` when `message` is given, like a gateway). `commit: true`
-   * applies the request's state change first (the backend did the work, the answer was lost).
+   * Answer `httpStatus` with `{code, reason}`, or `{message}` when `message` is given (like a gateway), or exactly
+   * `body` (any JSON) or `rawBody` (any text, e.g. not JSON) to test how clients treat malformed answers.
+   * `commit: true` applies the request's state change first (the backend did the work, the answer was lost).
    */
   z.object({
     kind: z.literal('error'),
@@ -40,6 +41,8 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
     code: z.number().int().optional(),
     reason: z.string().optional(),
     message: z.string().optional(),
+    body: z.unknown().optional(),
+    rawBody: z.string().optional(),
     commit: z.boolean().optional(),
     ...httpScope,
   }),

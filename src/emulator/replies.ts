@@ -6,6 +6,8 @@ import { describeZodError } from '../agora/schemas';
 export interface Reply {
   status: number;
   body: unknown;
+  /** Sent verbatim instead of `JSON.stringify(body)` (fault injection of malformed answers). */
+  raw?: string;
 }
 
 /** A 200 (or other) answer with `body`. */

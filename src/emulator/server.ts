@@ -98,6 +98,8 @@ async function handleRequest(state: EmulatorState, req: http.IncomingMessage, re
 function faultReply(fault: Exclude<HttpFault, { kind: 'latency' | 'drop' }>): Reply {
   switch (fault.kind) {
     case 'error':
+      if (fault.rawBody !== undefined) return { status: fault.httpStatus, body: undefined, raw: fault.rawBody };
+      if (fault.body !== undefined) return { status: fault.httpStatus, body: fault.body };
       if (fault.message !== undefined) return gatewayError(fault.httpStatus, fault.message);
       return agoraError(fault.httpStatus, fault.code ?? fault.httpStatus, fault.reason ?? 'internal_error');
     case 'code65':
@@ -125,7 +127,7 @@ function drop(state: EmulatorState, entry: CallLogEntry, res: http.ServerRespons
 
 function send(res: http.ServerResponse, reply: Reply) {
   if (res.headersSent || res.destroyed) return;
-  const body = JSON.stringify(reply.body);
+  const body = reply.raw ?? JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     'Content-Type': 'application/json;charset=utf-8',
     'Content-Length': Buffer.byteLength(body),

@@ -62,6 +62,22 @@ describe('fault injection', () => {
     expect(r.body).toEqual({ message: 'Service Unavailable' });
   });
 
+  test('a schema-invalid 200 body, and a body that is not JSON', async () => {
+    emu.faults.add({ kind: 'error', endpoint: 'acquire', httpStatus: 200, body: { cname: 'room1' }, times: 1 });
+    emu.faults.add({
+      kind: 'error',
+      endpoint: 'acquire',
+      httpStatus: 502,
+      rawBody: '<html>bad gateway</html>',
+      times: 1,
+    });
+    const first = await api(emu).acquire('room1', '1');
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ cname: 'room1' });
+    await expect(api(emu).acquire('room1', '1')).rejects.toThrow(SyntaxError);
+    expect(emu.calls().map((c) => c.httpStatus)).toEqual([200, 502]);
+  });
+
   test('206 code 65 without commit: nothing started, the retry succeeds', async () => {
     const acq = await api(emu).acquire('room1', '1');
     emu.faults.add({ kind: 'code65', endpoint: 'start', times: 1 });

@@ -55,11 +55,12 @@ export function call(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({
-          status: res.statusCode ?? 0,
-          body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-          headers: res.headers,
-        });
+        try {
+          const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+          resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
+        } catch (err) {
+          reject(err as Error);
+        }
       });
     });
     req.on('error', reject);
