@@ -63,8 +63,23 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on right now. */
+const handedOut = new Set<number>();
+
+/**
+ * A port nobody listens on right now, never the same one twice in this process (a port is free again as soon as it
+ * is handed out, until its user binds it).
+ */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -220,10 +235,6 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         String(temporalPort),
         '--ui-port',
         String(uiPort),
-        '--http-port',
-        String(await freePort()),
-        '--metrics-port',
-        String(await freePort()),
         '--namespace',
         'default',
         ...searchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
