@@ -59,7 +59,7 @@ export function call(
           const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
           resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
         } catch (err) {
-          reject(err as Error);
+          reject(err instanceof Error ? err : new Error(String(err)));
         }
       });
     });
