@@ -28,8 +28,8 @@ import type { MixLayout, RecordingResult, RecordingStatus } from './workflows/de
 const root = path.resolve(__dirname, '..');
 const compiled = __filename.endsWith('.js');
 
-/** Demo credentials for the emulator (never real ones). */
-const EMULATED = {
+/** Demo credentials for the emulator (never real ones). Exported for tests that scan output for secrets. */
+export const EMULATED = {
   appId: '0123456789abcdef0123456789abcdef',
   customerId: 'demo-customer-id',
   customerSecret: 'demo-customer-secret',
@@ -46,6 +46,10 @@ export interface StackOptions {
   realAgora?: boolean;
   /** Called for every step (human or JSON printing). */
   report?: (step: string, text: string, data?: Record<string, unknown>) => void;
+  /** Extra flags for the emulator process (e.g. `--qps-limit 0`). Tests only. */
+  emulatorArgs?: string[];
+  /** Extra environment of the worker process. Tests only. */
+  workerEnv?: Record<string, string>;
 }
 
 /** The running processes and how to reach them. */
@@ -61,6 +65,11 @@ export interface Stack {
   client: RecordingClient;
   /** Stops every child (SIGTERM, then SIGKILL after 10 s) and closes the client. */
   stop(): Promise<void>;
+  /**
+   * Sends `signal` (default SIGKILL) to the worker's process group, waits for it to exit, then starts a new worker
+   * process with the same environment and waits until it polls. For fault tests (test/faults).
+   */
+  restartWorker(signal?: NodeJS.Signals): Promise<void>;
 }
 
 const handedOut = new Set<number>();
@@ -304,6 +313,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
           receiverUrl,
           '--ncs-secret',
           ncsSecret,
+          ...(o.emulatorArgs ?? []),
         ],
         process.env,
         logDir,
@@ -342,22 +352,33 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     report('receiver', `NCS receiver on ${receiverUrl}`, { receiverUrl });
 
     const metricsPort = await freePort();
-    const worker = spawnEntry(
-      'worker',
-      'worker',
-      [],
-      { ...baseEnv, ...agoraEnv, METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}` },
-      logDir,
-    );
-    children.push(worker);
-    await waitFor(
-      'the worker',
-      () => {
-        ensureAlive(worker);
-        return Promise.resolve(worker.output().includes('"worker running"') ? true : undefined);
-      },
-      120_000,
-    );
+    const workerEnv = { ...baseEnv, ...agoraEnv, METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`, ...o.workerEnv };
+    const startWorker = async (): Promise<Child> => {
+      const from = fs.existsSync(path.join(logDir, 'worker.log'))
+        ? fs.statSync(path.join(logDir, 'worker.log')).size
+        : 0;
+      const worker = spawnEntry('worker', 'worker', [], workerEnv, logDir);
+      children.push(worker);
+      await waitFor(
+        'the worker',
+        () => {
+          ensureAlive(worker);
+          return Promise.resolve(worker.output().slice(from).includes('"worker running"') ? true : undefined);
+        },
+        120_000,
+      );
+      return worker;
+    };
+    let worker = await startWorker();
+    const restartWorker = async (signal: NodeJS.Signals = 'SIGKILL') => {
+      const exited = new Promise<void>((r) => worker.proc.once('exit', () => r()));
+      if (worker.proc.exitCode === null && worker.proc.signalCode === null) {
+        process.kill(-worker.proc.pid!, signal);
+        await exited;
+      }
+      children.splice(children.indexOf(worker), 1);
+      worker = await startWorker();
+    };
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     report('worker', `worker polling task queue agora-recording; Prometheus metrics ${metricsUrl}`, { metricsUrl });
 
@@ -372,6 +393,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       workDir,
       client,
       stop,
+      restartWorker,
     };
   } catch (e) {
     await stop();
