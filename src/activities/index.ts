@@ -162,7 +162,7 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
           redactor,
         );
         const token = input.token ?? mintToken(input, recorderUid);
-        redactor.add(token);
+        redactor.addTransient(token);
         const recordingConfig =
           input.encryptionProfile === undefined
             ? input.recordingConfig

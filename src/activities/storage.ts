@@ -44,7 +44,7 @@ export function resolveEncryption(
       details: [{ field: 'encryptionProfile' }],
     });
   }
-  redactor.add(profile.secret, profile.salt);
+  redactor.addTransient(profile.secret, profile.salt);
   return profile;
 }
 
@@ -76,7 +76,7 @@ export async function resolveStorage(
       details: [{ field: 'storageProfile' }],
     });
   }
-  redactor.add(profile.accessKey, profile.secretKey, profile.stsToken);
+  redactor.addTransient(profile.accessKey, profile.secretKey, profile.stsToken);
   if (fileNamePrefix !== undefined) {
     const prefix = fileNamePrefixSchema.safeParse(fileNamePrefix);
     if (!prefix.success) {

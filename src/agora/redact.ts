@@ -46,6 +46,18 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(normaliseKey(key));
 }
 
+/** The values to hide for each secret: itself, its base64 form and its URL-encoded form; short values skipped. */
+function variants(secrets: readonly (string | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const s of secrets) {
+    if (s === undefined || s.length < 4) continue;
+    out.push(s, Buffer.from(s, 'utf8').toString('base64'));
+    const encoded = encodeURIComponent(s);
+    if (encoded !== s) out.push(encoded);
+  }
+  return out;
+}
+
 /** The value of the Basic `Authorization` header for these credentials (RFC 7617, §1.3 of the reference). */
 export function basicAuthHeader(customerId: string, customerSecret: string): string {
   return `Basic ${Buffer.from(`${customerId}:${customerSecret}`, 'utf8').toString('base64')}`;
@@ -60,24 +72,49 @@ export function basicAuthHeader(customerId: string, customerSecret: string): str
  */
 export class Redactor {
   private readonly values = new Set<string>();
+  /** Per-call values (minted tokens, STS credentials fetched per call), oldest first, bounded. */
+  private readonly transient = new Set<string>();
+  private sorted: string[] | undefined;
 
-  /** @param secrets secret strings to hide wherever they appear; `undefined` and empty entries are skipped. */
-  constructor(secrets: Iterable<string | undefined> = []) {
+  /**
+   * @param secrets secret strings to hide wherever they appear; `undefined` and empty entries are skipped.
+   * @param maxTransient how many per-call values {@link Redactor.addTransient} keeps (oldest dropped first).
+   */
+  constructor(
+    secrets: Iterable<string | undefined> = [],
+    private readonly maxTransient = 512,
+  ) {
     this.add(...secrets);
   }
 
   /**
-   * Adds secret values. For each value its base64 and URL-encoded forms are added too.
+   * Adds secret values for the life of the redactor (configuration: customer secret, certificate, storage keys).
+   * For each value its base64 and URL-encoded forms are added too.
    * @returns this redactor, for chaining.
    */
   add(...secrets: (string | undefined)[]): this {
-    for (const s of secrets) {
-      if (s === undefined || s.length < 4) continue;
-      this.values.add(s);
-      this.values.add(Buffer.from(s, 'utf8').toString('base64'));
-      const encoded = encodeURIComponent(s);
-      if (encoded !== s) this.values.add(encoded);
+    for (const v of variants(secrets)) this.values.add(v);
+    this.sorted = undefined;
+    return this;
+  }
+
+  /**
+   * Adds per-call secret values (a minted token, credentials fetched for one call). Only the most recent
+   * `maxTransient` are kept, so a long-running worker does not accumulate one entry per recording forever.
+   * @returns this redactor, for chaining.
+   */
+  addTransient(...secrets: (string | undefined)[]): this {
+    for (const v of variants(secrets)) {
+      if (this.values.has(v)) continue;
+      this.transient.delete(v);
+      this.transient.add(v);
     }
+    while (this.transient.size > this.maxTransient) {
+      const oldest = this.transient.values().next();
+      if (oldest.done) break;
+      this.transient.delete(oldest.value);
+    }
+    this.sorted = undefined;
     return this;
   }
 
@@ -90,8 +127,8 @@ export class Redactor {
   /** Replaces every known secret value inside `text` with {@link REDACTED}. Longest values first. */
   string(text: string): string {
     let out = text;
-    const sorted = [...this.values].sort((a, b) => b.length - a.length);
-    for (const v of sorted) {
+    this.sorted ??= [...this.values, ...this.transient].sort((a, b) => b.length - a.length);
+    for (const v of this.sorted) {
       if (out.includes(v)) out = out.split(v).join(REDACTED);
     }
     return out;

@@ -45,6 +45,15 @@ describe('Redactor', () => {
     expect(JSON.stringify(r.value(deep))).toContain('[Truncated]');
   });
 
+  it('keeps per-call values bounded (oldest dropped), and never drops configured ones', () => {
+    const small = new Redactor(['configured-secret'], 2);
+    small.addTransient('token-number-1', 'token-number-2', 'configured-secret');
+    // Each value also adds its base64 form: 2 slots hold only the newest value and its base64.
+    expect(small.string('token-number-1 token-number-2 configured-secret')).toBe(
+      `token-number-1 ${REDACTED} ${REDACTED}`,
+    );
+  });
+
   it('knows the credential key names, case- and separator-insensitively', () => {
     for (const k of [
       'Authorization',
