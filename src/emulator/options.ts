@@ -29,6 +29,8 @@ export interface EmulatorOptions {
    * @default 0 with a manual clock (tests need no advance), 2000 with a wall clock
    */
   syncStopMs?: number;
+  /** A synchronous stop whose upload takes longer than this answers 400 code 50 "upload timeout" (§3.6, §7). @default 20000 */
+  syncStopTimeoutMs?: number;
   /** Time from a successful start until the recorder is ready (status 4) and its first events are sent. @default 0 */
   startupMs?: number;
   /** Life of a resourceId before start answers 433 (§3.1). @default 300000 (5 min) */
@@ -68,6 +70,7 @@ export function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     concurrencyQuota: opts.concurrencyQuota ?? 50,
     qpsLimit: opts.qpsLimit ?? 10,
     syncStopMs: opts.syncStopMs ?? (clock.mode === 'manual' ? 0 : 2000),
+    syncStopTimeoutMs: opts.syncStopTimeoutMs ?? 20_000,
     startupMs: opts.startupMs ?? 0,
     resourceTtlMs: opts.resourceTtlMs ?? 5 * 60_000,
     exitGraceMs: opts.exitGraceMs ?? 60_000,

@@ -72,6 +72,22 @@ describe('stop (§3.6, §7)', () => {
     expect(s.body.serverResponse).toMatchObject({ uploadingStatus: 'uploaded' });
   });
 
+  test('a synchronous stop whose upload takes over 20 s → 400 code 50; the upload still completes', async () => {
+    await emu.close();
+    emu = await startTestEmulator({ syncStopMs: 30_000 });
+    emu.channel('room1').join('1001');
+    const r = await startRecording(emu, 'mix');
+    const pending = api(emu).stop(r.resourceId, r.sid, 'mix', r.cname, r.uid);
+    await new Promise((res) => setTimeout(res, 50));
+    await emu.clock.advance(20_000);
+    const s = await pending;
+    expect(s.status).toBe(400);
+    expect(s.body).toEqual({ code: 50, reason: 'upload timeout' });
+    await emu.clock.advance(10_000);
+    expect(emu.tasks()[0]!.uploadingStatus).toBe('uploaded');
+    expect(emu.notifications().map((n) => n.eventType)).toContain(31);
+  });
+
   test('async_stop answers at once with uploadingStatus "unknown" until the upload is over', async () => {
     await emu.close();
     emu = await startTestEmulator({ syncStopMs: 15_000 });

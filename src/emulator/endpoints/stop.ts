@@ -1,10 +1,13 @@
 /**
  * stop (§3.6, §7): ends the recording. Synchronous stop answers once the upload is over (`syncStopMs`), async at once.
- * Nothing recorded → 206 code 435. Already exited (repeated stop, idle exit) → 400 code 49 within `exitGraceMs` of the
+ * An upload longer than `syncStopTimeoutMs` (20 s) → 400 code 50 (HTTP status undocumented). Nothing recorded → 206
+ * code 435. Already exited (repeated stop, idle exit) → 400 code 49 within `exitGraceMs` of the
  * exit, 404 after.
  */
 import { stopRequestSchema } from '../../agora/schemas';
 import { agoraError, invalidBody, ok, workerNotFound } from '../replies';
+import { type EmulatorState } from '../state';
+import { type RecordingTask } from '../task';
 import { checkIdentity, findTask, isReply } from './lookup';
 import { type EndpointHandler } from './types';
 
@@ -26,6 +29,20 @@ export const stop: EndpointHandler = async (state, req) => {
     return { status: 206, body: { ...identity, code: 435, reason: 'no recorded data' } };
   }
   task.end('stopped');
-  if (!parsed.data.clientRequest.async_stop) await task.uploadDone;
+  if (!parsed.data.clientRequest.async_stop && !(await uploadWithin(state, task))) {
+    // Agora gives a synchronous stop about 20 s; the files keep uploading and NCS 31/32 still report them.
+    return agoraError(400, 50, 'upload timeout');
+  }
   return ok({ ...identity, serverResponse: task.stopServerResponse() });
 };
+
+/** Waits for the task's upload, at most `syncStopTimeoutMs` (emulated). @returns whether it finished in time */
+function uploadWithin(state: EmulatorState, task: RecordingTask): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = state.clock.after(state.options.syncStopTimeoutMs, () => resolve(false));
+    void task.uploadDone.then(() => {
+      timer.cancel();
+      resolve(true);
+    });
+  });
+}
