@@ -206,8 +206,11 @@ export class CloudRecordingClient {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       transitional: { clarifyTimeoutError: true },
+      // Agora does not redirect; following one would send the Basic credential to another host.
       maxRedirects: 0,
-      proxy: false,
+      // Agora bodies are small (a query of 17 users' files is a few KiB); a huge body is a broken or hostile peer.
+      maxContentLength: 4 * 1024 * 1024,
+      // HTTP(S)_PROXY / NO_PROXY from the environment are honoured, as axios does by default.
     });
   }
 
