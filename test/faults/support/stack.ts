@@ -1,0 +1,232 @@
+/**
+ * The fault suite's stack: src/demo.ts startStack() (Temporal dev server, Agora emulator, NCS receiver and worker,
+ * each a real child process) plus a typed client of the emulator's control API and the waits the scenarios share.
+ * Every wait is bounded and every loop stops by itself.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EMULATED, startStack, type Stack, type StackOptions } from '../../../src/demo';
+import type { StartRecordingInput } from '../../../src/client';
+import type { RecordingResult, RecordingState, RecordingStatus } from '../../../src/workflows/definitions';
+import type { FaultRule } from '../../../src/emulator/faults';
+import type { CallLogEntry } from '../../../src/emulator/call-log';
+import type { TaskSnapshot } from '../../../src/emulator/task';
+import type { EmittedNotification, NcsDeliveryAttempt } from '../../../src/emulator/ncs';
+
+export type { CallLogEntry, TaskSnapshot, EmittedNotification, NcsDeliveryAttempt };
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The secrets the stack runs with (emulated ones): none may appear in any history, log line or error. */
+export const SECRETS: Record<string, string> = {
+  'Agora customer secret': EMULATED.customerSecret,
+  'NCS secret': EMULATED.ncsSecret,
+  'storage access key': 'demo-access-key',
+  'storage secret key': 'demo-secret-key',
+  'Basic auth header': Buffer.from(`${EMULATED.customerId}:${EMULATED.customerSecret}`).toString('base64'),
+};
+
+/** Polls `f` every `everyMs` until it returns something other than undefined; throws after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  f: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+  everyMs = 250,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await f();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
+}
+
+/** The emulator's control API over HTTP (src/emulator/control.ts). */
+export class EmulatorControl {
+  constructor(readonly baseUrl: string) {}
+
+  private async call<T>(method: string, p: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}/_emulator${p}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const json = (await res.json()) as T;
+    if (!res.ok) throw new Error(`emulator ${method} ${p}: HTTP ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  async addFault(rule: FaultRule): Promise<number> {
+    return (await this.call<{ id: number }>('POST', '/faults', rule)).id;
+  }
+  async removeFault(id: number): Promise<void> {
+    await this.call('DELETE', `/faults/${id}`);
+  }
+  async clearFaults(): Promise<void> {
+    await this.call('DELETE', '/faults');
+  }
+  calls(): Promise<CallLogEntry[]> {
+    return this.call('GET', '/calls');
+  }
+  tasks(): Promise<TaskSnapshot[]> {
+    return this.call('GET', '/tasks');
+  }
+  notifications(): Promise<EmittedNotification[]> {
+    return this.call('GET', '/notifications');
+  }
+  deliveries(): Promise<NcsDeliveryAttempt[]> {
+    return this.call('GET', '/deliveries');
+  }
+  async join(cname: string, uid: string, publishing = true): Promise<void> {
+    await this.call('POST', `/channels/${encodeURIComponent(cname)}/join`, { uid, publishing });
+  }
+  async leave(cname: string, uid: string): Promise<void> {
+    await this.call('POST', `/channels/${encodeURIComponent(cname)}/leave`, { uid });
+  }
+  async failover(sid: string, ms: number): Promise<void> {
+    await this.call('POST', `/tasks/${sid}/failover`, { ms });
+  }
+
+  /**
+   * The Agora calls of one recording: those whose body names the cname (acquire, start, update, updateLayout, stop)
+   * and those addressed to one of its sids or resourceIds (query).
+   */
+  async callsFor(cname: string): Promise<CallLogEntry[]> {
+    const all = await this.calls();
+    const mine = all.filter((c) => (c.body as { cname?: unknown } | undefined)?.cname === cname);
+    const sids = new Set(mine.map((c) => c.sid).filter(Boolean));
+    const rids = new Set(mine.map((c) => c.resourceId).filter(Boolean));
+    return all.filter(
+      (c) => mine.includes(c) || (c.sid !== undefined && sids.has(c.sid)) || (c.resourceId && rids.has(c.resourceId)),
+    );
+  }
+
+  async tasksFor(cname: string): Promise<TaskSnapshot[]> {
+    return (await this.tasks()).filter((t) => t.cname === cname);
+  }
+}
+
+/** Counts of one recording's Agora calls, and how each start and stop was answered. */
+export interface CallCounts {
+  acquire: number;
+  start: number;
+  stop: number;
+  query: number;
+  /** stop calls that ended a recording task: answered 200, or 206/435 (nothing recorded). */
+  effectiveStops: number;
+  /** start calls answered 200 (each created a task). */
+  effectiveStarts: number;
+  /** How each start and stop was answered, in order, e.g. `start 200`, `start 201/7`, `stop 400/49`. */
+  answers: string[];
+}
+
+export function countCalls(calls: CallLogEntry[]): CallCounts {
+  const of = (e: string) => calls.filter((c) => c.endpoint === e);
+  const answer = (c: CallLogEntry) =>
+    `${c.endpoint} ${c.httpStatus ?? 'no answer'}${c.code !== undefined ? `/${c.code}` : ''}${c.fault ? ` (${c.fault})` : ''}`;
+  return {
+    acquire: of('acquire').length,
+    start: of('start').length,
+    stop: of('stop').length,
+    query: of('query').length,
+    effectiveStarts: of('start').filter((c) => c.httpStatus === 200).length,
+    effectiveStops: of('stop').filter((c) => c.httpStatus === 200 || (c.httpStatus === 206 && c.code === 435)).length,
+    answers: calls.filter((c) => c.endpoint === 'start' || c.endpoint === 'stop').map(answer),
+  };
+}
+
+/** A fault-suite stack: the processes, the emulator's control API, and helpers. */
+export interface FaultStack extends Stack {
+  emu: EmulatorControl;
+  /** Every line the four processes printed so far (logs/*.log). */
+  logs(): Record<string, string>;
+}
+
+export async function startFaultStack(o: Pick<StackOptions, 'emulatorArgs' | 'workerEnv'> = {}): Promise<FaultStack> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-faults-'));
+  const stack = await startStack({
+    workDir,
+    ...o,
+    realAgora: false,
+    workerEnv: { LOG_LEVEL: 'info', ...o.workerEnv },
+  });
+  const emu = new EmulatorControl(stack.emulatorUrl!);
+  const logs = () => {
+    const dir = path.join(workDir, 'logs');
+    return Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  };
+  return Object.assign(stack, { emu, logs });
+}
+
+/** A mix recording input that records normally on the emulator (a publisher must join the channel). */
+export function mixInput(cname: string, over: Partial<StartRecordingInput> = {}): StartRecordingInput {
+  return {
+    cname,
+    mode: 'mix',
+    recordingConfig: {
+      channelType: 0,
+      maxIdleTime: 300,
+      transcodingConfig: { width: 640, height: 360, fps: 15, bitrate: 500, mixedVideoLayout: 1 },
+    },
+    recordingFileConfig: { avFileType: ['hls'] },
+    storage: { profile: 'demo', fileNamePrefix: ['faults'] },
+    policy: { maxDurationSeconds: 3600, uploadTimeoutSeconds: 120 },
+    ...over,
+  };
+}
+
+/** A unique channel name (letters, digits and dashes; < 64 bytes). */
+export function channel(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Waits until the recording's status query reports one of `states`. The worker must be running. */
+export async function waitForState(
+  stack: Stack,
+  workflowId: string,
+  states: RecordingState[],
+  timeoutMs = 60_000,
+): Promise<RecordingStatus> {
+  return waitFor(
+    `${workflowId} to reach ${states.join('/')}`,
+    async () => {
+      const s = await stack.client.status(workflowId);
+      return states.includes(s.state) ? s : undefined;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+/** Waits for the workflow result, bounded. */
+export async function resultWithin(stack: Stack, workflowId: string, timeoutMs: number): Promise<RecordingResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no result for ${workflowId} within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([stack.client.result(workflowId), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Starts a mix recording and has a publisher join its channel. */
+export async function startRecording(
+  stack: FaultStack,
+  cname: string,
+  over: Partial<StartRecordingInput> = {},
+  publisher = '1001',
+): Promise<{ workflowId: string; uid: string }> {
+  await stack.emu.join(cname, publisher);
+  const started = await stack.client.start(mixInput(cname, over));
+  return { workflowId: started.workflowId, uid: started.uid };
+}
