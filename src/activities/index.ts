@@ -323,7 +323,8 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
   }
 
   function mintToken(input: StartInput, recorderUid: string): string | undefined {
-    if (!deps.appCertificate) return undefined;
+    // The token is for the recorder joining an RTC channel (individual, mix; §3.2); web mode records a page instead.
+    if (!deps.appCertificate || input.mode === 'web') return undefined;
     if (!deps.appId) throw new AgoraConfigError('appId', 'is required to mint tokens with an App Certificate');
     const lifetime = input.tokenLifetimeSeconds ?? deps.defaultTokenLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS;
     return mintRecorderToken({

@@ -172,6 +172,8 @@ describe('results', () => {
       },
     });
     expect(started).toMatchObject({ alreadyStarted: false });
+    const webStart = emu.calls().find((c) => c.endpoint === 'start' && c.resourceId === a.resourceId)!;
+    expect((webStart.body as { clientRequest: Record<string, unknown> }).clientRequest).not.toHaveProperty('token');
     await tick();
     await emu.clock.advance(20_000);
     const ref = { cname: 'web-label', uid: UID, mode: 'web' as const, resourceId: a.resourceId, sid: started.sid! };
