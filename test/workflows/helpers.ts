@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -150,16 +149,13 @@ export function stubActivities(behaviour: StubBehaviour = {}) {
 }
 export type StubActivities = ReturnType<typeof stubActivities>;
 
-/** An activity that never answers until cancelled (or the worker shuts down): a start stuck in flight. */
-export function hangUntilCancelled<T>(): Promise<T> {
-  const ctx = Context.current();
-  const beat = setInterval(() => ctx.heartbeat(), 200);
-  return new Promise<T>((_resolve, reject) => {
-    ctx.cancellationSignal.addEventListener('abort', () => {
-      clearInterval(beat);
-      reject(new Error('cancelled'));
-    });
-  });
+/**
+ * A start stuck in flight: answers only after `ms` of wall time (the workflow has cancelled it by then, so the answer is
+ * ignored). It does not heartbeat: a heartbeating activity that is cancelled leaves the time-skipping test server's
+ * time locked for the rest of the file.
+ */
+export function answerLate<T>(ms: number, value: T): Promise<T> {
+  return new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 }
 
 let noticeCounter = 0;

@@ -1,0 +1,127 @@
+/**
+ * acquire → start within the resourceId's life, and starts whose answer was lost (ARCHITECTURE.md steps 2-3; Agora
+ * reference §3.1, §5.1, §7): never a second task, never an orphan nobody can stop.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { AgoraFailureType } from '../../src/activities/types';
+import { NcsEvent } from '../../src/agora/notifications';
+import { agoraNotificationSignal, stopSignal, type RecordingInput } from '../../src/workflows/definitions';
+import { recordingWorkflow } from '../../src/workflows';
+import {
+  mixInput,
+  ncs,
+  setupEnvironment,
+  stubActivities,
+  uniqueTaskQueue,
+  waitForState,
+  waitForStatus,
+  withRecording,
+} from './helpers';
+
+let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
+beforeAll(async () => void (ctx = await setupEnvironment()));
+afterAll(async () => ctx?.env.teardown());
+
+test('start response lost: the retry answers "already started" without a sid; recorder_started recovers it', async () => {
+  const activities = stubActivities({ start: () => ({ alreadyStarted: true }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'start-lost-recovered' },
+    async ({ handle }) => {
+      await waitForStatus(
+        handle,
+        (s) => s.state === 'starting' && /recovering the sid/.test(s.reason ?? ''),
+        'sid recovery',
+      );
+      // A recorder_started of another recorder uid of the same channel is not ours.
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.recorder_started, { sid: 'sid-other', uid: '999', sequence: 0 }),
+      );
+      await handle.signal(agoraNotificationSignal, ncs(NcsEvent.recorder_started, { sid: 'sid-lost', sequence: 0 }));
+      const recording = await waitForState(handle, 'recording');
+      expect(recording.sid).toBe('sid-lost');
+      await handle.signal(stopSignal);
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-lost', resourceId: 'rid-1' });
+  expect(activities.acquire).toHaveBeenCalledTimes(1);
+  expect(activities.start).toHaveBeenCalledTimes(1);
+  expect(activities.stop.mock.calls[0]![0]).toMatchObject({ sid: 'sid-lost', resourceId: 'rid-1' });
+});
+
+test('a sid that cannot be recovered: failed, with a clear lastError and taskMayStillRun', async () => {
+  const activities = stubActivities({ start: () => ({ alreadyStarted: true }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'start-lost-unrecovered' },
+    async ({ handle }) => handle.result(),
+  );
+  expect(result).toMatchObject({
+    ending: 'failed',
+    resourceId: 'rid-1',
+    taskMayStillRun: true,
+    lastError: { type: 'SidNotRecovered' },
+  });
+  expect(result.lastError!.message).toMatch(/may still run/);
+  expect(result.sid).toBeUndefined();
+  expect(activities.stop).not.toHaveBeenCalled();
+});
+
+test('code 53 on the first start is another task: failed without touching it', async () => {
+  const activities = stubActivities({
+    start: () => {
+      throw ApplicationFailure.create({
+        type: AgoraFailureType.taskConflict,
+        message: 'task conflict (53)',
+        nonRetryable: true,
+      });
+    },
+  });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => handle.result());
+  expect(result).toMatchObject({ ending: 'failed', lastError: { type: 'AgoraTaskConflict' } });
+  expect(result.reason).toMatch(/another task/);
+  expect(result.taskMayStillRun).toBeUndefined();
+  expect(activities.acquire).toHaveBeenCalledTimes(1);
+});
+
+test('a stop before the start: nothing is started', async () => {
+  const activities = stubActivities({
+    acquire: async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      return { resourceId: 'rid-1' };
+    },
+  });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await handle.signal(stopSignal, 'changed my mind');
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'no_content', reason: 'changed my mind before the start' });
+  expect(activities.start).not.toHaveBeenCalled();
+});
+
+test('an invalid input fails the workflow with a non-retryable InvalidRecordingInput naming the field', async () => {
+  const taskQueue = uniqueTaskQueue('invalid');
+  const worker = await Worker.create({
+    connection: ctx.env.nativeConnection,
+    taskQueue,
+    workflowBundle: ctx.bundle,
+    activities: stubActivities(),
+  });
+  const bad = { ...mixInput(), uid: '0', policy: { maxAcquireAttempts: 0 } } as RecordingInput;
+  const err: unknown = await worker.runUntil(
+    ctx.env.client.workflow
+      .execute(recordingWorkflow, { taskQueue, workflowId: uniqueTaskQueue('invalid'), args: [bad] })
+      .catch((e: unknown) => e),
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect(cause).toMatchObject({ type: 'InvalidRecordingInput', nonRetryable: true });
+  expect(cause!.message).toMatch(/uid: must be a decimal string/);
+  expect(cause!.message).toMatch(/policy.maxAcquireAttempts/);
+});
