@@ -384,6 +384,15 @@ describe('domain failover (§1.2)', () => {
     expect(capture.lines.some((l) => l.includes('ECONNREFUSED') && l.includes('failing over'))).toBe(true);
   });
 
+  it('fails over when the first name does not resolve (DNS failure; .invalid never resolves, RFC 2606)', async () => {
+    const c = testClient(['http://agora-recording-test.invalid', emu.baseUrl], capture);
+    expect(await c.acquire({ cname: 'fo-dns', uid: UID, clientRequest: {} })).toMatchObject({
+      outcome: 'ok',
+      attempts: 2,
+    });
+    expect(capture.lines.some((l) => /"errno":"(ENOTFOUND|EAI_AGAIN)"/.test(l))).toBe(true);
+  });
+
   it('fails over on a 5xx without an Agora code (a gateway failing), not on a 5xx with one', async () => {
     const gateway = await startStub((_req, _body, res) => json(res, 503, '<html>Service Unavailable</html>'));
     try {
