@@ -4,6 +4,7 @@
  * does. Ports are free ones, so a running demo on 7233/8233 does not interfere.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../src/demo';
@@ -91,6 +92,17 @@ describe('npm run demo', () => {
     const events = demo.steps.filter((s) => s.step === 'ncs').map((s) => s.eventType);
     expect(events).toEqual(expect.arrayContaining([40, 31]));
     expectCompleted(resultOf(demo.steps));
+
+    // Every process stopped gracefully, and no log line of any of them carries a secret.
+    const logs = /logs in (\S+)$/.exec(demo.steps.at(-1)!.text)![1]!;
+    const text = (name: string) => fs.readFileSync(path.join(logs, `${name}.log`), 'utf8');
+    expect(text('worker')).toContain('"worker stopped"');
+    expect(text('receiver')).toContain('"shutting down"');
+    for (const name of ['worker', 'receiver', 'emulator']) {
+      for (const secret of ['demo-customer-secret', 'demo-ncs-secret', 'demo-secret-key', 'demo-access-key']) {
+        expect(text(name)).not.toContain(secret);
+      }
+    }
   });
 
   it('with --keep leaves everything running: the recording is found by AgoraChannel, NCS went through signed', async () => {
