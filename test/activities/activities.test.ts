@@ -6,6 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Emulator } from '../../src/emulator';
 import { createActivities, type ActivityDeps } from '../../src/activities';
+import { activityOptions } from '../../src/activities/options';
 import { AgoraFailureType, type RecordingActivities, type SessionRef } from '../../src/activities/types';
 import type { CloudRecordingClient } from '../../src/agora/client';
 import {
@@ -493,6 +494,16 @@ describe('cancellation and budget', () => {
     expect(err).toBeInstanceOf(CancelledFailure);
     expect(Date.now() - t0).toBeLessThan(2_000);
   });
+
+  it('a stop that takes 20 s succeeds under the stop activity options (40 s start-to-close, 25 s HTTP timeout)', async () => {
+    const s = await recording();
+    emu.faults.add({ kind: 'latency', endpoint: 'stop', ms: 20_000, realTime: true, times: 1 });
+    const startToCloseTimeoutMs = Number(/^(\d+) seconds$/.exec(activityOptions.stop.startToCloseTimeout)![1]) * 1000;
+    const stopEnv = new MockActivityEnvironment({ startToCloseTimeoutMs }, { logger: capture.temporalLogger });
+    const t0 = Date.now();
+    expect(await stopEnv.run(acts.stop, s)).toMatchObject({ kind: 'stopped', uploadingStatus: 'uploaded' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(19_900);
+  }, 60_000);
 
   it('the HTTP budget stays inside the start-to-close timeout', async () => {
     const s = await recording();
