@@ -124,9 +124,12 @@ export async function recordingWorkflow(input: RecordingInput, carry?: Recording
   // ---------------------------------------------------------------------------------------------------------------
   // Main logic.
 
-  const result = await CancellationScope.nonCancellable(() => lifecycle(input, policy, mem, carry));
-  await condition(allHandlersFinished);
-  return result;
+  return CancellationScope.nonCancellable(async () => {
+    const result = await lifecycle(input, policy, mem, carry);
+    // Let update handlers answer before the run closes (they finish as soon as the state is final).
+    await condition(allHandlersFinished);
+    return result;
+  });
 }
 
 /** acquire → start → record → stop → upload, or resume recording after continue-as-new. */

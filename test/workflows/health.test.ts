@@ -1,0 +1,124 @@
+/**
+ * How a recording ends besides a stop request: Agora ending it (NCS events, the query fallback and its failover
+ * window), cancellation and the max-duration timer (ARCHITECTURE.md steps 4-5; Agora reference §5.1, §6.4, §7).
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NcsEvent } from '../../src/agora/notifications';
+import { agoraNotificationSignal } from '../../src/workflows/definitions';
+import { mixFiles, mixInput, ncs, setupEnvironment, stubActivities, waitForState, withRecording } from './helpers';
+
+let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
+beforeAll(async () => void (ctx = await setupEnvironment()));
+afterAll(async () => ctx?.env.teardown());
+
+test('idle exit by notification: recorder_leave ends it as exited, stop is harmless, the upload still counts', async () => {
+  const activities = stubActivities({ stop: () => ({ kind: 'already_exiting' }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'idle-exit' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.recorder_leave, { sid: 'sid-1', sequence: 4, details: { leaveCode: 4 } }),
+      );
+      await waitForState(handle, 'uploading');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.uploaded, { sid: 'sid-1', sequence: 5, details: { fileList: mixFiles('sid-1') } }),
+      );
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.session_exit, { sid: 'sid-1', sequence: 6, details: { exitStatus: 0 } }),
+      );
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({
+    ending: 'exited',
+    leaveCode: 4,
+    uploadingStatus: 'uploaded',
+    fileList: mixFiles('sid-1'),
+  });
+  expect(result.reason).toMatch(/recorder_leave: idle/);
+  expect(activities.stop).toHaveBeenCalledTimes(1);
+});
+
+test('session_exit ends it as exited without a stop call', async () => {
+  const activities = stubActivities();
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(
+      agoraNotificationSignal,
+      ncs(NcsEvent.backuped, { sid: 'sid-1', sequence: 8, details: { fileList: mixFiles('sid-1') } }),
+    );
+    await handle.signal(
+      agoraNotificationSignal,
+      ncs(NcsEvent.session_exit, { sid: 'sid-1', sequence: 9, details: { exitStatus: 1 } }),
+    );
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'exited', exitStatus: 1, uploadingStatus: 'backuped' });
+  expect(activities.stop).not.toHaveBeenCalled();
+});
+
+test('a 404 inside the failover window is not death: query again, and the recording goes on', async () => {
+  const activities = stubActivities({ query: (n) => (n <= 2 ? { kind: 'not_found' } : { kind: 'ok', status: 5 }) });
+  const input = mixInput({ policy: { healthCheckIntervalSeconds: 60, maxDurationSeconds: 600 } });
+  const result = await withRecording(ctx, { input, activities, fixture: 'failover-recovers' }, async ({ handle }) =>
+    handle.result(),
+  );
+  // Queries at 60 s (404), 90 s (404), 120 s (ok), then every 60 s until the max duration stops it.
+  expect(result).toMatchObject({ ending: 'completed', reason: 'max duration (600 s)', uploadingStatus: 'uploaded' });
+  expect(result.lastError).toMatchObject({ type: 'AgoraNotFound' });
+  expect(activities.query.mock.calls.length).toBeGreaterThanOrEqual(8);
+  expect(activities.stop).toHaveBeenCalledTimes(1);
+});
+
+test('a 404 that outlasts the failover window: exited', async () => {
+  const activities = stubActivities({ query: () => ({ kind: 'not_found' }), stop: () => ({ kind: 'not_found' }) });
+  const input = mixInput({ policy: { healthCheckIntervalSeconds: 60 } });
+  const result = await withRecording(ctx, { input, activities }, async ({ handle }) => handle.result());
+  expect(result.ending).toBe('exited');
+  expect(result.reason).toMatch(/beyond the 90 s failover window/);
+  // 60 s, 90 s, 120 s, 150 s: the fourth 404 comes 90 s after the first.
+  expect(activities.query).toHaveBeenCalledTimes(4);
+  expect(result.stoppedAt! - result.startedAt!).toBeGreaterThanOrEqual(150_000);
+});
+
+test('cancellation stops the recording, waits for the upload and completes as cancelled', async () => {
+  const activities = stubActivities({ stop: () => ({ kind: 'stopped', uploadingStatus: 'backuped' }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'cancelled' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.cancel();
+      await waitForState(handle, 'uploading');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.uploaded, { sid: 'sid-1', sequence: 3, details: { fileList: mixFiles('sid-1') } }),
+      );
+      const result = await handle.result();
+      expect((await handle.describe()).status.name).toBe('COMPLETED');
+      return result;
+    },
+  );
+  expect(result).toMatchObject({ ending: 'cancelled', reason: 'cancelled', uploadingStatus: 'uploaded' });
+  expect(activities.stop).toHaveBeenCalledTimes(1);
+});
+
+test('the max-duration timer stops the recording', async () => {
+  const activities = stubActivities();
+  const input = mixInput({ policy: { maxDurationSeconds: 3600 } });
+  const result = await withRecording(ctx, { input, activities, fixture: 'max-duration' }, async ({ handle }) =>
+    handle.result(),
+  );
+  expect(result).toMatchObject({ ending: 'completed', reason: 'max duration (3600 s)', uploadingStatus: 'uploaded' });
+  expect(result.stoppedAt! - result.startedAt!).toBeGreaterThanOrEqual(3_600_000);
+  expect(result.stoppedAt! - result.startedAt!).toBeLessThan(3_660_000);
+  // Health checks at 20 and 40 minutes; the one due at 60 minutes yields to the stop.
+  expect(activities.query).toHaveBeenCalledTimes(2);
+  expect(activities.stop).toHaveBeenCalledTimes(1);
+});
