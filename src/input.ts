@@ -10,9 +10,9 @@ import { z } from 'zod';
 import {
   checkStartForMode,
   cnameSchema,
-  describeZodError,
   extensionServiceConfigSchema,
   fileNamePrefixSchema,
+  joinPath,
   mixLayoutSchema,
   modeSchema,
   recordingConfigSchema,
@@ -126,16 +126,19 @@ export class RecordingInputError extends Error {
   }
 }
 
+/** One line per offending field (its first problem), at most 5: `path: message`. Values are never shown. */
+function fieldProblems(err: z.ZodError): string[] {
+  const byPath = new Map<string, string>();
+  for (const issue of err.issues) {
+    const key = joinPath('', issue.path);
+    if (!byPath.has(key)) byPath.set(key, `${key}: ${issue.message}`);
+  }
+  return [...byPath.values()].slice(0, 5);
+}
+
 function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) {
-    throw new RecordingInputError(
-      describeZodError(r.error)
-        .split('; ')
-        .filter((s) => s),
-      what,
-    );
-  }
+  if (!r.success) throw new RecordingInputError(fieldProblems(r.error), what);
   return r.data;
 }
 
