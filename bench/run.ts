@@ -1,0 +1,221 @@
+/**
+ * `npm run bench` — issue 7's benchmarks, measured in one run on this machine, as ratios where a baseline applies.
+ *
+ *   npm run bench                  # default: short (≈ 5–8 min): N = 100, 200, 400; 50 latency samples; 20 recordings
+ *   npm run bench -- --full        # full size: N = 250, 1000, 2000; 200 latency samples; 40 recordings; 60 s windows
+ *   npm run bench -- --density 50,100 --only density,history   # any size, any subset
+ *
+ * Real servers only, loopback only: the Temporal dev server (.tools/bin/temporal), the Agora emulator over HTTP, the
+ * NCS receiver and the worker each in its own process (src/demo.ts startStack), plus the baseline worker
+ * (bench/echo-worker.ts); the time-skipping test server for history counts. Every wait is bounded, and the whole run
+ * stops itself after --max-minutes. Writes bench/results/<timestamp>.json, bench/results/latest.json and
+ * bench/results/latest.md, and prints the table.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { markdown, type BenchResults } from './report';
+import { runDensity } from './sections/density';
+import { runEconomy } from './sections/economy';
+import { runHistory } from './sections/history';
+import { runLatency } from './sections/latency';
+import { startBenchStack, type BenchStack } from './stack';
+
+const SECTIONS = ['history', 'latency', 'economy', 'density'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => Number(x.trim()))
+    .filter((x) => Number.isInteger(x) && x > 0);
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number: ${v}`);
+  return n;
+};
+
+interface Options {
+  full?: boolean;
+  density?: number[];
+  idleSeconds?: number;
+  progressSeconds?: number;
+  settleSeconds?: number;
+  latencySamples?: number;
+  gapMs?: number;
+  economyRecordings?: number;
+  layouts?: number;
+  restHours?: number;
+  concurrency?: number;
+  only?: string;
+  logLevel: string;
+  out: string;
+  maxMinutes?: number;
+}
+
+function gitCommit(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
+    return dirty ? `${sha}+dirty` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<number> {
+  const opts = new Command('bench')
+    .description('Benchmarks of issue 7: density, Agora call economy, history cost, latency, throughput')
+    .option('--full', 'full size: N = 250,1000,2000; 200 latency samples; 40 recordings; 60 s idle windows')
+    .option('--density <list>', 'density steps N, comma-separated, ascending', list)
+    .option('--idle-seconds <s>', 'idle CPU window (each of two)', int)
+    .option(
+      '--progress-seconds <s>',
+      'idle CPU window with uploading_progress flowing (60 s sees one per recording)',
+      int,
+    )
+    .option('--settle-seconds <s>', 'wait after each density step before sampling RSS', int)
+    .option('--latency-samples <n>', 'samples of each latency (recording and echo)', int)
+    .option('--gap-ms <ms>', 'pause between latency signals', int)
+    .option('--economy-recordings <n>', 'recordings started at once under Agora limits (≤ 50, the quota)', int)
+    .option('--layouts <n>', 'distinct layouts per recording in the economy run', int)
+    .option('--rest-hours <h>', 'idle hours skipped for the at-rest history count', int)
+    .option('--concurrency <n>', 'client start concurrency (throughput, density)', int)
+    .option('--only <sections>', `comma-separated subset of ${SECTIONS.join(',')}`)
+    .option('--log-level <level>', 'worker log level (the worker announces itself at info)', 'info')
+    .option('--out <dir>', 'results directory', path.join(__dirname, 'results'))
+    .option('--max-minutes <m>', 'abort the whole run after this long', int)
+    .parse()
+    .opts<Options>();
+  const full = !!opts.full;
+  const o = {
+    density: opts.density ?? (full ? [250, 1000, 2000] : [100, 200, 400]),
+    idleSeconds: opts.idleSeconds ?? (full ? 60 : 30),
+    progressSeconds: opts.progressSeconds ?? 60,
+    settleSeconds: opts.settleSeconds ?? (full ? 20 : 10),
+    latencySamples: opts.latencySamples ?? (full ? 200 : 50),
+    gapMs: opts.gapMs ?? 200,
+    economyRecordings: Math.min(opts.economyRecordings ?? (full ? 40 : 20), 50),
+    layouts: opts.layouts ?? 2,
+    restHours: opts.restHours ?? (full ? 8 : 3),
+    concurrency: opts.concurrency ?? 50,
+    maxMinutes: opts.maxMinutes ?? (full ? 90 : 15),
+  };
+  const only = new Set<Section>(opts.only ? (opts.only.split(',').map((s) => s.trim()) as Section[]) : [...SECTIONS]);
+  for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}`);
+  o.density.sort((a, b) => a - b);
+  if ((o.density[0] ?? 0) <= 5) throw new Error('--density steps must be above 5 (five warm-up recordings come first)');
+
+  // The bench's own Temporal runtime (history worker, clients): warnings only, the table is the output.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const startedAt = new Date();
+  const abort = setTimeout(() => {
+    console.error(`bench: aborted after --max-minutes ${o.maxMinutes}`);
+    process.exit(2); // startStack's exit hook kills every child process group
+  }, o.maxMinutes * 60_000);
+  abort.unref();
+
+  const results: BenchResults = {
+    meta: {
+      startedAt: startedAt.toISOString(),
+      finishedAt: '',
+      command: `npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`.replace(
+        / --$/,
+        '',
+      ),
+      mode: full ? 'full' : 'default',
+      commit: gitCommit(),
+      node: process.version,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? '?',
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      options: { ...o, sections: [...only] },
+    },
+    errors: [],
+  };
+  const attempt = async (section: Section, f: () => Promise<void>) => {
+    if (!only.has(section)) return;
+    log(`${section}…`);
+    const t = Date.now();
+    try {
+      await f();
+      log(`${section} done in ${Math.round((Date.now() - t) / 1000)} s`);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      results.errors.push({ section, message });
+      log(`${section} FAILED: ${message}`);
+    }
+  };
+
+  await attempt('history', async () => {
+    results.history = await runHistory({ restHours: o.restHours, log });
+  });
+
+  if (only.has('latency') || only.has('economy')) {
+    let stack: BenchStack | undefined;
+    try {
+      log('starting the stack with Agora limits (10 requests/s, 50 concurrent)…');
+      stack = await startBenchStack('agora', { logLevel: opts.logLevel, log });
+      const s = stack;
+      await attempt('latency', async () => {
+        results.latency = await runLatency(s, { samples: o.latencySamples, gapMs: o.gapMs, log });
+      });
+      await attempt('economy', async () => {
+        results.economy = await runEconomy(s, { recordings: o.economyRecordings, layouts: o.layouts, log });
+      });
+    } catch (e) {
+      results.errors.push({ section: 'stack (agora)', message: e instanceof Error ? e.message : String(e) });
+      log(`stack FAILED: ${String(e)}`);
+    } finally {
+      await stack?.stop();
+    }
+  }
+
+  if (only.has('density')) {
+    let stack: BenchStack | undefined;
+    try {
+      log('starting the stack with Agora limits lifted…');
+      stack = await startBenchStack('unthrottled', { logLevel: opts.logLevel, log });
+      const s = stack;
+      await attempt('density', async () => {
+        results.density = await runDensity(s, {
+          steps: o.density,
+          idleSeconds: o.idleSeconds,
+          progressSeconds: o.progressSeconds,
+          settleSeconds: o.settleSeconds,
+          concurrency: o.concurrency,
+          log,
+        });
+      });
+    } catch (e) {
+      results.errors.push({ section: 'stack (unthrottled)', message: e instanceof Error ? e.message : String(e) });
+      log(`stack FAILED: ${String(e)}`);
+    } finally {
+      await stack?.stop();
+    }
+  }
+
+  results.meta.finishedAt = new Date().toISOString();
+  fs.mkdirSync(opts.out, { recursive: true });
+  const stamp = results.meta.finishedAt.replace(/[:.]/g, '-');
+  const json = JSON.stringify(results, null, 2) + '\n';
+  fs.writeFileSync(path.join(opts.out, `${stamp}.json`), json);
+  fs.writeFileSync(path.join(opts.out, 'latest.json'), json);
+  const md = markdown(results);
+  fs.writeFileSync(path.join(opts.out, 'latest.md'), md);
+  console.log(`\n${md}`);
+  log(`results: ${path.join(opts.out, `${stamp}.json`)} (and latest.json, latest.md)`);
+  return results.errors.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`bench failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

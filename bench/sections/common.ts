@@ -1,0 +1,82 @@
+/** Shared pieces of the bench sections: the recording input, distinct layouts, call-log grouping. */
+import type { CallLogEntry } from '../../src/emulator';
+import type { StartRecordingInput } from '../../src/client';
+import type { MixLayout } from '../../src/workflows/definitions';
+import { callCname } from '../lib/emulator';
+
+/** Where progress lines go. */
+export type Log = (line: string) => void;
+
+/**
+ * A mix recording that stays in the recording state while idle: a one-day maxIdleTime (nobody joins the bench
+ * channels), the emulator's `demo` storage profile, a four-hour limit.
+ */
+export function benchInput(cname: string): StartRecordingInput {
+  return {
+    cname,
+    mode: 'mix',
+    recordingConfig: {
+      channelType: 0,
+      maxIdleTime: 86_400,
+      transcodingConfig: { width: 640, height: 360, fps: 15, bitrate: 500, mixedVideoLayout: 1 },
+    },
+    recordingFileConfig: { avFileType: ['hls'] },
+    storage: { profile: 'demo', fileNamePrefix: ['bench'] },
+    policy: { maxDurationSeconds: 14_400, uploadTimeoutSeconds: 120 },
+  };
+}
+
+/** Layout number `i`: distinct for each i (the background colour encodes it), so calls can be matched to signals. */
+export function layoutNo(i: number): MixLayout {
+  return {
+    mixedVideoLayout: 3,
+    backgroundColor: `#${(i + 1).toString(16).padStart(6, '0')}`,
+    layoutConfig: [{ uid: '1001', x_axis: 0, y_axis: 0, width: 1, height: 1 }],
+  };
+}
+
+/** The layout number of an updateLayout call, from its body's background colour. */
+export function layoutNoOf(c: CallLogEntry): number | undefined {
+  const b = c.body as { clientRequest?: { backgroundColor?: unknown } } | undefined;
+  const color = b?.clientRequest?.backgroundColor;
+  return typeof color === 'string' && color.startsWith('#') ? parseInt(color.slice(1), 16) - 1 : undefined;
+}
+
+/**
+ * Groups Agora calls by recording (cname): calls with a body name it; query (GET) calls are matched through the
+ * resourceId of that recording's start call.
+ */
+export function callsByCname(calls: CallLogEntry[]): Map<string, CallLogEntry[]> {
+  const byResource = new Map<string, string>();
+  for (const c of calls) {
+    const cname = callCname(c);
+    if (cname && c.resourceId) byResource.set(c.resourceId, cname);
+  }
+  const out = new Map<string, CallLogEntry[]>();
+  for (const c of calls) {
+    if (!c.endpoint) continue;
+    const cname = callCname(c) ?? (c.resourceId ? byResource.get(c.resourceId) : undefined);
+    if (!cname) continue;
+    const list = out.get(cname) ?? [];
+    list.push(c);
+    out.set(cname, list);
+  }
+  return out;
+}
+
+/** First successful (2xx) call of `endpoint` in `calls`. */
+export function firstOk(calls: CallLogEntry[], endpoint: string): CallLogEntry | undefined {
+  return calls.find((c) => c.endpoint === endpoint && c.httpStatus !== null && c.httpStatus < 300);
+}
+
+/** acquire answered → start arrived, ms, per recording (the last acquire before the successful start). */
+export function acquireStartGaps(groups: Map<string, CallLogEntry[]>): number[] {
+  const gaps: number[] = [];
+  for (const list of groups.values()) {
+    const start = firstOk(list, 'start');
+    if (!start) continue;
+    const acquire = list.filter((c) => c.endpoint === 'acquire' && c.httpStatus === 200 && c.seq < start.seq).pop();
+    if (acquire?.answeredAt !== undefined) gaps.push(start.at - acquire.answeredAt);
+  }
+  return gaps;
+}

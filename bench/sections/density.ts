@@ -1,0 +1,218 @@
+/**
+ * Throughput and density on the `unthrottled` stack (Agora's QPS limit and quota lifted, so the worker and Temporal are
+ * what is measured).
+ *
+ * Throughput: `noopWorkflow` runs to completion on the baseline worker, then the first density step of recordings
+ * reaches Agora's start on the recording worker, both with the same client concurrency; each a rate per second.
+ *
+ * Density: recordings are added step by step (N₁ < N₂ < ...) and left idle in the recording state (nobody joins, so
+ * they stay; Agora's per-minute `uploading_progress` notifications are dropped at the emulator while measuring memory,
+ * see `idle`). After each step settles: worker RSS (median of samples from /proc), the sticky cache size and forced
+ * evictions from the worker's Prometheus endpoint. The RSS slope is a least-squares fit over the steps. At the last
+ * step: worker CPU over a window from /proc/<pid>/stat, with the progress notifications dropped (quiet) and flowing
+ * (as Agora sends them: one per recording per minute, each a signal).
+ */
+import type { CallLogEntry } from '../../src/emulator';
+import type { BenchStack } from '../stack';
+import { histogramMeanBetween, metricNames, metricSum, scrape } from '../lib/prometheus';
+import { cpuPercentOver, rssKiB } from '../lib/proc';
+import { linearFit, mapLimit, median, percentile, round, sleep, waitUntil } from '../lib/stats';
+import { acquireStartGaps, benchInput, callsByCname, type Log } from './common';
+
+export interface DensityStep {
+  n: number;
+  rssKiB: number;
+  stickyCacheSize?: number;
+  forcedEvictions?: number;
+  /** Recordings of this step per second, client start → Agora start of the step's last one. */
+  startsPerSecond: number;
+}
+
+export interface DensityResult {
+  steps: DensityStep[];
+  rssSlopeKiBPerRecording: number;
+  rssFitR2: number;
+  evictionsAtMax: number | undefined;
+  evictionMetric: string;
+  idleCpuPercentQuiet: number;
+  idleCpuPercentWithProgress: number;
+  idleWindowSeconds: number;
+  progressWindowSeconds: number;
+  /** Worker-side means (ms) while the first step started, from the worker's Prometheus histograms. */
+  startPhaseLatencyMs: Record<string, number | undefined>;
+  throughput: {
+    concurrency: number;
+    noopWorkflows: number;
+    noopPerSecond: number;
+    recordings: number;
+    recordingsPerSecond: number;
+    ratio: number;
+  };
+  acquireStartGapMs: { p50: number; p99: number };
+  liveAtEnd: number;
+}
+
+const EVICTIONS = 'temporal_sticky_cache_total_forced_eviction';
+const CACHE_SIZE = 'temporal_sticky_cache_size';
+
+/** Starts `cnames` (concurrency `c`) and waits until each reached Agora's start; rate from the first client call. */
+async function startRecordings(b: BenchStack, cnames: string[], c: number, log: Log): Promise<number> {
+  const t0 = Date.now();
+  await mapLimit(cnames, c, (cname) => b.stack.client.start(benchInput(cname)));
+  const want = new Set(cnames);
+  let last: CallLogEntry[] = [];
+  await waitUntil(
+    `${cnames.length} recordings to reach Agora's start`,
+    async () => {
+      const calls = await b.emulator.calls();
+      last = calls.filter(
+        (x) => x.endpoint === 'start' && x.httpStatus === 200 && want.has((x.body as { cname?: string }).cname ?? ''),
+      );
+      return last.length >= cnames.length ? true : undefined;
+    },
+    120_000 + cnames.length * 200,
+    1_000,
+  );
+  const end = Math.max(...last.map((x) => x.at));
+  const rate = cnames.length / ((end - t0) / 1000);
+  log(`  density: ${cnames.length} recordings started, ${round(rate, 1)}/s`);
+  return rate;
+}
+
+async function settledRss(pid: number, settleMs: number): Promise<number> {
+  await sleep(settleMs);
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    samples.push(rssKiB(pid));
+    await sleep(1_000);
+  }
+  return median(samples);
+}
+
+/** Worker histograms that explain start latency (queueing vs execution). */
+const LATENCIES = {
+  workflowTaskScheduleToStart: 'temporal_workflow_task_schedule_to_start_latency',
+  workflowTaskExecution: 'temporal_workflow_task_execution_latency',
+  activityScheduleToStart: 'temporal_activity_schedule_to_start_latency',
+  activityExecution: 'temporal_activity_execution_latency',
+};
+
+/** Warm-up recordings (counted in N, not in the throughput): the first workflow tasks and HTTP connections. */
+const WARMUP = 5;
+
+export async function runDensity(
+  b: BenchStack,
+  o: {
+    steps: number[];
+    idleSeconds: number;
+    progressSeconds: number;
+    settleSeconds: number;
+    concurrency: number;
+    log: Log;
+  },
+): Promise<DensityResult> {
+  const { emulator, workerPid, stack } = b;
+  const temporal = stack.client.client;
+  const tag = Date.now().toString(36);
+  const metrics = async () => {
+    const text = await scrape(stack.metricsUrl);
+    return { evictions: metricSum(text, EVICTIONS), size: metricSum(text, CACHE_SIZE), text };
+  };
+  // Quiet idle: Agora's per-minute uploading_progress (33) is dropped at the emulator until the last CPU window.
+  await emulator.addFault({ kind: 'ncsDrop', eventType: 33 });
+
+  const noops = async (count: number, from: number) =>
+    mapLimit(
+      Array.from({ length: count }, (_, i) => from + i),
+      o.concurrency,
+      (i) =>
+        temporal.workflow.execute('noopWorkflow', { taskQueue: b.echoTaskQueue, workflowId: `bench-noop-${tag}-${i}` }),
+    );
+  // Warm-up of both workers (not measured).
+  await noops(WARMUP, 0);
+  await startRecordings(
+    b,
+    Array.from({ length: WARMUP }, (_, i) => `bench-den-${tag}-w${i}`),
+    o.concurrency,
+    () => undefined,
+  );
+  let live = WARMUP;
+
+  // Throughput baseline: no-op workflows on the baseline worker, same count and client concurrency as step 1.
+  const first = o.steps[0]! - WARMUP;
+  o.log(`  throughput: ${first} no-op workflows, concurrency ${o.concurrency}`);
+  const n0 = Date.now();
+  await noops(first, WARMUP);
+  const noopPerSecond = first / ((Date.now() - n0) / 1000);
+  o.log(`  throughput: ${round(noopPerSecond, 1)} no-op workflows/s`);
+
+  const steps: DensityStep[] = [];
+  let startPhaseLatencyMs: Record<string, number | undefined> = {};
+  for (const n of o.steps) {
+    const cnames = Array.from({ length: n - live }, (_, i) => `bench-den-${tag}-${live + i}`);
+    const before = steps.length === 0 ? await scrape(stack.metricsUrl) : '';
+    const rate = await startRecordings(b, cnames, o.concurrency, o.log);
+    if (steps.length === 0) {
+      const after = await scrape(stack.metricsUrl);
+      startPhaseLatencyMs = Object.fromEntries(
+        Object.entries(LATENCIES).map(([k, name]) => {
+          const v = histogramMeanBetween(before, after, name);
+          return [k, v === undefined ? undefined : round(v, 1)];
+        }),
+      );
+    }
+    live = n;
+    const rss = await settledRss(workerPid, o.settleSeconds * 1000);
+    const m = await metrics();
+    steps.push({
+      n,
+      rssKiB: rss,
+      ...(m.size === undefined ? {} : { stickyCacheSize: m.size }),
+      ...(m.evictions === undefined ? {} : { forcedEvictions: m.evictions }),
+      startsPerSecond: round(rate, 1),
+    });
+    o.log(`  density: N=${n} RSS ${round(rss / 1024, 1)} MiB, cache ${m.size ?? '?'}, evictions ${m.evictions ?? '?'}`);
+  }
+  const fit = linearFit(steps.map((s) => ({ x: s.n, y: s.rssKiB })));
+  o.log(`  density: idle CPU over ${o.idleSeconds} s (progress notifications dropped)`);
+  const cpuQuiet = await cpuPercentOver(workerPid, o.idleSeconds * 1000);
+  await emulator.clearFaults();
+  // Each recording's uploading_progress fires every 60 s from its start: a 60 s window sees one per recording.
+  o.log(`  density: idle CPU over ${o.progressSeconds} s (uploading_progress every minute per recording)`);
+  const cpuProgress = await cpuPercentOver(workerPid, o.progressSeconds * 1000);
+  const final = await metrics();
+  const tasks = await emulator.tasks();
+  const gaps = acquireStartGaps(callsByCname(await emulator.calls()));
+  // A Prometheus counter that was never incremented is not exported: absent means 0 forced evictions, which the cache
+  // size (= live recordings) confirms.
+  const lastSize = steps[steps.length - 1]?.stickyCacheSize;
+  let evictions = final.evictions;
+  let evictionMetric = EVICTIONS;
+  if (evictions === undefined) {
+    const sticky = metricNames(final.text).filter((x) => x.includes('sticky'));
+    evictionMetric = `${EVICTIONS} never exported (counter never incremented; present: ${sticky.join(', ')})`;
+    if (lastSize !== undefined && lastSize >= live) evictions = 0;
+  }
+  return {
+    steps,
+    rssSlopeKiBPerRecording: round(fit.slope, 1),
+    rssFitR2: round(fit.r2, 3),
+    evictionsAtMax: evictions,
+    evictionMetric,
+    idleCpuPercentQuiet: round(cpuQuiet, 2),
+    idleCpuPercentWithProgress: round(cpuProgress, 2),
+    idleWindowSeconds: o.idleSeconds,
+    progressWindowSeconds: o.progressSeconds,
+    startPhaseLatencyMs,
+    throughput: {
+      concurrency: o.concurrency,
+      noopWorkflows: first,
+      noopPerSecond: round(noopPerSecond, 1),
+      recordings: first,
+      recordingsPerSecond: steps[0]!.startsPerSecond,
+      ratio: round(steps[0]!.startsPerSecond / noopPerSecond),
+    },
+    acquireStartGapMs: { p50: percentile(gaps, 50), p99: percentile(gaps, 99) },
+    liveAtEnd: tasks.filter((t) => t.phase === 'recording').length,
+  };
+}

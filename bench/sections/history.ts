@@ -1,0 +1,227 @@
+/**
+ * History cost, exact, on the official time-skipping test server (.tools/bin/temporal-test-server) with stub
+ * activities that answer like the real ones (src/activities/types.ts): the events a recording writes.
+ *
+ * - lifecycle: start → recording → one layout (signal) → stop (signal) → uploaded, without NCS; and the same with the
+ *   notifications the emulator sends for such a session, each forwarded as a signal by the receiver (40, 30 at start;
+ *   41, 33, 31, 11 at the end).
+ * - at rest: a recording left idle for `hours` hours (time skipped), events per hour; without NCS (the workflow's own
+ *   cost: health checks) and with Agora's per-minute `uploading_progress` (33) forwarded as signals for one hour.
+ */
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { RecordingActivities } from '../../src/activities/types';
+import type { NcsNotification } from '../../src/agora/notifications';
+import {
+  agoraNotificationSignal,
+  recordingWorkflowName,
+  statusQuery,
+  stopSignal,
+  updateLayoutSignal,
+  type RecordingInput,
+} from '../../src/workflows/definitions';
+import { round, sleep } from '../lib/stats';
+import { layoutNo, type Log } from './common';
+
+export interface HistoryResult {
+  lifecycleEvents: number;
+  lifecycleEventsWithNcs: number;
+  restEventsPerHour: number;
+  restHours: number;
+  restEventsPerHourWithProgress: number;
+  /** Event types of the lifecycle without NCS, for the note. */
+  lifecycleEventTypes: Record<string, number>;
+  /** Event types of one idle hour (the workflow's own cost), for the note. */
+  restHourEventTypes: Record<string, number>;
+}
+
+const CNAME = 'bench-history';
+const UID = '4000000001';
+
+function input(o: { maxDurationSeconds?: number } = {}): RecordingInput {
+  return {
+    cname: CNAME,
+    uid: UID,
+    mode: 'mix',
+    recordingConfig: {
+      channelType: 0,
+      maxIdleTime: 86_400,
+      transcodingConfig: { width: 640, height: 360, fps: 15, bitrate: 500, mixedVideoLayout: 1 },
+    },
+    recordingFileConfig: { avFileType: ['hls'] },
+    storage: { profile: 'demo', fileNamePrefix: ['bench'] },
+    policy: { maxDurationSeconds: o.maxDurationSeconds ?? 14_400, uploadTimeoutSeconds: 120 },
+  };
+}
+
+/** Stub activities: the real activities' results for a healthy session. */
+const stubs: RecordingActivities = {
+  acquire: () => Promise.resolve({ resourceId: 'rid-bench' }),
+  start: () => Promise.resolve({ alreadyStarted: false, sid: 'sid-bench' }),
+  query: () => Promise.resolve({ kind: 'ok', status: 5 }),
+  update: () => Promise.resolve({ kind: 'ok' }),
+  updateLayout: () => Promise.resolve({ kind: 'ok' }),
+  stop: () =>
+    Promise.resolve({
+      kind: 'stopped',
+      uploadingStatus: 'uploaded',
+      fileList: [{ fileName: 'bench/sid-bench_bench-history.m3u8', trackType: 'audio_and_video', uid: '0' }],
+    }),
+};
+
+let notice = 0;
+function ncs(eventType: number, details: Record<string, unknown> = {}): NcsNotification {
+  notice++;
+  return {
+    noticeId: `bench-notice-${notice}`,
+    productId: 3,
+    eventType,
+    notifyMs: 1_700_000_000_000 + notice,
+    payload: {
+      cname: CNAME,
+      uid: UID,
+      sid: 'sid-bench',
+      sequence: notice,
+      sendts: 1_700_000_000_000,
+      serviceType: 0,
+      details,
+    },
+  };
+}
+
+type Handle = WorkflowHandle;
+
+async function waitState(h: Handle, state: string): Promise<void> {
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    const s = (await h.query(statusQuery)) as { state: string };
+    if (s.state === state) return;
+    await sleep(50);
+  }
+  throw new Error(`history: the recording never reached ${state}`);
+}
+
+/** Events by type (EVENT_TYPE_ prefix dropped), divided by `per`. */
+function countTypes(events: temporal.api.history.v1.IHistoryEvent[], per: number): Record<string, number> {
+  const types: Record<string, number> = {};
+  for (const e of events) {
+    const name = temporal.api.enums.v1.EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '') ?? '?';
+    types[name] = (types[name] ?? 0) + 1;
+  }
+  for (const k of Object.keys(types)) types[k] = round(types[k]! / per, 2);
+  return types;
+}
+
+async function historyEvents(h: Handle): Promise<temporal.api.history.v1.IHistoryEvent[]> {
+  return (await h.fetchHistory()).events ?? [];
+}
+
+export async function runHistory(o: { restHours: number; log: Log }): Promise<HistoryResult> {
+  const server =
+    process.env.TEMPORAL_TEST_SERVER_PATH ?? path.resolve(__dirname, '../../.tools/bin/temporal-test-server');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: server } },
+  });
+  try {
+    const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: { AgoraChannel: keyword, AgoraSid: keyword, RecordingStatus: keyword },
+    });
+    const silent = {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    };
+    const bundle: WorkflowBundleWithSourceMap = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../src/workflows'),
+      logger: silent,
+    });
+    const taskQueue = 'bench-history';
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: stubs,
+    });
+    const client: Client = env.client;
+    let run = 0;
+    const start = async (maxDurationSeconds?: number): Promise<Handle> => {
+      const h = await client.workflow.start(recordingWorkflowName, {
+        taskQueue,
+        workflowId: `bench-history-${++run}`,
+        args: [input(maxDurationSeconds === undefined ? {} : { maxDurationSeconds })],
+      });
+      await waitState(h, 'recording');
+      return h;
+    };
+    return await worker.runUntil(async () => {
+      o.log('  history: lifecycle without NCS');
+      const a = await start();
+      await a.signal(updateLayoutSignal, layoutNo(0));
+      await sleep(200);
+      await a.signal(stopSignal, 'bench');
+      await a.result();
+      const aEvents = await historyEvents(a);
+      const lifecycleEvents = aEvents.length;
+      const lifecycleEventTypes = countTypes(aEvents, 1);
+
+      o.log('  history: lifecycle with the NCS notifications of a session');
+      const b = await start();
+      await b.signal(agoraNotificationSignal, ncs(40));
+      await b.signal(agoraNotificationSignal, ncs(30));
+      await sleep(200);
+      await b.signal(updateLayoutSignal, layoutNo(0));
+      await sleep(200);
+      await b.signal(stopSignal, 'bench');
+      await b.signal(agoraNotificationSignal, ncs(41, { leaveCode: 2 }));
+      await b.signal(agoraNotificationSignal, ncs(33, { progress: 10_000 }));
+      await b.signal(agoraNotificationSignal, ncs(31, { status: 0 }));
+      await b.signal(agoraNotificationSignal, ncs(11, { exitStatus: 0 }));
+      await b.result();
+      const lifecycleEventsWithNcs = (await historyEvents(b)).length;
+
+      o.log(`  history: ${o.restHours} idle hour(s), time skipped`);
+      const c = await start(86_400);
+      await sleep(500);
+      const c0 = (await historyEvents(c)).length;
+      await env.sleep(o.restHours * 3_600_000);
+      await sleep(500);
+      const cEvents = await historyEvents(c);
+      const restEventsPerHour = (cEvents.length - c0) / o.restHours;
+      const types = countTypes(cEvents.slice(c0), o.restHours);
+      await c.signal(stopSignal, 'bench');
+      await c.result();
+
+      o.log('  history: one idle hour with uploading_progress (33) every minute');
+      const d = await start(86_400);
+      await sleep(500);
+      const d0 = (await historyEvents(d)).length;
+      for (let m = 0; m < 60; m++) {
+        await env.sleep(60_000);
+        await d.signal(agoraNotificationSignal, ncs(33, { progress: 0 }));
+      }
+      await sleep(500);
+      const d1 = (await historyEvents(d)).length;
+      await d.signal(stopSignal, 'bench');
+      await d.result();
+      return {
+        lifecycleEvents,
+        lifecycleEventsWithNcs,
+        restEventsPerHour: round(restEventsPerHour, 2),
+        restHours: o.restHours,
+        restEventsPerHourWithProgress: d1 - d0,
+        lifecycleEventTypes,
+        restHourEventTypes: types,
+      };
+    });
+  } finally {
+    await env.teardown();
+  }
+}

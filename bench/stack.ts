@@ -1,0 +1,137 @@
+/**
+ * The bench's processes: `startStack()` of src/demo.ts (Temporal dev server, emulator, NCS receiver, worker — each its
+ * own child process, loopback only) plus the baseline worker (bench/echo-worker.ts, its own process too).
+ *
+ * Two profiles:
+ * - `agora`: the production defaults — the emulator enforces Agora's 10 requests/s per App ID and its 50 concurrent
+ *   recordings; the worker's task-queue activity rate is 10/s (AGORA_REQUESTS_PER_SECOND).
+ * - `unthrottled`: the emulator's QPS limit off and its quota at 100 000, the worker's activity rate at 1 000/s, so
+ *   density and throughput measure the worker and Temporal, not Agora's published limits.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStack, type Stack } from '../src/demo';
+import { EmulatorControl } from './lib/emulator';
+import { childPids } from './lib/proc';
+import { sleep, waitUntil } from './lib/stats';
+
+export type StackProfile = 'agora' | 'unthrottled';
+
+export interface BenchStack {
+  profile: StackProfile;
+  stack: Stack;
+  emulator: EmulatorControl;
+  /** Pid of the recording worker process (the node process running src/worker.ts). */
+  workerPid: number;
+  /** Pid of the baseline worker process. */
+  echoPid: number;
+  /** Task queue of the baseline workflows. */
+  echoTaskQueue: string;
+  /** The path prefix the echo activity POSTs to (logged by the emulator like an Agora call). */
+  echoPath: string;
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+/** Worker environment per profile (read by src/config.ts in the worker process). */
+function workerEnv(profile: StackProfile, logLevel: string): Record<string, string> {
+  return {
+    AGORA_REQUESTS_PER_SECOND: profile === 'agora' ? '10' : '1000',
+    LOG_LEVEL: logLevel,
+  };
+}
+
+function emulatorArgs(profile: StackProfile): string[] {
+  return profile === 'agora' ? [] : ['--qps-limit', '0', '--concurrency-quota', '100000'];
+}
+
+async function stopChild(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const kill = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-proc.pid!, s);
+    } catch {
+      // gone
+    }
+  };
+  kill('SIGTERM');
+  const t = setTimeout(() => kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(t);
+}
+
+/** Starts the stack for `profile`; `log` prints progress. */
+export async function startBenchStack(
+  profile: StackProfile,
+  o: { logLevel: string; log: (line: string) => void },
+): Promise<BenchStack> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `agora-bench-${profile}-`));
+  const stack = await startStack({
+    workDir,
+    emulatorArgs: emulatorArgs(profile),
+    workerEnv: workerEnv(profile, o.logLevel),
+    report: (_step, text) => o.log(`  [${profile}] ${text.split('\n')[0]}`),
+  });
+  const logDir = path.join(workDir, 'logs');
+  let echo: ChildProcess | undefined;
+  try {
+    const workerPid = await waitUntil<number>(
+      'the worker pid',
+      () => Promise.resolve(childPids(process.pid, path.join('src', 'worker.ts'))[0]),
+      10_000,
+      200,
+    );
+    const emulatorUrl = stack.emulatorUrl;
+    if (!emulatorUrl) throw new Error('the bench needs the emulator (unset AGORA_* credentials)');
+    const emulator = new EmulatorControl(emulatorUrl);
+    const echoTaskQueue = `bench-echo-${profile}`;
+    const echoPath = `/v1/apps/${stack.appId}/cloud_recording/bench-echo`;
+    const echoLog = path.join(logDir, 'echo-worker.log');
+    const out = fs.openSync(echoLog, 'a');
+    echo = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'echo-worker.ts')], {
+      cwd: path.resolve(__dirname, '..'),
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: stack.temporalAddress,
+        BENCH_TASK_QUEUE: echoTaskQueue,
+        BENCH_ECHO_URL: `${emulatorUrl}${echoPath}`,
+      },
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
+    fs.closeSync(out);
+    const echoProc = echo;
+    await waitUntil(
+      'the echo worker',
+      () => {
+        if (echoProc.exitCode !== null) throw new Error(`echo worker exited; see ${echoLog}`);
+        return Promise.resolve(fs.readFileSync(echoLog, 'utf8').includes('echo worker running') ? true : undefined);
+      },
+      120_000,
+      250,
+    );
+    o.log(`  [${profile}] baseline worker polling ${echoTaskQueue}; logs in ${logDir}`);
+    await sleep(1_000);
+    return {
+      profile,
+      stack,
+      emulator,
+      workerPid,
+      echoPid: echo.pid!,
+      echoTaskQueue,
+      echoPath,
+      logDir,
+      stop: async () => {
+        await stopChild(echoProc);
+        await stack.stop();
+      },
+    };
+  } catch (e) {
+    if (echo) await stopChild(echo);
+    await stack.stop();
+    throw e;
+  }
+}
