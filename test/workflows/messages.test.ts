@@ -1,0 +1,253 @@
+/**
+ * Messages: layout and subscription requests (one at a time, newest wins, full layout each time), update validators,
+ * NCS duplicates and reordering, and continue-as-new carrying the state (ARCHITECTURE.md steps 4 and 7; Agora
+ * reference §3.4, §3.5, §6.1).
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NcsEvent } from '../../src/agora/notifications';
+import {
+  agoraNotificationSignal,
+  statusQuery,
+  stopSignal,
+  stopUpdate,
+  updateLayoutSignal,
+  updateLayoutUpdate,
+  updateSubscriptionSignal,
+  type MixLayout,
+} from '../../src/workflows/definitions';
+import {
+  allRuns,
+  answerLate,
+  eventNames,
+  mixFiles,
+  mixInput,
+  ncs,
+  setupEnvironment,
+  stubActivities,
+  waitForCalls,
+  waitForState,
+  waitForStatus,
+  withRecording,
+} from './helpers';
+
+let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
+beforeAll(async () => void (ctx = await setupEnvironment()));
+afterAll(async () => ctx?.env.teardown());
+
+/** Layout number i: a distinct full layout (the background colour encodes i). */
+const layoutNumber = (i: number): MixLayout => ({
+  mixedVideoLayout: 1,
+  backgroundColor: `#${i.toString(16).padStart(6, '0')}`,
+  maxResolutionUid: '1001',
+});
+
+async function rejection(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+test('50 layout signals in one burst: at most 2 updateLayout calls, and the last layout sent wins', async () => {
+  // Each updateLayout takes 2 s of wall time, so the burst lands while the first call is in flight.
+  const activities = stubActivities({ updateLayout: () => answerLate(2000, { kind: 'ok' as const }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'layout-burst' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      for (let i = 1; i <= 50; i++) await handle.signal(updateLayoutSignal, layoutNumber(i));
+      const settled = await waitForStatus(
+        handle,
+        (s) => s.pendingLayout === undefined && s.layout?.backgroundColor === layoutNumber(50).backgroundColor,
+        'layout 50 applied',
+      );
+      expect(settled.layout).toEqual(layoutNumber(50));
+      await handle.signal(stopSignal);
+      return handle.result();
+    },
+  );
+  expect(result.ending).toBe('completed');
+  const calls = activities.updateLayout.mock.calls.map(([i]) => i.layout);
+  expect(calls.length).toBeGreaterThanOrEqual(1);
+  expect(calls.length).toBeLessThanOrEqual(2);
+  expect(calls[calls.length - 1]).toEqual(layoutNumber(50));
+});
+
+test('duplicated and reordered notifications: noticeId de-duplicates, sequence orders, uploaded is never downgraded', async () => {
+  // stop takes 1 s of wall time; the end-of-session notifications arrive meanwhile, duplicated and out of order.
+  const activities = stubActivities({ stop: () => answerLate(1000, { kind: 'stopped' as const }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'notifications-dup-reorder' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      const progress5 = ncs(NcsEvent.uploading_progress, { sid: 'sid-1', sequence: 5, details: { progress: 5000 } });
+      await handle.signal(agoraNotificationSignal, progress5);
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.uploading_progress, { sid: 'sid-1', sequence: 3, details: { progress: 3000 } }),
+      );
+      // A resend of the same notice (same noticeId) with other content is a duplicate.
+      await handle.signal(agoraNotificationSignal, {
+        ...progress5,
+        notifyMs: progress5.notifyMs + 10_000,
+        payload: { ...progress5.payload, details: { progress: 7000 } },
+      });
+      // A recorder_leave of another session (a stale sid) is not ours.
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.recorder_leave, { sid: 'sid-stale', sequence: 9, details: { leaveCode: 4 } }),
+      );
+      // Another channel's notification is not ours either.
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.session_exit, { sid: 'sid-1', cname: 'room-2', details: { exitStatus: 0 } }),
+      );
+      const recording = await waitForStatus(handle, (s) => s.uploadProgress !== undefined, 'progress');
+      expect(recording).toMatchObject({ state: 'recording', uploadProgress: 5000 });
+
+      await handle.signal(stopSignal);
+      await waitForState(handle, 'stopping');
+      const uploaded = ncs(NcsEvent.uploaded, { sid: 'sid-1', sequence: 11, details: { fileList: mixFiles('sid-1') } });
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.session_exit, { sid: 'sid-1', sequence: 12, details: { exitStatus: 0 } }),
+      );
+      await handle.signal(agoraNotificationSignal, uploaded);
+      await handle.signal(agoraNotificationSignal, uploaded);
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.backuped, { sid: 'sid-1', sequence: 10, details: { fileList: [] } }),
+      );
+      const result = await handle.result();
+      const names = await eventNames(handle);
+      expect(names.filter((n) => n === 'WORKFLOW_EXECUTION_SIGNALED').length).toBe(10);
+      return result;
+    },
+  );
+  expect(result).toMatchObject({
+    ending: 'completed',
+    uploadingStatus: 'uploaded',
+    exitStatus: 0,
+    fileList: mixFiles('sid-1'),
+  });
+  expect(result.leaveCode).toBeUndefined();
+});
+
+test('continue-as-new keeps the state: ids, layout, timings, de-duplication and sequence', async () => {
+  const activities = stubActivities();
+  const input = mixInput({ policy: { continueAsNewAfterEvents: 50 } });
+  const result = await withRecording(
+    ctx,
+    { input, activities, fixture: 'continue-as-new' },
+    async ({ handle, env }) => {
+      const recording = await waitForState(handle, 'recording');
+      const progress = ncs(
+        NcsEvent.uploading_progress,
+        { sid: 'sid-1', sequence: 3, details: { progress: 1234 } },
+        'notice-progress-3',
+      );
+      await handle.signal(agoraNotificationSignal, progress);
+      for (let i = 1; i <= 4; i++) {
+        await handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(i)] });
+      }
+      await waitForStatus(handle, () => true);
+      const description = await handle.describe();
+      expect(description.runId).not.toBe(handle.firstExecutionRunId);
+      expect(description.searchAttributes).toMatchObject({
+        AgoraChannel: ['room-1'],
+        AgoraSid: ['sid-1'],
+        RecordingStatus: ['recording'],
+      });
+
+      // The same notice again, and an older sequence: both ignored by the new run.
+      await handle.signal(agoraNotificationSignal, {
+        ...progress,
+        payload: { ...progress.payload, details: { progress: 9999 } },
+      });
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.uploading_progress, { sid: 'sid-1', sequence: 2, details: { progress: 500 } }),
+      );
+      const carried = await handle.query(statusQuery);
+      expect(carried).toMatchObject({
+        state: 'recording',
+        sid: 'sid-1',
+        resourceId: 'rid-1',
+        startedAt: recording.startedAt,
+        layout: layoutNumber(4),
+        uploadProgress: 1234,
+      });
+      const stopped = await handle.executeUpdate(stopUpdate, { args: ['done'] });
+      expect(stopped.state).toMatch(/stopping|completed/);
+      const result = await handle.result();
+      const runs = await allRuns(env, handle);
+      expect(runs.length).toBeGreaterThanOrEqual(2);
+      return result;
+    },
+  );
+  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1', reason: 'done', uploadingStatus: 'uploaded' });
+  expect(activities.acquire).toHaveBeenCalledTimes(1);
+  expect(activities.start).toHaveBeenCalledTimes(1);
+  expect(activities.updateLayout).toHaveBeenCalledTimes(4);
+});
+
+test('updateLayout validator: invalid region, then not recording; subscriptions go through update', async () => {
+  const activities = stubActivities({
+    stop: () => answerLate(1500, { kind: 'stopped' as const, uploadingStatus: 'uploaded' as const }),
+  });
+  await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    const invalid = await rejection(
+      handle.executeUpdate(updateLayoutUpdate, {
+        args: [{ mixedVideoLayout: 3, layoutConfig: [{ x_axis: 1.5, y_axis: 0, width: 0.5, height: 0.5 }] }],
+      }),
+    );
+    expect(invalid.type).toBe('InvalidLayout');
+    expect(invalid.message).toMatch(/layout.layoutConfig\[0\].x_axis/);
+
+    await handle.signal(updateSubscriptionSignal, { audioUidList: { subscribeAudioUids: ['1001', '1002'] } });
+    await handle.signal(updateSubscriptionSignal, {
+      audioUidList: { subscribeAudioUids: [1001 as unknown as string] },
+    });
+    await waitForCalls(activities.update, 1);
+    await waitForStatus(handle, (s) => s.subscription !== undefined, 'subscription applied');
+
+    await handle.signal(stopSignal);
+    await waitForState(handle, 'stopping');
+    const late = await rejection(handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(1)] }));
+    expect(late.type).toBe('NotRecording');
+    return handle.result();
+  });
+  expect(activities.update).toHaveBeenCalledTimes(1);
+  expect(activities.update.mock.calls[0]![0]).toMatchObject({
+    sid: 'sid-1',
+    streamSubscribe: { audioUidList: { subscribeAudioUids: ['1001', '1002'] } },
+  });
+  expect(activities.updateLayout).not.toHaveBeenCalled();
+});
+
+test('updateLayout on a recording that is not mix is rejected', async () => {
+  const activities = stubActivities();
+  const input = mixInput({
+    mode: 'individual',
+    recordingConfig: { channelType: 0, streamTypes: 2, subscribeUidGroup: 0 },
+    recordingFileConfig: undefined,
+  });
+  await withRecording(ctx, { input, activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    const notMix = await rejection(handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(1)] }));
+    expect(notMix.type).toBe('NotMixMode');
+    await handle.signal(stopSignal);
+    return handle.result();
+  });
+  expect(activities.updateLayout).not.toHaveBeenCalled();
+});
