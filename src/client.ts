@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { allocateRecorderUid, type UidRange } from './agora/uid';
-import { loadTemporalConfig, type TemporalConfig } from './config';
+import { loadStorageProfiles, loadTemporalConfig, type TemporalConfig } from './config';
 import {
   parseMixLayout,
   parseStartInput,
@@ -107,6 +107,26 @@ export interface RecordingClientOptions {
   taskQueue?: string;
   /** Range recorder uids are allocated from. @default the top 10 million uids (src/agora/uid.ts) */
   recorderUidRange?: UidRange;
+  /**
+   * Names of the storage profiles configured on the workers. When given, {@link RecordingClient.start} refuses any
+   * other name with a RecordingInputError naming `storage.profile`, before anything is started or sent to Agora.
+   * Without it the client cannot know the names: the workflow then fails at its start call (UnknownStorageProfile).
+   */
+  storageProfiles?: readonly string[];
+}
+
+/**
+ * The storage profile names the environment configures (STORAGE_PROFILES, STORAGE_PROFILE_<NAME>_*), as the worker
+ * reads them; undefined when the environment configures none or cannot be read.
+ */
+export function storageProfileNames(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const configured = !!env.STORAGE_PROFILES?.trim() || Object.keys(env).some((k) => k.startsWith('STORAGE_PROFILE_'));
+  if (!configured) return undefined;
+  try {
+    return Object.keys(loadStorageProfiles(env));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Start options beyond the input. */
@@ -126,23 +146,33 @@ export class RecordingClient {
   readonly appId: string;
   readonly taskQueue: string;
   private readonly uidRange: UidRange | undefined;
+  private readonly storageProfiles: readonly string[] | undefined;
 
   constructor(o: RecordingClientOptions) {
     this.client = o.client;
     this.appId = o.appId;
     this.taskQueue = o.taskQueue ?? loadTemporalConfig({}).taskQueue;
     this.uidRange = o.recorderUidRange;
+    this.storageProfiles = o.storageProfiles;
   }
 
   /**
-   * Connects using TEMPORAL_* variables (and AGORA_APP_ID when `appId` is not given).
+   * Connects using TEMPORAL_* variables (and AGORA_APP_ID when `appId` is not given). When the environment configures
+   * storage profiles as the worker's does (STORAGE_PROFILES, STORAGE_PROFILE_<NAME>_*), start() checks the profile
+   * name against them.
    * @throws Error when no App ID is known; the connection error when Temporal cannot be reached
    */
   static async connect(o: { appId?: string; temporal?: TemporalConfig } = {}): Promise<RecordingClient> {
     const appId = o.appId ?? process.env.AGORA_APP_ID;
     if (!appId) throw new Error('AGORA_APP_ID is required (the App ID is part of every recording workflow ID)');
     const temporal = o.temporal ?? loadTemporalConfig();
-    return new RecordingClient({ client: await connectClient(temporal), appId, taskQueue: temporal.taskQueue });
+    const storageProfiles = storageProfileNames();
+    return new RecordingClient({
+      client: await connectClient(temporal),
+      appId,
+      taskQueue: temporal.taskQueue,
+      ...(storageProfiles ? { storageProfiles } : {}),
+    });
   }
 
   /** The workflow ID of a recording reference. */
@@ -159,6 +189,12 @@ export class RecordingClient {
    */
   async start(input: StartRecordingInput, options: StartOptions = {}): Promise<StartedRecording> {
     const parsed = parseStartInput(input);
+    if (this.storageProfiles && !this.storageProfiles.includes(parsed.storage.profile)) {
+      const known = this.storageProfiles.length ? this.storageProfiles.join(', ') : 'none';
+      throw new RecordingInputError([
+        `storage.profile: no storage profile of that name is configured on the workers (configured: ${known})`,
+      ]);
+    }
     const uid = parsed.uid ?? allocateRecorderUid(this.uidRange);
     const full: RecordingInput = { ...parsed, uid };
     const workflowId = recordingWorkflowId(this.appId, full.cname, uid);
