@@ -103,7 +103,9 @@ export class RecordingTask {
 
   /** Called once after start answered 200: brings the recorder up after `startupMs`. */
   begin(): void {
-    this.timer(this.env.options.startupMs, () => this.becomeReady());
+    // Without a startup delay the recorder is ready before start answers, so no client can observe a race.
+    if (this.env.options.startupMs <= 0) this.becomeReady();
+    else this.timer(this.env.options.startupMs, () => this.becomeReady());
   }
 
   /** Re-evaluates what is recorded and whether the channel is idle; called on every channel change. */

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { type Emulator } from '../../src/emulator';
-import { api, basic, clientRequests, prefix, startRecording, startTestEmulator } from './helpers';
+import { api, arrived, basic, clientRequests, prefix, startRecording, startTestEmulator } from './helpers';
 
 /** A raw request that reports a dropped connection instead of rejecting. */
 function rawAcquire(emu: Emulator): Promise<{ status?: number; error?: string }> {
@@ -29,7 +29,8 @@ describe('fault injection', () => {
     const pending = api(emu)
       .acquire('room1', '1')
       .finally(() => (answered = true));
-    await new Promise((r) => setTimeout(r, 100));
+    await arrived(emu, 'acquire');
+    await new Promise((r) => setTimeout(r, 50));
     expect(answered).toBe(false);
     await emu.clock.advance(20_000);
     expect((await pending).status).toBe(200);
@@ -40,7 +41,7 @@ describe('fault injection', () => {
     const r = await startRecording(emu, 'mix');
     emu.faults.add({ kind: 'latency', endpoint: 'stop', ms: 20_000 });
     const pending = api(emu).stop(r.resourceId, r.sid, 'mix', r.cname, r.uid);
-    await new Promise((res) => setTimeout(res, 50));
+    await arrived(emu, 'stop');
     await emu.clock.advance(20_000);
     const s = await pending;
     expect(s.status).toBe(200);

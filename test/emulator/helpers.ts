@@ -183,3 +183,14 @@ export function anyNumber(): unknown {
 export function matching(re: RegExp): unknown {
   return expect.stringMatching(re) as unknown;
 }
+
+/**
+ * Resolves once the emulator has received `count` calls to `endpoint`. From that moment the request's clock timers
+ * (latency, upload) are registered, so a test may advance the clock without racing the request over the network.
+ */
+export async function arrived(emu: Emulator, endpoint: string, count = 1): Promise<void> {
+  for (;;) {
+    if (emu.calls().filter((c) => c.endpoint === endpoint).length >= count) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

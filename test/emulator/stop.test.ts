@@ -1,6 +1,6 @@
 import { stopResponseSchema } from '../../src/agora/schemas';
 import { type Emulator } from '../../src/emulator';
-import { anyNumber, api, clientRequests, startRecording, startTestEmulator } from './helpers';
+import { anyNumber, api, arrived, clientRequests, startRecording, startTestEmulator } from './helpers';
 
 describe('stop (§3.6, §7)', () => {
   let emu: Emulator;
@@ -64,7 +64,8 @@ describe('stop (§3.6, §7)', () => {
     const pending = api(emu)
       .stop(r.resourceId, r.sid, 'mix', r.cname, r.uid)
       .finally(() => (answered = true));
-    await new Promise((res) => setTimeout(res, 100));
+    await arrived(emu, 'stop');
+    await new Promise((res) => setTimeout(res, 50));
     expect(answered).toBe(false);
     await emu.clock.advance(15_000);
     const s = await pending;
@@ -78,7 +79,7 @@ describe('stop (§3.6, §7)', () => {
     emu.channel('room1').join('1001');
     const r = await startRecording(emu, 'mix');
     const pending = api(emu).stop(r.resourceId, r.sid, 'mix', r.cname, r.uid);
-    await new Promise((res) => setTimeout(res, 50));
+    await arrived(emu, 'stop');
     await emu.clock.advance(20_000);
     const s = await pending;
     expect(s.status).toBe(400);
