@@ -300,22 +300,15 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       const emulator = spawnEntry(
         'emulator',
         'emulator/main',
-        [
-          '--port',
-          String(await freePort()),
-          '--app-id',
-          EMULATED.appId,
-          '--customer-id',
-          EMULATED.customerId,
-          '--customer-secret',
-          EMULATED.customerSecret,
-          '--callback-url',
-          receiverUrl,
-          '--ncs-secret',
-          ncsSecret,
-          ...(o.emulatorArgs ?? []),
-        ],
-        process.env,
+        ['--port', String(await freePort()), '--callback-url', receiverUrl, ...(o.emulatorArgs ?? [])],
+        // Credentials through the environment, not argv (which `ps` shows to every user).
+        {
+          ...process.env,
+          AGORA_APP_ID: EMULATED.appId,
+          AGORA_CUSTOMER_ID: EMULATED.customerId,
+          AGORA_CUSTOMER_SECRET: EMULATED.customerSecret,
+          AGORA_NCS_SECRET: ncsSecret,
+        },
         logDir,
       );
       children.push(emulator);
@@ -602,9 +595,28 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  const stack = await startStack({ temporalPort: opts.temporalPort, uiPort: opts.uiPort, realAgora, report });
+  // Ctrl-C / SIGTERM at any time: stop every child gracefully, then exit (130 while running, 0 after --keep's ready).
+  // Handlers stay installed, so a second Ctrl-C cannot kill the demo halfway and orphan the children; if the demo
+  // dies anyway, startStack's exit hook SIGKILLs them.
+  const started: { stack?: Stack } = {};
   let stopping: Promise<void> | undefined;
-  const stopAll = () => (stopping ??= stack.stop());
+  const stopAll = () => (stopping ??= started.stack ? started.stack.stop() : Promise.resolve());
+  let ready = false;
+  let signalled = false;
+  let resolveStop: () => void = () => undefined;
+  const stopRequested = new Promise<void>((r) => (resolveStop = r));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    if (ready) return resolveStop();
+    console.error(`${signal}: stopping everything`);
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const stack = await startStack({ temporalPort: opts.temporalPort, uiPort: opts.uiPort, realAgora, report });
+  started.stack = stack;
   try {
     const { cname } = await runRecording(stack, { report, storageProfile });
     const listed = await stack.client.listByChannel(cname);
@@ -638,10 +650,8 @@ async function main(): Promise<number> {
       metricsUrl: stack.metricsUrl,
     },
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  ready = true;
+  await stopRequested;
   await stopAll();
   report('done', 'stopped');
   return 0;

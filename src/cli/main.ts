@@ -123,10 +123,11 @@ export async function runCli(
     .action(async (o: RefOptions) => {
       const ref = refOf(o);
       const r = await (await connect()).result(ref);
+      const files = r.fileList ?? []; // absent when nothing was recorded
       print(
         r,
-        `${r.ending}: ${r.fileList.length} file(s), uploadingStatus ${r.uploadingStatus ?? '-'}` +
-          r.fileList.map((f) => `\n  ${f.fileName ?? f.filename ?? '?'}`).join(''),
+        `${r.ending}: ${files.length} file(s), uploadingStatus ${r.uploadingStatus ?? '-'}` +
+          files.map((f) => `\n  ${f.fileName ?? f.filename ?? '?'}`).join(''),
       );
     });
 
