@@ -10,7 +10,8 @@ import { LeaveCode, NcsEvent } from '../agora/notifications';
 import { type MixLayout, type RecordingMode, type StartClientRequest, type StreamSubscribe } from '../agora/schemas';
 import { type ClockTimer, type EmulatorClock } from './clock';
 import { type FaultBook } from './faults';
-import { type FileListing, fileListing, mainPlaylist, trackTypeOf } from './files';
+import { type AnswerFacts, queryServerResponse, stopServerResponse, uploadDetails } from './answers';
+import { type FileFacts, type FileListing, fileListing, mainPlaylist, trackTypeOf } from './files';
 import { newFailoverUid } from './ids';
 import { type NcsDispatcher } from './ncs';
 import { type ResolvedOptions } from './options';
@@ -28,8 +29,8 @@ export interface TaskEnv {
 
 /** Why a recording ended. */
 export type EndReason = 'stopped' | 'idle' | 'maxRecordingHour';
-/** Outcome of the upload after exit (§3.6). */
-export type UploadingStatus = 'uploaded' | 'backuped' | 'unknown';
+export type { UploadingStatus } from './answers';
+import { type UploadingStatus } from './answers';
 
 /** A task as `tasks()` shows it. Times are emulated Unix ms. */
 export interface TaskSnapshot {
@@ -227,28 +228,12 @@ export class RecordingTask {
 
   /** query's `serverResponse` (§3.3). */
   queryServerResponse(): Record<string, unknown> {
-    const status = this.status;
-    if (this.mode === 'web') return { status, extensionServiceState: this.webState(false) };
-    const sliceStartTime = this.firstSliceAt ?? 0;
-    const listing = this.listing();
-    if ('none' in listing || 'web' in listing) return { status, sliceStartTime };
-    return { status, fileListMode: listing.fileListMode, fileList: listing.fileList, sliceStartTime };
+    return queryServerResponse(this.answerFacts());
   }
 
   /** stop's `serverResponse` (§3.6). `uploadingStatus` is "unknown" until the upload is over (async stop). */
   stopServerResponse(): Record<string, unknown> {
-    const uploadingStatus = this.uploadingStatus ?? 'unknown';
-    if (this.mode === 'web') {
-      return {
-        extensionServiceState: [
-          { serviceName: 'upload_service', payload: { uploadingStatus } },
-          ...this.webState(true),
-        ],
-      };
-    }
-    const listing = this.listing();
-    if ('none' in listing || 'web' in listing) return { uploadingStatus };
-    return { fileListMode: listing.fileListMode, fileList: listing.fileList, uploadingStatus };
+    return stopServerResponse(this.answerFacts());
   }
 
   /** For `tasks()`. */
@@ -340,43 +325,25 @@ export class RecordingTask {
   }
 
   private uploadDetails(): Record<string, unknown> {
-    // Web mode's 31/32 carry only msgName and status (§6.4).
-    if (this.mode === 'web') return { status: 0 };
-    const listing = this.listing();
-    if ('fileListMode' in listing && listing.fileListMode === 'json') return { status: 0, fileList: listing.fileList };
-    if ('fileListMode' in listing) {
-      // Event 31/32 always carry an array, even when query/stop show mix's string form.
-      const sliceStartTime = this.firstSliceAt ?? 0;
-      const trackType = trackTypeOf(this.subscription.streamTypes);
-      const entry = { fileName: listing.fileList, trackType, uid: '0', mixedAllUser: true, isPlayable: true };
-      return { status: 0, fileList: [{ ...entry, sliceStartTime }] };
-    }
-    return { status: 0, fileList: [] };
+    return uploadDetails(this.answerFacts());
   }
 
-  private webState(stopped: boolean): Record<string, unknown>[] {
-    const listing = this.listing();
-    const fileList = 'web' in listing ? listing.web : [];
-    const state = stopped || this.phase === 'exited' ? 'exit' : this.firstSliceAt === undefined ? 'init' : 'inProgress';
-    const out: Record<string, unknown>[] = [
-      { serviceName: 'web_recorder_service', payload: { fileList, onhold: stopped ? false : this.onhold, state } },
-    ];
-    const rtmp = this.request.extensionServiceConfig?.extensionServices.find(
-      (s) => s.serviceName === 'rtmp_publish_service',
-    );
-    if (rtmp && rtmp.serviceName === 'rtmp_publish_service') {
-      const status = stopped ? 'disconnected' : this.onhold ? 'onhold' : 'publishing';
-      const outputs = rtmp.serviceParam.outputs.map((o) => ({ rtmpUrl: o.rtmpUrl, status }));
-      out.push({ serviceName: 'rtmp_publish_service', payload: { outputs, state: stopped ? 'exit' : 'inProgress' } });
-    }
-    return out;
+  private answerFacts(): AnswerFacts {
+    return {
+      files: this.fileFacts(),
+      status: this.status,
+      exited: this.phase === 'exited',
+      onhold: this.onhold,
+      request: this.request,
+      ...(this.uploadingStatus === undefined ? {} : { uploadingStatus: this.uploadingStatus }),
+    };
   }
 
   private listing(): FileListing {
     return fileListing(this.fileFacts());
   }
 
-  private fileFacts() {
+  private fileFacts(): FileFacts {
     return {
       mode: this.mode,
       sid: this.sid,
