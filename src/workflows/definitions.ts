@@ -265,9 +265,10 @@ export const agoraNotificationSignal = defineSignal<[NcsNotification]>('agoraNot
 export const updateLayoutUpdate = defineUpdate<RecordingStatus, [MixLayout]>('updateLayout');
 /**
  * Stop and wait until the stop call returned (not the upload); returns the status then. Rejected with `NotRecording`
- * when the recording already ended.
+ * when the recording already ended. The reason is required in the type (the client's executeUpdate cannot take an
+ * optional argument) but tolerated as absent on the wire, for other SDKs.
  */
-export const stopUpdate = defineUpdate<RecordingStatus, [reason?: string]>('stop');
+export const stopUpdate = defineUpdate<RecordingStatus, [reason: string]>('stop');
 
 /** Current state, ids, layout, upload progress, last error. */
 export const statusQuery = defineQuery<RecordingStatus>('status');

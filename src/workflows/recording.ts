@@ -100,13 +100,13 @@ export async function recordingWorkflow(input: RecordingInput, carry?: Recording
   );
   setHandler(
     stopUpdate,
-    async (reason?: string) => {
+    async (reason: string | undefined) => {
       requestStop(mem, reason);
       await condition(() => mem.stopSettled);
       return mem.status;
     },
     {
-      validator: (_reason?: string) => {
+      validator: (_reason: string | undefined) => {
         if (isEnded(mem.status.state)) {
           throw ApplicationFailure.create({
             type: RecordingFailureType.notRecording,

@@ -1,0 +1,70 @@
+/**
+ * The history budget (issue 5), counted exactly: an hour of recording with nothing happening adds at most 20 events,
+ * and a full lifecycle is at most 60 events.
+ *
+ * With the defaults, the idle hour is three health checks, each exactly: TIMER_FIRED, WORKFLOW_TASK_SCHEDULED,
+ * WORKFLOW_TASK_STARTED, WORKFLOW_TASK_COMPLETED, MARKER_RECORDED (the local query activity), TIMER_STARTED.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NcsEvent } from '../../src/agora/notifications';
+import { agoraNotificationSignal, stopSignal, updateLayoutUpdate } from '../../src/workflows/definitions';
+import {
+  eventNames,
+  mixInput,
+  ncs,
+  setupEnvironment,
+  settledHistoryLength,
+  stubActivities,
+  waitForState,
+  withRecording,
+} from './helpers';
+
+let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
+beforeAll(async () => void (ctx = await setupEnvironment()));
+afterAll(async () => ctx?.env.teardown());
+
+const healthCheck = [
+  'TIMER_FIRED',
+  'WORKFLOW_TASK_SCHEDULED',
+  'WORKFLOW_TASK_STARTED',
+  'WORKFLOW_TASK_COMPLETED',
+  'MARKER_RECORDED',
+  'TIMER_STARTED',
+];
+
+test('one idle hour of recording adds 18 events (budget 20)', async () => {
+  const activities = stubActivities();
+  await withRecording(ctx, { input: mixInput(), activities, fixture: 'idle-hour' }, async ({ handle, env }) => {
+    await waitForState(handle, 'recording');
+    const before = await settledHistoryLength(handle);
+    await env.sleep(3_600_000);
+    const after = await settledHistoryLength(handle);
+    const added = (await eventNames(handle)).slice(before, after);
+    console.info(`idle hour: ${after - before} events (${before} → ${after})`);
+    expect(after - before).toBeLessThanOrEqual(20);
+    expect(added).toEqual([...healthCheck, ...healthCheck, ...healthCheck]);
+    expect(activities.query).toHaveBeenCalledTimes(3);
+    await handle.signal(stopSignal);
+    return handle.result();
+  });
+});
+
+test('a full mix lifecycle (start, recorder_started, a layout update, stop, uploaded) is at most 60 events', async () => {
+  const activities = stubActivities();
+  const names = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'full-lifecycle' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(agoraNotificationSignal, ncs(NcsEvent.recorder_started, { sid: 'sid-1', sequence: 0 }));
+      await handle.executeUpdate(updateLayoutUpdate, { args: [{ mixedVideoLayout: 0, backgroundColor: '#000000' }] });
+      await handle.signal(stopSignal, 'done');
+      await handle.result();
+      return eventNames(handle);
+    },
+  );
+  console.info(`full lifecycle: ${names.length} events\n${names.join('\n')}`);
+  expect(names.length).toBeLessThanOrEqual(60);
+  expect(names[names.length - 1]).toBe('WORKFLOW_EXECUTION_COMPLETED');
+});
