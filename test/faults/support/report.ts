@@ -49,6 +49,7 @@ interface FileResults {
 }
 
 const results: ScenarioResult[] = [];
+let declared = 0;
 const fileStarted = Date.now();
 
 /**
@@ -62,6 +63,7 @@ export function scenario(
   timeoutMs: number,
   fn: () => Promise<string>,
 ): void {
+  declared++;
   it(
     name,
     async () => {
@@ -93,16 +95,25 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 export function writeReport(testFile: string): void {
   const file = path.basename(testFile);
   const ci = !file.endsWith('.faults.test.ts');
-  const mine: FileResults = {
+  if (results.length === 0) return;
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const jsonPath = path.join(resultsDir, file.replace(/\.ts$/, '.json'));
+  let mine: FileResults = {
     file,
     ci,
     ranAt: new Date().toISOString(),
     seconds: Math.round((Date.now() - fileStarted) / 1000),
     results,
   };
-  if (results.length === 0) return; // filtered run (-t): keep the last full results
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const jsonPath = path.join(resultsDir, file.replace(/\.ts$/, '.json'));
+  if (results.length < declared && fs.existsSync(jsonPath)) {
+    // A filtered run (-t): update the scenarios that ran, keep the others' last results and the file's timing.
+    const last = JSON.parse(fs.readFileSync(jsonPath, 'utf8')) as FileResults;
+    const key = (r: ScenarioResult) => `${r.group}\n${r.scenario}`;
+    const ran = new Map(results.map((r) => [key(r), r]));
+    const merged = last.results.map((r) => ran.get(key(r)) ?? r);
+    for (const r of results) if (!last.results.some((l) => key(l) === key(r))) merged.push(r);
+    mine = { ...last, results: merged };
+  }
   fs.writeFileSync(jsonPath, format(JSON.stringify(mine), jsonPath));
 
   const all: FileResults[] = fs

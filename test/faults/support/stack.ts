@@ -76,6 +76,9 @@ export class EmulatorControl {
   calls(): Promise<CallLogEntry[]> {
     return this.call('GET', '/calls');
   }
+  async clearCalls(): Promise<void> {
+    await this.call('DELETE', '/calls');
+  }
   tasks(): Promise<TaskSnapshot[]> {
     return this.call('GET', '/tasks');
   }
