@@ -24,6 +24,10 @@ import { type EmulatorState } from './state';
 
 const handlers: Record<EndpointName, EndpointHandler> = { acquire, start, query, update, updateLayout, stop };
 
+/** The NCS IP list endpoint under both documented hosts' paths (§1.1, §3.7). */
+const NCS_IP_PATHS = new Set(['/v1/ncs/ip', '/v2/ncs/ip']);
+const NCS_IP_BODY = { data: { service: { hosts: [{ primaryIP: '127.0.0.1' }] } } };
+
 /** Largest request body read, bytes; bigger bodies are answered 413 without being parsed. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -62,10 +66,16 @@ async function handleRequest(state: EmulatorState, req: http.IncomingMessage, re
     send(res, reply);
   };
 
-  if (!route) return answer(gatewayError(404, 'no Route matched with those values'));
   const o = state.options;
-  const auth = checkBasicAuth(req.headers.authorization, o.customerId, o.customerSecret);
-  if (!auth.ok) return answer(gatewayError(401, auth.message));
+  const auth = () => checkBasicAuth(req.headers.authorization, o.customerId, o.customerSecret);
+  if (method === 'GET' && NCS_IP_PATHS.has(url.pathname)) {
+    // §3.7: the NCS sender addresses, for receivers' allowlists; the emulator sends from loopback.
+    const a = auth();
+    return answer(a.ok ? { status: 200, body: NCS_IP_BODY } : gatewayError(401, a.message));
+  }
+  if (!route) return answer(gatewayError(404, 'no Route matched with those values'));
+  const authResult = auth();
+  if (!authResult.ok) return answer(gatewayError(401, authResult.message));
   if (!state.rateLimiter.allow(route.appId)) return answer(rateLimited());
   if (route.appId !== o.appId) return answer(gatewayError(400, 'appid is invalid'));
   let body: unknown;

@@ -68,6 +68,13 @@ describe('gateway rules (§1.3, §1.4, §1.5, §5.1)', () => {
     expect(r.body.code).toBe(8);
   });
 
+  test('NCS IP list (§3.7): Basic auth, hosts with primaryIP', async () => {
+    const r = await call(emu, 'GET', '/v1/ncs/ip');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ data: { service: { hosts: [{ primaryIP: '127.0.0.1' }] } } });
+    expect((await call(emu, 'GET', '/v2/ncs/ip', undefined, { authorization: null })).status).toBe(401);
+  });
+
   test('answers are JSON with a request id header', async () => {
     const r = await call(emu, 'POST', `${prefix()}/acquire`, acquireBody);
     expect(r.headers['content-type']).toMatch(/^application\/json/);
