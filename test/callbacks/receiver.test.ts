@@ -15,7 +15,7 @@ import { DeadLetterLog } from '../../src/callbacks/dead-letter';
 import { NotificationDelivery } from '../../src/callbacks/delivery';
 import { buildReceiver } from '../../src/callbacks/receiver';
 import { createLogger } from '../../src/logging';
-import { recordingWorkflowId } from '../../src/workflows/definitions';
+import { agoraSidKey, recordingWorkflowId } from '../../src/workflows/definitions';
 import { finishSignal, notificationSink, receivedQuery } from './fixtures/notification-sink';
 
 const secret = 'ncs-test-secret';
@@ -243,6 +243,35 @@ describe('NCS receiver', () => {
       .filter((r) => r.reason === 'workflow_not_found')
       .map((r) => (r.notification as { noticeId: string }).noticeId);
     expect(ids).toEqual(expect.arrayContaining([forFinished.noticeId, forUnknown.noticeId]));
+  });
+
+  it('after a failover (new recorder uid) routes by sid to the running workflow whose AgoraSid matches', async () => {
+    const cname = `room-${seq}`;
+    const sid = `sidfailover${Date.now()}`;
+    const sink = await env.client.workflow.start(notificationSink, {
+      taskQueue,
+      workflowId: recordingWorkflowId(appId, cname, '4294967007'),
+      typedSearchAttributes: [{ key: agoraSidKey, value: sid }],
+    });
+    // Visibility is eventually consistent: wait until the server can find the workflow by AgoraSid.
+    await eventually(
+      async () => {
+        let n = 0;
+        for await (const _ of env.client.workflow.list({ query: `AgoraSid = "${sid}"` })) n++;
+        return n;
+      },
+      (n) => n > 0,
+    );
+    const n = notification(cname, '123456', { payload: { cname, uid: '123456', sid, sequence: 9, details: {} } });
+    const body = JSON.stringify(n);
+    expect((await post(body, signed(body))).status).toBe(200);
+    expect(
+      await eventually(
+        () => sink.query(receivedQuery),
+        (r) => r.length > 0,
+      ),
+    ).toEqual([n.noticeId]);
+    await sink.signal(finishSignal);
   });
 
   it("answers the console's test probe with 200 (Agora's signed sample body, other product)", async () => {
