@@ -70,14 +70,14 @@ export function rows(r: BenchResults): Row[] {
       value: `${d.idleCpuPercentWithProgress} % of a core`,
       goal: '≤ 2 %',
       verdict: yes(d.idleCpuPercentWithProgress <= 2),
-      note: `/proc over ${d.progressWindowSeconds} s: ${round1(maxN / 60)} NCS signals/s reach the worker (one per recording per minute, each a workflow task)`,
+      note: `/proc over ${d.progressWindowSeconds} s: ${round1(maxN / 60)} NCS signals/s reach the worker (one per recording per minute, each a workflow task); CPU % of a core: ${cpus(d.cpuIdleWithProgress)}`,
     });
     out.push({
       measure: 'Start throughput: recordings ÷ no-op workflows',
       value: `${d.throughput.ratio} (${d.throughput.recordingsPerSecond}/s ÷ ${d.throughput.noopPerSecond}/s)`,
       goal: '≥ 0.5',
       verdict: yes(d.throughput.ratio >= 0.5),
-      note: `${d.throughput.recordings} each, client concurrency ${d.throughput.concurrency}; recording = client start → Agora start (acquire + start activities), Agora limits lifted; worker means while starting: ${latencies(d.startPhaseLatencyMs)}`,
+      note: `${d.throughput.recordings} each, client concurrency ${d.throughput.concurrency}; recording = client start → Agora start (acquire + start activities), Agora limits lifted; worker means while starting: ${latencies(d.startPhaseLatencyMs)}; CPU % of a core while starting recordings: ${cpus(d.cpuStartPhase)}; while running no-ops: ${cpus(d.cpuNoopPhase)}`,
     });
     out.push({
       measure: 'acquire → start gap p99, density ramp (Agora limits lifted)',
@@ -94,7 +94,9 @@ export function rows(r: BenchResults): Row[] {
       value: `${e.callRatio} (mean ${e.callsPerLifecycle.mean}, max ${e.callsPerLifecycle.max})`,
       goal: '1.00',
       verdict: yes(e.callRatio <= 1.0),
-      note: `${e.recordings} recordings; ${Object.entries(e.callsByEndpoint)
+      note: `${e.recordings} recordings; ${e.extraCalls} calls above the minimum, ${e.rateLimited429} answered 429 (each retried); ${Object.entries(
+        e.callsByEndpoint,
+      )
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}; endings ${Object.entries(e.endings)
         .map(([k, v]) => `${k} ${v}`)
@@ -109,7 +111,7 @@ export function rows(r: BenchResults): Row[] {
         Object.entries(e.rateLimited429ByEndpoint)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ') || 'none'
-      }; emulator: 10 requests per sliding real second per App ID; worker: task-queue activity rate 10/s`,
+      }; emulator: 10 requests per sliding real second per App ID; worker: task-queue activity rate ${e.workerRequestsPerSecond}/s (AGORA_REQUESTS_PER_SECOND)`,
     });
     out.push({
       measure: 'acquire → start gap p99, burst at Agora limits',
@@ -123,7 +125,7 @@ export function rows(r: BenchResults): Row[] {
       value: `p50 ${e.startToAgoraStartMs.p50} ms, p99 ${e.startToAgoraStartMs.p99} ms`,
       goal: '—',
       verdict: '—',
-      note: `${e.recordings} recordings × 2 calls at 10/s`,
+      note: `${e.recordings} recordings × 2 calls; worker rate ${e.workerRequestsPerSecond}/s`,
     });
   }
   const h = r.history;
@@ -187,6 +189,11 @@ export function rows(r: BenchResults): Row[] {
 const latencies = (m: Record<string, number | undefined>) =>
   Object.entries(m)
     .map(([k, v]) => `${k} ${v ?? '?'} ms`)
+    .join(', ');
+
+const cpus = (m: Record<string, number>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 
 const round1 = (v: number) => Math.round(v * 10) / 10;

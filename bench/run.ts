@@ -50,6 +50,7 @@ interface Options {
   layouts?: number;
   restHours?: number;
   concurrency?: number;
+  agoraRps?: number;
   only?: string;
   logLevel: string;
   out: string;
@@ -84,6 +85,7 @@ async function main(): Promise<number> {
     .option('--layouts <n>', 'distinct layouts per recording in the economy run', int)
     .option('--rest-hours <h>', 'idle hours skipped for the at-rest history count', int)
     .option('--concurrency <n>', 'client start concurrency (throughput, density)', int)
+    .option('--agora-rps <n>', 'AGORA_REQUESTS_PER_SECOND of the worker in the Agora-limits stack (default 10)', int)
     .option('--only <sections>', `comma-separated subset of ${SECTIONS.join(',')}`)
     .option('--log-level <level>', 'worker log level (the worker announces itself at info)', 'info')
     .option('--out <dir>', 'results directory', path.join(__dirname, 'results'))
@@ -102,6 +104,7 @@ async function main(): Promise<number> {
     layouts: opts.layouts ?? 2,
     restHours: opts.restHours ?? (full ? 8 : 3),
     concurrency: opts.concurrency ?? 50,
+    agoraRps: opts.agoraRps ?? 10,
     maxMinutes: opts.maxMinutes ?? (full ? 90 : 15),
   };
   const only = new Set<Section>(opts.only ? (opts.only.split(',').map((s) => s.trim()) as Section[]) : [...SECTIONS]);
@@ -158,14 +161,19 @@ async function main(): Promise<number> {
   if (only.has('latency') || only.has('economy')) {
     let stack: BenchStack | undefined;
     try {
-      log('starting the stack with Agora limits (10 requests/s, 50 concurrent)…');
-      stack = await startBenchStack('agora', { logLevel: opts.logLevel, log });
+      log(`starting the stack with Agora limits (10 requests/s, 50 concurrent; worker rate ${o.agoraRps}/s)…`);
+      stack = await startBenchStack('agora', { logLevel: opts.logLevel, log, agoraRps: o.agoraRps });
       const s = stack;
       await attempt('latency', async () => {
         results.latency = await runLatency(s, { samples: o.latencySamples, gapMs: o.gapMs, log });
       });
       await attempt('economy', async () => {
-        results.economy = await runEconomy(s, { recordings: o.economyRecordings, layouts: o.layouts, log });
+        results.economy = await runEconomy(s, {
+          recordings: o.economyRecordings,
+          layouts: o.layouts,
+          workerRequestsPerSecond: o.agoraRps,
+          log,
+        });
       });
     } catch (e) {
       results.errors.push({ section: 'stack (agora)', message: e instanceof Error ? e.message : String(e) });

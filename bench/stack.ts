@@ -27,6 +27,8 @@ export interface BenchStack {
   workerPid: number;
   /** Pid of the baseline worker process. */
   echoPid: number;
+  /** Pids of every process of the stack, by name (for CPU profiles). */
+  pids: Record<string, number>;
   /** Task queue of the baseline workflows. */
   echoTaskQueue: string;
   /** The path prefix the echo activity POSTs to (logged by the emulator like an Agora call). */
@@ -36,9 +38,9 @@ export interface BenchStack {
 }
 
 /** Worker environment per profile (read by src/config.ts in the worker process). */
-function workerEnv(profile: StackProfile, logLevel: string): Record<string, string> {
+function workerEnv(profile: StackProfile, logLevel: string, agoraRps: number): Record<string, string> {
   return {
-    AGORA_REQUESTS_PER_SECOND: profile === 'agora' ? '10' : '1000',
+    AGORA_REQUESTS_PER_SECOND: profile === 'agora' ? String(agoraRps) : '1000',
     LOG_LEVEL: logLevel,
   };
 }
@@ -66,13 +68,13 @@ async function stopChild(proc: ChildProcess): Promise<void> {
 /** Starts the stack for `profile`; `log` prints progress. */
 export async function startBenchStack(
   profile: StackProfile,
-  o: { logLevel: string; log: (line: string) => void },
+  o: { logLevel: string; log: (line: string) => void; agoraRps?: number },
 ): Promise<BenchStack> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `agora-bench-${profile}-`));
   const stack = await startStack({
     workDir,
     emulatorArgs: emulatorArgs(profile),
-    workerEnv: workerEnv(profile, o.logLevel),
+    workerEnv: workerEnv(profile, o.logLevel, o.agoraRps ?? 10),
     report: (_step, text) => o.log(`  [${profile}] ${text.split('\n')[0]}`),
   });
   const logDir = path.join(workDir, 'logs');
@@ -114,6 +116,15 @@ export async function startBenchStack(
       250,
     );
     o.log(`  [${profile}] baseline worker polling ${echoTaskQueue}; logs in ${logDir}`);
+    const pid = (needle: string) => childPids(process.pid, needle)[0] ?? 0;
+    const pids = {
+      worker: workerPid,
+      temporal: pid('server start-dev'),
+      receiver: pid(path.join('src', 'callbacks', 'main.ts')),
+      emulator: pid(path.join('src', 'emulator', 'main.ts')),
+      baselineWorker: echo.pid!,
+      bench: process.pid,
+    };
     await sleep(1_000);
     return {
       profile,
@@ -121,6 +132,7 @@ export async function startBenchStack(
       emulator,
       workerPid,
       echoPid: echo.pid!,
+      pids,
       echoTaskQueue,
       echoPath,
       logDir,

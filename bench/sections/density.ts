@@ -15,7 +15,7 @@
 import type { CallLogEntry } from '../../src/emulator';
 import type { BenchStack } from '../stack';
 import { histogramMeanBetween, metricNames, metricSum, scrape } from '../lib/prometheus';
-import { cpuPercentOver, rssKiB } from '../lib/proc';
+import { cpuPercentOver, cpuProfile, rssKiB } from '../lib/proc';
 import { linearFit, mapLimit, median, percentile, round, sleep, waitUntil } from '../lib/stats';
 import { acquireStartGaps, benchInput, callsByCname, type Log } from './common';
 
@@ -38,6 +38,10 @@ export interface DensityResult {
   idleCpuPercentWithProgress: number;
   idleWindowSeconds: number;
   progressWindowSeconds: number;
+  /** CPU, % of one core, per process while no-op workflows ran / while the first recordings started / idle with progress. */
+  cpuNoopPhase: Record<string, number>;
+  cpuStartPhase: Record<string, number>;
+  cpuIdleWithProgress: Record<string, number>;
   /** Worker-side means (ms) while the first step started, from the worker's Prometheus histograms. */
   startPhaseLatencyMs: Record<string, number | undefined>;
   throughput: {
@@ -142,17 +146,19 @@ export async function runDensity(
   const first = o.steps[0]! - WARMUP;
   o.log(`  throughput: ${first} no-op workflows, concurrency ${o.concurrency}`);
   const n0 = Date.now();
-  await noops(first, WARMUP);
+  const noopProfile = await cpuProfile(b.pids, () => noops(first, WARMUP));
   const noopPerSecond = first / ((Date.now() - n0) / 1000);
   o.log(`  throughput: ${round(noopPerSecond, 1)} no-op workflows/s`);
 
   const steps: DensityStep[] = [];
   let startPhaseLatencyMs: Record<string, number | undefined> = {};
+  let cpuStartPhase: Record<string, number> = {};
   for (const n of o.steps) {
     const cnames = Array.from({ length: n - live }, (_, i) => `bench-den-${tag}-${live + i}`);
     const before = steps.length === 0 ? await scrape(stack.metricsUrl) : '';
-    const rate = await startRecordings(b, cnames, o.concurrency, o.log);
+    const { result: rate, cpu } = await cpuProfile(b.pids, () => startRecordings(b, cnames, o.concurrency, o.log));
     if (steps.length === 0) {
+      cpuStartPhase = cpu;
       const after = await scrape(stack.metricsUrl);
       startPhaseLatencyMs = Object.fromEntries(
         Object.entries(LATENCIES).map(([k, name]) => {
@@ -179,7 +185,8 @@ export async function runDensity(
   await emulator.clearFaults();
   // Each recording's uploading_progress fires every 60 s from its start: a 60 s window sees one per recording.
   o.log(`  density: idle CPU over ${o.progressSeconds} s (uploading_progress every minute per recording)`);
-  const cpuProgress = await cpuPercentOver(workerPid, o.progressSeconds * 1000);
+  const progressProfile = await cpuProfile(b.pids, () => sleep(o.progressSeconds * 1000));
+  const cpuProgress = progressProfile.cpu.worker ?? NaN;
   const final = await metrics();
   const tasks = await emulator.tasks();
   const gaps = acquireStartGaps(callsByCname(await emulator.calls()));
@@ -204,6 +211,9 @@ export async function runDensity(
     idleWindowSeconds: o.idleSeconds,
     progressWindowSeconds: o.progressSeconds,
     startPhaseLatencyMs,
+    cpuNoopPhase: noopProfile.cpu,
+    cpuStartPhase,
+    cpuIdleWithProgress: progressProfile.cpu,
     throughput: {
       concurrency: o.concurrency,
       noopWorkflows: first,

@@ -19,6 +19,9 @@ export interface EconomyResult {
   callsByEndpoint: Record<string, number>;
   rateLimited429: number;
   rateLimited429ByEndpoint: Record<string, number>;
+  /** Calls above the minimum, and how many of the recordings' calls were answered 429 (each one retried). */
+  extraCalls: number;
+  workerRequestsPerSecond: number;
   /** Workflow start (client call) → Agora start arriving, ms. */
   startToAgoraStartMs: { p50: number; p99: number };
   /** acquire answered → start arriving, ms. */
@@ -29,7 +32,7 @@ export interface EconomyResult {
 
 export async function runEconomy(
   b: BenchStack,
-  o: { recordings: number; layouts: number; log: Log },
+  o: { recordings: number; layouts: number; workerRequestsPerSecond: number; log: Log },
 ): Promise<EconomyResult> {
   const { stack, emulator } = b;
   await emulator.clearCalls();
@@ -109,6 +112,8 @@ export async function runEconomy(
     callsByEndpoint: byEndpoint,
     rateLimited429: calls.filter((c) => c.httpStatus === 429).length,
     rateLimited429ByEndpoint: limited,
+    extraCalls: total - o.recordings * minimum,
+    workerRequestsPerSecond: o.workerRequestsPerSecond,
     startToAgoraStartMs: { p50: percentile(startLat, 50), p99: percentile(startLat, 99) },
     acquireStartGapMs: { p50: percentile(gaps, 50), p99: percentile(gaps, 99), max: Math.max(...gaps) },
     endings,
