@@ -84,6 +84,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const options = resolveOptions(opts);
   const state = new EmulatorState(options);
   const server = createEmulatorServer(state);
+  // Longer than any client's idle keep-alive (Node's 5 s default races clients that reuse a socket at 5 s: ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
