@@ -1,0 +1,58 @@
+/**
+ * Determinism: every history saved from the workflow tests (test/fixtures/histories, written by running the tests with
+ * SAVE_HISTORIES=1) replays against the current workflow code. A change that alters the commands a recorded history
+ * expects fails here before it can break recordings that are running in production.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { fixtureToHistory } from './helpers';
+
+const fixturesDir = path.resolve(__dirname, '../fixtures/histories');
+const fixtures = fs
+  .readdirSync(fixturesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+
+let bundle: WorkflowBundleWithSourceMap;
+beforeAll(async () => {
+  bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
+  });
+});
+
+test('the saved histories cover the lifecycle', () => {
+  expect(fixtures.length).toBeGreaterThanOrEqual(15);
+  for (const name of [
+    'mix-happy-path',
+    'start-window-reacquire',
+    'start-lost-recovered',
+    'idle-exit',
+    'cancelled',
+    'continue-as-new.run1',
+    'continue-as-new.run2',
+    'idle-hour',
+  ]) {
+    expect(fixtures).toContain(`${name}.json`);
+  }
+});
+
+test('every saved history replays without a determinism error', async () => {
+  const histories = fixtures.map((file) => ({
+    workflowId: path.basename(file, '.json'),
+    history: fixtureToHistory(fs.readFileSync(path.join(fixturesDir, file), 'utf8')),
+  }));
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+  }
+  expect(failures).toEqual([]);
+});
