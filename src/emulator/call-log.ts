@@ -22,6 +22,12 @@ export interface CallLogEntry {
   code?: number;
   /** The injected fault kind that shaped this answer, if any. */
   fault?: string;
+  /**
+   * When a committing fault (`drop`, or `error`/`code65` with `commit`) replaced the answer: what the endpoint itself
+   * answered, i.e. the state change that really happened (e.g. `{httpStatus: 200}` for a start that created a task
+   * although the client saw no answer).
+   */
+  committed?: { httpStatus: number; code?: number };
   /** Emulated time the request arrived, Unix ms. */
   at: number;
   /** Emulated time the answer was sent (or dropped), Unix ms. */

@@ -100,6 +100,8 @@ async function handleRequest(state: EmulatorState, req: http.IncomingMessage, re
 
   const reply = await handlers[route.endpoint](state, { ...route, body });
   if (!fault) return answer(reply);
+  const code = (reply.body as { code?: unknown } | undefined)?.code;
+  entry.committed = { httpStatus: reply.status, ...(typeof code === 'number' ? { code } : {}) };
   if (fault.kind === 'drop') return drop(state, entry, res);
   return answer(faultReply(fault), fault.kind);
 }

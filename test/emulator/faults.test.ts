@@ -96,6 +96,7 @@ describe('fault injection', () => {
     const rid = acq.body.resourceId as string;
     expect((await api(emu).start(rid, 'mix', 'room1', '1', clientRequests.mix())).status).toBe(206);
     expect(emu.tasks()).toHaveLength(1);
+    expect(emu.calls().at(-1)).toMatchObject({ httpStatus: 206, code: 65, committed: { httpStatus: 200 } });
     const retry = await api(emu).start(rid, 'mix', 'room1', '1', clientRequests.mix());
     expect(retry.status).toBe(201);
     expect(retry.body.code).toBe(7);
@@ -133,7 +134,12 @@ describe('fault injection', () => {
     emu.faults.add({ kind: 'drop', endpoint: 'start', times: 1 });
     await expect(api(emu).start(rid, 'mix', 'room1', '1', clientRequests.mix())).rejects.toThrow(/socket hang up/);
     expect(emu.tasks()).toHaveLength(1);
-    expect(emu.calls().at(-1)).toMatchObject({ endpoint: 'start', httpStatus: null, fault: 'drop' });
+    expect(emu.calls().at(-1)).toMatchObject({
+      endpoint: 'start',
+      httpStatus: null,
+      fault: 'drop',
+      committed: { httpStatus: 200 },
+    });
     const retry = await api(emu).start(rid, 'mix', 'room1', '1', clientRequests.mix());
     expect(retry.status).toBe(201);
     expect(retry.body.code).toBe(7);
