@@ -303,7 +303,8 @@ export class RecordingTask {
   private firstSlice(now: number, streamUid: string): void {
     const first = this.firstSliceAt === undefined;
     if (first) this.firstSliceAt = now;
-    if (this.mode !== 'web') {
+    // Individual mode slices each stream; mix has one mixed stream, started once (streamUid "0").
+    if (this.mode === 'individual' || (this.mode === 'mix' && first)) {
       this.emit(NcsEvent.recorder_slice_start, 1, {
         startUtcMs: now,
         discontinueUtcMs: now,

@@ -69,6 +69,19 @@ describe('simulated channel and idle exit (§3.2.1 maxIdleTime, §7)', () => {
     expect(emu.tasks()[0]!.phase).toBe('exited');
   });
 
+  test('event 42: one per recorded stream in individual mode, once for the mixed stream in mix mode', async () => {
+    emu.channel('room1').join('1001');
+    emu.channel('room1').join('1002');
+    await startRecording(emu, 'individual', 'room1', '1');
+    await startRecording(emu, 'mix', 'room1', '2');
+    const slices = emu.notifications().filter((n) => n.eventType === 42);
+    expect(slices.map((n) => [n.payload.uid, n.payload.details.streamUid, n.payload.details.mixedAllUser])).toEqual([
+      ['1', '1001', false],
+      ['1', '1002', false],
+      ['2', '0', true],
+    ]);
+  });
+
   test('only the first 17 publishing uids are recorded (§1.5)', async () => {
     for (let i = 1; i <= 18; i++) emu.channel('room1').join(String(1000 + i));
     await startRecording(emu, 'individual');
