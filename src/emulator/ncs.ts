@@ -109,7 +109,7 @@ export class NcsDispatcher {
       productId: CLOUD_RECORDING_PRODUCT_ID,
       eventType,
       payload,
-      fate: this.opts.callbackUrl ? 'sent' : 'unsent',
+      fate: this.opts.callbackUrl && !this.closed ? 'sent' : 'unsent',
     };
     this.emitted.push(n);
     if (!this.opts.callbackUrl || this.closed) return n;
