@@ -1,8 +1,8 @@
 /**
  * The HTTP front: gateway checks first (route 404, Basic auth 401, rate limit 429, App ID 400, headers/JSON code 8;
- * an API gateway's order [derived]), then fault injection, then the endpoint. Built on node:http rather than a framework so every
- * byte of the answer is ours (exact bodies, no framework error formats) and a `drop` fault can destroy the socket after
- * the state change is committed.
+ * an API gateway's order [derived]), then fault injection, then the endpoint. Built on node:http rather than a
+ * framework so every byte of the answer is ours (exact bodies, no framework error formats) and a `drop` fault can
+ * destroy the socket after the state change is committed.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
