@@ -23,7 +23,7 @@ const ncsScope = { ...scope, eventType: z.number().int().optional() };
 
 /** Schema of one fault rule (see each `kind` below). */
 export const faultRuleSchema = z.discriminatedUnion('kind', [
-  /** Answer after `ms` extra milliseconds (emulated clock; `realTime: true` waits real ms instead). Composes with others. */
+  /** Answer `ms` later (emulated clock; `realTime: true` waits real ms instead). Composes with the other kinds. */
   z.object({
     kind: z.literal('latency'),
     ms: z.number().nonnegative(),

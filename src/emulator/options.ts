@@ -1,4 +1,4 @@
-/** Emulator configuration: what callers may set, and the defaults that make it behave like Agora (§1.5, §3.1, §6.1, §7). */
+/** Emulator configuration: what callers may set, and defaults that make it behave like Agora (§1.5, §3.1, §6.1, §7). */
 import { type ClockOptions } from './clock';
 import { type FaultRule } from './faults';
 
@@ -29,13 +29,13 @@ export interface EmulatorOptions {
    * @default 0 with a manual clock (tests need no advance), 2000 with a wall clock
    */
   syncStopMs?: number;
-  /** A synchronous stop whose upload takes longer than this answers 400 code 50 "upload timeout" (§3.6, §7). @default 20000 */
+  /** A synchronous stop whose upload takes longer answers 400 code 50 "upload timeout" (§3.6, §7). @default 20000 */
   syncStopTimeoutMs?: number;
   /** Time from a successful start until the recorder is ready (status 4) and its first events are sent. @default 0 */
   startupMs?: number;
   /** Life of a resourceId before start answers 433 (§3.1). @default 300000 (5 min) */
   resourceTtlMs?: number;
-  /** After a recording ends, how long a repeated stop answers 400 code 49 before it answers 404 (§3.6, §7). @default 60000 */
+  /** After a recording ends, how long a repeated stop answers 400 code 49 before 404 (§3.6, §7). @default 60000 */
   exitGraceMs?: number;
   /** Interval of `uploading_progress` (event 33) while recording (§6.4). @default 60000 */
   progressIntervalMs?: number;
