@@ -8,7 +8,7 @@ describe('simulated channel and idle exit (§3.2.1 maxIdleTime, §7)', () => {
   beforeEach(async () => (emu = await startTestEmulator()));
   afterEach(() => emu.close());
 
-  test('live channel: nobody publishing for maxIdleTime → the recorder leaves (41 leaveCode 4, then 31, 11)', async () => {
+  test('live channel: nobody publishing for maxIdleTime → recorder leaves (41 leaveCode 4, 31, 11)', async () => {
     emu.channel('room1').join('1001');
     const r = await startRecording(emu, 'mix'); // maxIdleTime 30 s
     emu.channel('room1').leave('1001');
@@ -47,7 +47,7 @@ describe('simulated channel and idle exit (§3.2.1 maxIdleTime, §7)', () => {
     expect(emu.tasks()[0]!.phase).toBe('exited');
   });
 
-  test('an empty channel from the start exits after maxIdleTime with nothing recorded (41 then 11, no 31)', async () => {
+  test('an empty channel from the start exits after maxIdleTime, nothing recorded (41, 11, no 31)', async () => {
     await startRecording(emu, 'mix');
     await emu.clock.advance(30_000);
     expect(emu.tasks()[0]!.phase).toBe('exited');
