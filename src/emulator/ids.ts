@@ -1,7 +1,7 @@
 /** Identifiers the emulator hands out, shaped like Agora's (§2.1). */
 import { randomBytes, randomUUID } from 'node:crypto';
 
-/** A resourceId: opaque, URL-safe and long (Agora's run to hundreds of characters); clients must not assume a length. */
+/** A resourceId: opaque, URL-safe and long (Agora's are hundreds of characters); clients must not assume a length. */
 export function newResourceId(): string {
   return randomBytes(180).toString('base64url');
 }
