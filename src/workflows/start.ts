@@ -58,7 +58,7 @@ export async function acquireAndStart(
   /** An earlier start may have reached Agora (window closed mid-call, timeout, 5xx): a later 53 is then ours. */
   let mayHaveTaken = false;
   for (let attempt = 1; attempt <= policy.maxAcquireAttempts; attempt++) {
-    const before = beforeStart(mem, mayHaveTaken);
+    const before = await beforeStart(mem, mayHaveTaken);
     if (before) return before;
     if (attempt > 1) transition(mem, 'acquiring');
     let resourceId: string;
@@ -74,7 +74,7 @@ export async function acquireAndStart(
     }
     const acquiredAt = now();
     mem.status.resourceId = resourceId;
-    const cancelledBefore = beforeStart(mem, mayHaveTaken);
+    const cancelledBefore = await beforeStart(mem, mayHaveTaken);
     if (cancelledBefore) return cancelledBefore;
     transition(mem, 'starting');
 
@@ -113,14 +113,15 @@ export async function acquireAndStart(
   return { kind: 'ended', ending: 'failed', reason: `no start after ${policy.maxAcquireAttempts} acquire attempts` };
 }
 
-/** Stop or cancellation before a start was sent: end without starting anything (an unused resourceId expires). */
-function beforeStart(mem: Memory, mayHaveTaken: boolean): StartOutcome | undefined {
-  if (mayHaveTaken) return undefined; // a task may run: find its sid first, so that it can be stopped
+/**
+ * Stop or cancellation before the next start: end without starting anything (an unused resourceId simply expires).
+ * If an earlier start may have taken, start nothing new but look for its sid, so that the recording can be stopped.
+ */
+async function beforeStart(mem: Memory, mayHaveTaken: boolean): Promise<StartOutcome | undefined> {
+  if (!mem.cancelRequested && mem.stopReason === undefined) return undefined;
+  if (mayHaveTaken) return recoverOrFail(mem, 'stop requested after a start that may have taken');
   if (mem.cancelRequested) return { kind: 'ended', ending: 'cancelled', reason: 'cancelled before the start' };
-  if (mem.stopReason !== undefined) {
-    return { kind: 'ended', ending: 'no_content', reason: `${mem.stopReason} before the start` };
-  }
-  return undefined;
+  return { kind: 'ended', ending: 'no_content', reason: `${mem.stopReason ?? 'stop requested'} before the start` };
 }
 
 /**

@@ -6,7 +6,16 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { NcsEvent } from '../../src/agora/notifications';
 import { agoraNotificationSignal } from '../../src/workflows/definitions';
-import { mixFiles, mixInput, ncs, setupEnvironment, stubActivities, waitForState, withRecording } from './helpers';
+import {
+  answerLate,
+  mixFiles,
+  mixInput,
+  ncs,
+  setupEnvironment,
+  stubActivities,
+  waitForState,
+  withRecording,
+} from './helpers';
 
 let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
 beforeAll(async () => void (ctx = await setupEnvironment()));
@@ -107,6 +116,20 @@ test('cancellation stops the recording, waits for the upload and completes as ca
   );
   expect(result).toMatchObject({ ending: 'cancelled', reason: 'cancelled', uploadingStatus: 'uploaded' });
   expect(activities.stop).toHaveBeenCalledTimes(1);
+});
+
+test('cancellation while start is in flight: the start is not abandoned, its recording is stopped', async () => {
+  const activities = stubActivities({
+    start: () => answerLate(1500, { alreadyStarted: false as const, sid: 'sid-late' }),
+  });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForState(handle, 'starting');
+    await handle.cancel();
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'cancelled', sid: 'sid-late', uploadingStatus: 'uploaded' });
+  expect(activities.stop).toHaveBeenCalledTimes(1);
+  expect(activities.stop.mock.calls[0]![0]).toMatchObject({ sid: 'sid-late' });
 });
 
 test('the max-duration timer stops the recording', async () => {

@@ -12,7 +12,18 @@ import {
   type MixLayout,
 } from '../../src/workflows/definitions';
 import { NcsEvent } from '../../src/agora/notifications';
-import { mixFiles, mixInput, ncs, setupEnvironment, stubActivities, waitForState, withRecording } from './helpers';
+import {
+  FAKE_STORAGE_SECRET,
+  allRuns,
+  historyToFixture,
+  mixFiles,
+  mixInput,
+  ncs,
+  setupEnvironment,
+  stubActivities,
+  waitForState,
+  withRecording,
+} from './helpers';
 
 let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
 beforeAll(async () => void (ctx = await setupEnvironment()));
@@ -203,5 +214,20 @@ describe('stop finds the task already gone', () => {
     expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1' });
     expect(result.lastError).toBeUndefined();
     expect(activities.stop).toHaveBeenCalledTimes(1);
+  });
+});
+
+test('no configured secret appears in the history: storage travels as a profile name', async () => {
+  const activities = stubActivities();
+  await withRecording(ctx, { input: mixInput(), activities }, async ({ handle, env }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(stopSignal);
+    await handle.result();
+    const [history] = await allRuns(env, handle);
+    const json = historyToFixture(history!);
+    expect(json).not.toContain(FAKE_STORAGE_SECRET);
+    // The start activity got the profile name and resolved the credentials itself (the stub asserts it did).
+    expect(activities.start.mock.calls[0]![0]).toMatchObject({ storageProfile: 'default' });
+    expect(JSON.stringify(activities.start.mock.calls[0]![0])).not.toContain(FAKE_STORAGE_SECRET);
   });
 });
