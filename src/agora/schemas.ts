@@ -156,6 +156,17 @@ export const recordingConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['subscribeAudioUids'], message: 'excludes unSubscribeAudioUids' });
     if (videoBoth)
       ctx.addIssue({ code: 'custom', path: ['subscribeVideoUids'], message: 'excludes unSubscribeVideoUids' });
+    // §3.2.1: lists only for the media recorded (streamTypes 0 = audio only, 1 = video only).
+    const audioList = (['subscribeAudioUids', 'unSubscribeAudioUids', 'unsubscribeAudioUids'] as const).find(
+      (k) => v[k],
+    );
+    const videoList = (['subscribeVideoUids', 'unSubscribeVideoUids', 'unsubscribeVideoUids'] as const).find(
+      (k) => v[k],
+    );
+    if (v.streamTypes === 1 && audioList)
+      ctx.addIssue({ code: 'custom', path: [audioList], message: 'is not allowed with streamTypes 1 (video only)' });
+    if (v.streamTypes === 0 && videoList)
+      ctx.addIssue({ code: 'custom', path: [videoList], message: 'is not allowed with streamTypes 0 (audio only)' });
   });
 export type RecordingConfig = z.infer<typeof recordingConfigSchema>;
 

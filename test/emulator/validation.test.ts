@@ -83,6 +83,11 @@ describe('body validation → 400 code 2 with a reason naming the field (§5.1, 
       'clientRequest.recordingConfig',
     ],
     ['missing storageConfig', { recordingConfig: { channelType: 0 } }, 'clientRequest.storageConfig'],
+    [
+      'a video list with streamTypes 0 (audio only)',
+      clientRequests.mix({ recordingConfig: { channelType: 1, streamTypes: 0, subscribeVideoUids: ['1001'] } }),
+      'clientRequest.recordingConfig.subscribeVideoUids',
+    ],
   ];
 
   test.each(startCases)('start: %s', async (_name, clientRequest, field, mode = 'mix') => {
