@@ -9,6 +9,8 @@
  * Times are Unix epoch milliseconds.
  */
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** How the clock moves. */
 export type ClockOptions = { mode: 'manual'; startMs?: number } | { mode: 'wall'; speedUp?: number };
 
@@ -139,7 +141,8 @@ export class EmulatorClock {
     this.realTimer = undefined;
     const next = this.queue[0];
     if (next === undefined) return;
-    const delay = Math.max(0, Math.ceil((next.at - this.now()) / this.speedUp));
+    // setTimeout takes at most 2^31-1 ms (else it fires after 1 ms); a later deadline re-arms on the way.
+    const delay = Math.min(MAX_TIMEOUT_MS, Math.max(0, Math.ceil((next.at - this.now()) / this.speedUp)));
     this.realTimer = setTimeout(() => {
       this.realTimer = undefined;
       void this.advance(0);

@@ -55,6 +55,15 @@ describe('emulator clock', () => {
     clock.close();
   });
 
+  test('wall: a deadline beyond setTimeout’s range (30 days) does not fire early', async () => {
+    const clock = new EmulatorClock({ mode: 'wall' });
+    let fired = false;
+    clock.after(30 * 24 * 3_600_000, () => (fired = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fired).toBe(false);
+    clock.close();
+  });
+
   test('wall: advance jumps ahead', async () => {
     const clock = new EmulatorClock({ mode: 'wall' });
     const t0 = clock.now();
