@@ -44,11 +44,12 @@ export interface RecordingPolicy {
   /** After stop, wait at most this long for uploaded (NCS 31) or backuped (NCS 32). Default 600 s. */
   uploadTimeoutSeconds?: number;
   /**
-   * Query fallback cadence while recording, 60..86 400 s; NCS events come first (each one postpones the next query).
-   * Default 1200 s (20 min): each check is a local activity (6 history events), so an idle hour costs 18 events.
+   * Query fallback cadence while recording, at least 10 s; NCS events come first (each one postpones the next query).
+   * Default 1200 s (20 min): each check is a local activity (6 history events), so an idle hour costs 18 events; a
+   * shorter cadence spends the history budget faster (and continues as new sooner).
    */
   healthCheckIntervalSeconds?: number;
-  /** acquire attempts (each resourceId lives 5 minutes) before giving up, 1..10. Default 3. */
+  /** acquire attempts (each resourceId lives 5 minutes) before giving up, 1..20. Default 3. */
   maxAcquireAttempts?: number;
   /** A 404 from query shorter than this is Agora failing a recorder over, not death (§7). Default 90 s. */
   failoverWindowSeconds?: number;

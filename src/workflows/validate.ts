@@ -172,12 +172,14 @@ export function layoutOf(transcodingConfig: object | undefined): MixLayout | und
 function checkPolicy(policy: unknown, maxApiSeconds: number): FieldProblem | undefined {
   if (policy === undefined) return undefined;
   if (!isObject(policy)) return { field: 'policy', message: 'must be an object' };
+  // No stricter than the client library's schema (src/input.ts), so what the client accepts the workflow runs.
+  const week = 7 * 86_400;
   const ranges: Record<keyof RecordingPolicy, [min: number, max: number, integer: boolean]> = {
     maxDurationSeconds: [1, maxApiSeconds, false],
-    uploadTimeoutSeconds: [1, 86_400, false],
-    healthCheckIntervalSeconds: [60, 86_400, false],
-    maxAcquireAttempts: [1, 10, true],
-    failoverWindowSeconds: [0, 600, false],
+    uploadTimeoutSeconds: [1, week, false],
+    healthCheckIntervalSeconds: [10, week, false],
+    maxAcquireAttempts: [1, 20, true],
+    failoverWindowSeconds: [0, week, false],
     startWindowSeconds: [1, 290, false],
     continueAsNewAfterEvents: [50, 50_000, true],
   };
