@@ -52,8 +52,11 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notFound'), ...httpScope }),
   /** Commit the request (unless `commit: false`), then destroy the socket without answering. */
   z.object({ kind: z.literal('drop'), commit: z.boolean().optional(), ...httpScope }),
-  /** 429 `{"message": "API rate limit exceeded"}` regardless of the real rate (a burst, §1.5). */
-  z.object({ kind: z.literal('rateLimit'), ...httpScope }),
+  /**
+   * 429 `{"message": "API rate limit exceeded"}` regardless of the real rate (a burst, §1.5). The reference documents
+   * no `Retry-After`; `retryAfterS` adds one, for testing clients that honour it.
+   */
+  z.object({ kind: z.literal('rateLimit'), retryAfterS: z.number().int().nonnegative().optional(), ...httpScope }),
   /**
    * The upload outcome of the next recordings to end: `uploaded` (31), `backuped` (32, then 31 after
    * `forwardAfterMs`, default 60 000), `unknown` (event 1 from the uploader, no 31/32).

@@ -8,6 +8,8 @@ export interface Reply {
   body: unknown;
   /** Sent verbatim instead of `JSON.stringify(body)` (fault injection of malformed answers). */
   raw?: string;
+  /** Extra response headers (e.g. an injected `Retry-After`). */
+  headers?: Record<string, string>;
 }
 
 /** A 200 (or other) answer with `body`. */

@@ -119,7 +119,8 @@ function faultReply(fault: Exclude<HttpFault, { kind: 'latency' | 'drop' }>): Re
     case 'notFound':
       return workerNotFound();
     case 'rateLimit':
-      return rateLimited();
+      if (fault.retryAfterS === undefined) return rateLimited();
+      return { ...rateLimited(), headers: { 'Retry-After': String(fault.retryAfterS) } };
   }
 }
 
@@ -144,6 +145,7 @@ function send(res: http.ServerResponse, reply: Reply) {
     'Content-Type': 'application/json;charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'X-Request-ID': randomUUID(),
+    ...reply.headers,
   });
   res.end(body);
 }

@@ -158,6 +158,17 @@ describe('fault injection', () => {
     expect(statuses).toEqual([429, 429, 429, 200]);
   });
 
+  test('a 429 with Retry-After only when the fault asks for one (the reference documents none)', async () => {
+    emu.faults.add({ kind: 'rateLimit', times: 1 });
+    emu.faults.add({ kind: 'rateLimit', times: 1, retryAfterS: 2 });
+    const plain = await api(emu).acquire('room1', '1');
+    expect(plain.status).toBe(429);
+    expect(plain.headers['retry-after']).toBeUndefined();
+    const withHeader = await api(emu).acquire('room1', '1');
+    expect(withHeader.status).toBe(429);
+    expect(withHeader.headers['retry-after']).toBe('2');
+  });
+
   test('probability: a seeded share of calls fail', async () => {
     emu.faults.add({ kind: 'error', endpoint: 'acquire', httpStatus: 500, probability: 0.3 });
     const statuses = [];
