@@ -64,6 +64,13 @@ export const configVariables: readonly ConfigVariable[] = [
     secret: true,
   },
   {
+    name: 'ENCRYPTION_PROFILES',
+    default: '{}',
+    description:
+      'JSON map profile name → channel decryption (`decryptionMode` 1..8, `secret`, optional `salt`; §3.2.1), named by `encryptionProfile` in the input.',
+    secret: true,
+  },
+  {
     name: 'WORKER_MAX_CONCURRENT_ACTIVITIES',
     default: '50',
     description: 'Activities one worker runs at once (Agora calls are short HTTP requests).',
@@ -180,6 +187,8 @@ export interface WorkerConfig {
   agora: AgoraConfig;
   /** Storage profile name → storageConfig (secrets inside). */
   storageProfiles: Record<string, StorageConfig>;
+  /** Encryption profile name → channel decryption settings (secrets inside). */
+  encryptionProfiles: Record<string, EncryptionProfileConfig>;
   maxConcurrentActivities: number;
   /** Milliseconds. */
   shutdownGraceTimeMs: number;
@@ -295,6 +304,36 @@ export function loadStorageProfiles(env: Env = process.env): Record<string, Stor
   return out;
 }
 
+/** Channel decryption settings of one encryption profile (§3.2.1: decryptionMode 1..8 needs a secret). */
+export const encryptionProfileSchema = z.strictObject({
+  decryptionMode: z.number().int().min(1).max(8),
+  secret: z.string().min(1),
+  salt: z.string().min(1).optional(),
+});
+export type EncryptionProfileConfig = z.infer<typeof encryptionProfileSchema>;
+
+/**
+ * Reads `ENCRYPTION_PROFILES`: a JSON object name → `{decryptionMode, secret, salt?}`. Recordings name a profile
+ * (`encryptionProfile`), so the keys never enter workflow input or history.
+ * @returns name → settings. @throws ConfigError naming the profile and field (never a value).
+ */
+export function loadEncryptionProfiles(env: Env = process.env): Record<string, EncryptionProfileConfig> {
+  if (!env.ENCRYPTION_PROFILES?.trim()) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(env.ENCRYPTION_PROFILES);
+  } catch {
+    throw new ConfigError([
+      'ENCRYPTION_PROFILES: must be a JSON object of profile name → {decryptionMode, secret, salt?}',
+    ]);
+  }
+  const r = z.record(z.string(), encryptionProfileSchema).safeParse(parsed);
+  if (!r.success) {
+    throw new ConfigError(r.error.issues.map((i) => `ENCRYPTION_PROFILES.${i.path.join('.')}: ${i.message}`));
+  }
+  return r.data;
+}
+
 const workerEnvSchema = z.object({
   AGORA_APP_ID: z.string({ error: 'is required' }).min(1),
   AGORA_CUSTOMER_ID: z.string({ error: 'is required' }).min(1),
@@ -328,7 +367,8 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const temporal = attempt(() => loadTemporalConfig(env));
   const e = attempt(() => parse(workerEnvSchema, env));
   const storageProfiles = attempt(() => loadStorageProfiles(env));
-  if (!temporal || !e || !storageProfiles) throw new ConfigError(problems);
+  const encryptionProfiles = attempt(() => loadEncryptionProfiles(env));
+  if (!temporal || !e || !storageProfiles || !encryptionProfiles) throw new ConfigError(problems);
   // METRICS_BIND_ADDRESS is read raw: an explicitly empty value disables metrics.
   const metrics = env.METRICS_BIND_ADDRESS === '' ? undefined : e.METRICS_BIND_ADDRESS;
   return {
@@ -343,6 +383,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       requestsPerSecond: e.AGORA_REQUESTS_PER_SECOND,
     },
     storageProfiles,
+    encryptionProfiles,
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     shutdownGraceTimeMs: e.WORKER_SHUTDOWN_GRACE_TIME,
     ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}),
@@ -400,7 +441,16 @@ export function loadReceiverConfig(env: Env = process.env): ReceiverConfig {
  * `[REDACTED]`. Use it for the one "configuration loaded" log line of each entry point.
  */
 export function describeConfig(config: WorkerConfig | ReceiverConfig): unknown {
-  const secretFields = new Set(['customerSecret', 'appCertificate', 'ncsSecret', 'apiKey', 'accessKey', 'secretKey']);
+  const secretFields = new Set([
+    'customerSecret',
+    'appCertificate',
+    'ncsSecret',
+    'apiKey',
+    'accessKey',
+    'secretKey',
+    'secret',
+    'salt',
+  ]);
   const walk = (v: unknown): unknown => {
     if (!v || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map(walk);

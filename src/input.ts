@@ -23,35 +23,55 @@ import {
   webCnameSchema,
   type StartClientRequest,
 } from './agora/schemas';
-import type { MixLayout, RecordingInput, StreamSubscribe } from './workflows/definitions';
+import type { MixLayout, RecordingInput, RecordingPolicy, StreamSubscribe } from './workflows/definitions';
 
-/** {@link RecordingPolicy}: durations in seconds. */
+/** A week, in seconds: the upper bound of the policy's durations (the workflow checks the same ranges). */
+const WEEK_SECONDS = 7 * 86_400;
+
+/** {@link RecordingPolicy}: durations in seconds; the same ranges as the workflow's own check (validate.ts). */
 export const recordingPolicySchema = z.strictObject({
   maxDurationSeconds: z
     .number()
     .int()
     .positive()
     .optional()
-    .describe('Stop automatically after this long; default 14400 s.'),
+    .describe('Stop automatically after this long in the recording state; default 14400 s (4 h).'),
   uploadTimeoutSeconds: z
     .number()
     .int()
     .positive()
+    .max(WEEK_SECONDS)
     .optional()
-    .describe('Wait for the upload after stop; default 600 s.'),
+    .describe('After stop, wait at most this long for uploaded/backuped; default 600 s.'),
   healthCheckIntervalSeconds: z
     .number()
     .int()
     .min(10)
+    .max(WEEK_SECONDS)
     .optional()
-    .describe('Query fallback cadence while recording; default 300 s.'),
+    .describe('Query fallback cadence while recording (NCS events come first); default 1200 s.'),
   maxAcquireAttempts: z.number().int().min(1).max(20).optional().describe('acquire attempts; default 3.'),
   failoverWindowSeconds: z
     .number()
     .int()
     .min(0)
+    .max(WEEK_SECONDS)
     .optional()
-    .describe('404s shorter than this are a failover; default 90 s.'),
+    .describe('A query 404 shorter than this is a failover in progress, not death; default 90 s.'),
+  startWindowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(290)
+    .optional()
+    .describe('How long after acquire start is retried on one resourceId (it lives 300 s); default 270 s.'),
+  continueAsNewAfterEvents: z
+    .number()
+    .int()
+    .min(50)
+    .max(50_000)
+    .optional()
+    .describe('Continue-as-new at this history length too; default: only when the server suggests it.'),
 });
 
 const recordingInputShape = {
@@ -68,6 +88,11 @@ const recordingInputShape = {
       fileNamePrefix: fileNamePrefixSchema.optional(),
     })
     .describe('Where files go: a worker-side profile name (no secret in the input) and a file-name prefix.'),
+  encryptionProfile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Channel decryption by reference: an encryption profile configured on the worker (ENCRYPTION_PROFILES).'),
   token: z.string().min(1).optional().describe('RTC token of the recorder uid; minted by the worker when absent.'),
   resourceExpiredHour: z.number().int().min(1).max(720).optional(),
   policy: recordingPolicySchema.optional(),
@@ -86,6 +111,16 @@ function checkInput(
   const cname = (v.mode === 'web' ? webCnameSchema : cnameSchema).safeParse(v.cname);
   if (!cname.success) {
     for (const i of cname.error.issues) ctx.addIssue({ code: 'custom', path: ['cname'], message: i.message });
+  }
+  // Decryption keys never enter workflow history: the input names a worker-side encryption profile instead.
+  for (const key of ['secret', 'salt'] as const) {
+    if (v.recordingConfig?.[key] !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recordingConfig', key],
+        message: 'must not be in the input: name an encryptionProfile',
+      });
+    }
   }
   for (const p of checkStartForMode(v.mode, { ...v, storageConfig: undefined as never })) {
     ctx.addIssue({ code: 'custom', path: p.path.replace(/^clientRequest\./, '').split('.'), message: p.message });
@@ -111,6 +146,12 @@ export const recordingInputSchema = z
 export const startRecordingInputSchema = z
   .strictObject({ ...recordingInputShape, uid: uidSchema.optional() })
   .superRefine(checkInput);
+
+/** `true` when A and B have the same keys; `never` otherwise (a compile error where `true` is assigned). */
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : never) : never;
+// The schemas must follow the contract in src/workflows/definitions.ts: tsc fails here when a field is added to one only.
+export const inputKeysInSync: SameKeys<RecordingInput, z.infer<typeof recordingInputSchema>> = true;
+export const policyKeysInSync: SameKeys<RecordingPolicy, z.infer<typeof recordingPolicySchema>> = true;
 
 /** What {@link startRecordingInputSchema} accepts. */
 export type StartRecordingInput = Omit<RecordingInput, 'uid'> & { uid?: string };

@@ -103,17 +103,19 @@ export async function createWorker(
     ...(t.apiKey ? { apiKey: t.apiKey } : {}),
   });
   const storageSecrets = Object.values(config.storageProfiles).flatMap((p) => [p.accessKey, p.secretKey, p.stsToken]);
+  const encryptionSecrets = Object.values(config.encryptionProfiles).flatMap((p) => [p.secret, p.salt]);
   const agora = new CloudRecordingClient({
     appId: config.agora.appId,
     customerId: config.agora.customerId,
     customerSecret: config.agora.customerSecret,
     ...(config.agora.baseUrl ? { baseUrl: config.agora.baseUrl } : { area: config.agora.area }),
     logger: logger.child({ component: 'agora' }),
-    secrets: [config.agora.appCertificate, ...storageSecrets],
+    secrets: [config.agora.appCertificate, ...storageSecrets, ...encryptionSecrets],
   });
   const activities = createActivities({
     client: agora,
     storageProfiles: config.storageProfiles,
+    encryptionProfiles: config.encryptionProfiles,
     appId: config.agora.appId,
     appCertificate: config.agora.appCertificate,
   });

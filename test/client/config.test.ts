@@ -96,6 +96,25 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('reads encryption profiles; refuses a bad one naming the field; redacts their keys', () => {
+    const c = loadWorkerConfig({
+      ...worker,
+      ENCRYPTION_PROFILES: JSON.stringify({
+        aes: { decryptionMode: 5, secret: 'enc-secret-value', salt: 'enc-salt-value' },
+      }),
+    });
+    expect(c.encryptionProfiles.aes).toEqual({ decryptionMode: 5, secret: 'enc-secret-value', salt: 'enc-salt-value' });
+    const text = JSON.stringify(describeConfig(c));
+    expect(text).not.toContain('enc-secret-value');
+    expect(text).not.toContain('enc-salt-value');
+    expect(() =>
+      loadWorkerConfig({
+        ...worker,
+        ENCRYPTION_PROFILES: JSON.stringify({ aes: { decryptionMode: 9, secret: 'x-value' } }),
+      }),
+    ).toThrow(/ENCRYPTION_PROFILES\.aes\.decryptionMode/);
+  });
+
   it('disables metrics with an empty METRICS_BIND_ADDRESS and parses durations', () => {
     expect(loadWorkerConfig({ ...worker, METRICS_BIND_ADDRESS: '' }).metricsBindAddress).toBeUndefined();
     expect(parseDurationMs('500ms')).toBe(500);

@@ -30,6 +30,40 @@ describe('docs/recording-input.schema.json', () => {
   });
 });
 
+describe('policy', () => {
+  const base = {
+    cname: 'room-1',
+    uid: '4294967001',
+    mode: 'mix',
+    recordingConfig: { channelType: 0 },
+    recordingFileConfig: { avFileType: ['hls'] },
+    storage: { profile: 'default' },
+  };
+
+  it('accepts every RecordingPolicy field within the ranges the workflow checks', () => {
+    const policy = {
+      maxDurationSeconds: 3600,
+      uploadTimeoutSeconds: 600,
+      healthCheckIntervalSeconds: 10,
+      maxAcquireAttempts: 20,
+      failoverWindowSeconds: 90,
+      startWindowSeconds: 290,
+      continueAsNewAfterEvents: 50,
+    };
+    expect(parseRecordingInput({ ...base, policy }).policy).toEqual(policy);
+  });
+
+  it.each([
+    [{ startWindowSeconds: 291 }, /policy\.startWindowSeconds/],
+    [{ maxAcquireAttempts: 0 }, /policy\.maxAcquireAttempts/],
+    [{ healthCheckIntervalSeconds: 5 }, /policy\.healthCheckIntervalSeconds/],
+    [{ maxDurationSeconds: 72 * 3600 }, /policy\.maxDurationSeconds: must be shorter than resourceExpiredHour/],
+    [{ retries: 3 }, /policy/],
+  ])('rejects %j naming the field', (policy, message) => {
+    expect(() => parseRecordingInput({ ...base, policy })).toThrow(message);
+  });
+});
+
 describe('README configuration table', () => {
   it('documents every variable with its default', () => {
     const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');

@@ -67,6 +67,11 @@ const invalid: [string, Record<string, unknown>, RegExp][] = [
   ['a misspelt key', { recordingconfig: {} }, /recordingconfig/],
   ['a cname with a slash', { cname: 'room/1' }, /cname: may only contain/],
   ['a missing storage profile', { storage: {} }, /storage\.profile/],
+  [
+    'a decryption secret in the input',
+    { recordingConfig: { channelType: 0, decryptionMode: 5, secret: 'key', salt: 'salt' } },
+    /recordingConfig\.secret: must not be in the input: name an encryptionProfile/,
+  ],
 ];
 
 describe('RecordingClient.start validation', () => {
