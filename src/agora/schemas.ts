@@ -305,6 +305,16 @@ export function checkStartForMode(mode: RecordingMode, req: StartClientRequest):
       p.push({ path: 'clientRequest.extensionServiceConfig', message: 'needs a web_recorder_service in web mode' });
     if (req.snapshotConfig)
       p.push({ path: 'clientRequest.snapshotConfig', message: 'is only allowed in individual mode' });
+    req.extensionServiceConfig?.extensionServices.forEach((s, i) => {
+      if (
+        s.serviceName === 'web_recorder_service' &&
+        s.serviceParam.videoWidth * s.serviceParam.videoHeight > 1920 * 1080
+      )
+        p.push({
+          path: `clientRequest.extensionServiceConfig.extensionServices[${i}].serviceParam.videoWidth`,
+          message: 'videoWidth x videoHeight must be at most 1920 x 1080',
+        });
+    });
     return p;
   }
   if (!rc) p.push({ path: 'clientRequest.recordingConfig', message: `is required in ${mode} mode` });
@@ -320,6 +330,13 @@ export function checkStartForMode(mode: RecordingMode, req: StartClientRequest):
   }
   if (req.snapshotConfig && rc?.streamTypes === 0) {
     p.push({ path: 'clientRequest.recordingConfig.streamTypes', message: 'must be 1 or 2 when taking snapshots' });
+  }
+  if (req.snapshotConfig && rc?.subscribeAudioUids && !rc.subscribeVideoUids) {
+    // §3.2.1: with snapshots, an audio subscribe list needs a video subscribe list too.
+    p.push({
+      path: 'clientRequest.recordingConfig.subscribeVideoUids',
+      message: 'is required with subscribeAudioUids when taking snapshots',
+    });
   }
   if (!req.snapshotConfig && !req.recordingFileConfig && mode !== 'individual') {
     // Individual mode defaults to hls; mix needs it to know the file types. Agora documents it as required.

@@ -84,6 +84,16 @@ describe('body validation → 400 code 2 with a reason naming the field (§5.1, 
     ],
     ['missing storageConfig', { recordingConfig: { channelType: 0 } }, 'clientRequest.storageConfig'],
     [
+      'snapshots with an audio list but no video list',
+      {
+        recordingConfig: { channelType: 0, subscribeUidGroup: 0, subscribeAudioUids: ['1001'] },
+        snapshotConfig: { fileType: ['jpg'] },
+        storageConfig,
+      },
+      'clientRequest.recordingConfig.subscribeVideoUids',
+      'individual',
+    ],
+    [
       'a video list with streamTypes 0 (audio only)',
       clientRequests.mix({ recordingConfig: { channelType: 1, streamTypes: 0, subscribeVideoUids: ['1001'] } }),
       'clientRequest.recordingConfig.subscribeVideoUids',
@@ -97,6 +107,21 @@ describe('body validation → 400 code 2 with a reason naming the field (§5.1, 
     expect(r.body.code).toBe(2);
     expect(r.body.reason).toContain(field);
     expect(emu.tasks()).toHaveLength(0);
+  });
+
+  test('web: videoWidth x videoHeight above 1920 x 1080', async () => {
+    const acq = await api(emu).acquire('room1', '527841', { scene: 1 });
+    const cr = clientRequests.web();
+    Object.assign(cr.extensionServiceConfig.extensionServices[0]!.serviceParam, {
+      videoWidth: 1920,
+      videoHeight: 1920,
+    });
+    const r = await api(emu).start(acq.body.resourceId as string, 'web', 'room1', '527841', cr);
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe(2);
+    expect(r.body.reason).toContain(
+      'clientRequest.extensionServiceConfig.extensionServices[0].serviceParam.videoWidth',
+    );
   });
 
   test('the reason never carries the offending value (it may be a secret)', async () => {
