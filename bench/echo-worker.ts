@@ -1,7 +1,8 @@
 /**
  * The baseline worker process of the bench (`bench/workflows`): its own process, like the recording worker, with the
  * same connection type and default worker options, on its own task queue. Environment: TEMPORAL_ADDRESS,
- * BENCH_TASK_QUEUE, BENCH_ECHO_URL (where `echo` POSTs: an emulator path that the emulator logs in its call log).
+ * BENCH_TASK_QUEUE, BENCH_ECHO_URL (where `echo` POSTs: an emulator path that the emulator logs in its call log),
+ * METRICS_BIND_ADDRESS (Prometheus, like the recording worker's, so their stage latencies compare).
  * Prints `{"msg":"echo worker running"}` once polling; exits 0 on SIGTERM/SIGINT.
  */
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -12,7 +13,11 @@ async function main(): Promise<void> {
   const taskQueue = process.env.BENCH_TASK_QUEUE ?? 'bench-echo';
   const echoUrl = process.env.BENCH_ECHO_URL;
   if (!echoUrl) throw new Error('BENCH_ECHO_URL is required');
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const metrics = process.env.METRICS_BIND_ADDRESS;
+  Runtime.install({
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    telemetryOptions: metrics ? { metrics: { prometheus: { bindAddress: metrics } } } : {},
+  });
   const connection = await NativeConnection.connect({ address });
   const activities: EchoActivities = {
     async echo(seq) {

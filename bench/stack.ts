@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, type Stack } from '../src/demo';
+import { freePort, startStack, type Stack } from '../src/demo';
 import { EmulatorControl } from './lib/emulator';
 import { childPids } from './lib/proc';
 import { sleep, waitUntil } from './lib/stats';
@@ -29,6 +29,8 @@ export interface BenchStack {
   echoPid: number;
   /** Pids of every process of the stack, by name (for CPU profiles). */
   pids: Record<string, number>;
+  /** Prometheus endpoint of the baseline worker. */
+  echoMetricsUrl: string;
   /** Task queue of the baseline workflows. */
   echoTaskQueue: string;
   /** The path prefix the echo activity POSTs to (logged by the emulator like an Agora call). */
@@ -92,6 +94,7 @@ export async function startBenchStack(
     const echoTaskQueue = `bench-echo-${profile}`;
     const echoPath = `/v1/apps/${stack.appId}/cloud_recording/bench-echo`;
     const echoLog = path.join(logDir, 'echo-worker.log');
+    const echoMetricsPort = await freePort();
     const out = fs.openSync(echoLog, 'a');
     echo = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'echo-worker.ts')], {
       cwd: path.resolve(__dirname, '..'),
@@ -100,6 +103,7 @@ export async function startBenchStack(
         TEMPORAL_ADDRESS: stack.temporalAddress,
         BENCH_TASK_QUEUE: echoTaskQueue,
         BENCH_ECHO_URL: `${emulatorUrl}${echoPath}`,
+        METRICS_BIND_ADDRESS: `127.0.0.1:${echoMetricsPort}`,
       },
       stdio: ['ignore', out, out],
       detached: true,
@@ -134,6 +138,7 @@ export async function startBenchStack(
       echoPid: echo.pid!,
       pids,
       echoTaskQueue,
+      echoMetricsUrl: `http://127.0.0.1:${echoMetricsPort}/metrics`,
       echoPath,
       logDir,
       stop: async () => {

@@ -14,7 +14,7 @@
  */
 import type { CallLogEntry } from '../../src/emulator';
 import type { BenchStack } from '../stack';
-import { histogramMeanBetween, metricNames, metricSum, scrape } from '../lib/prometheus';
+import { metricNames, metricSum, scrape, stageMeans } from '../lib/prometheus';
 import { cpuPercentOver, cpuProfile, rssKiB } from '../lib/proc';
 import { linearFit, mapLimit, median, percentile, round, sleep, waitUntil } from '../lib/stats';
 import { acquireStartGaps, benchInput, callsByCname, type Log } from './common';
@@ -44,6 +44,9 @@ export interface DensityResult {
   cpuIdleWithProgress: Record<string, number>;
   /** Worker-side means (ms) while the first step started, from the worker's Prometheus histograms. */
   startPhaseLatencyMs: Record<string, number | undefined>;
+  /** RSS growth of the baseline worker per cached bare workflow (echoWorkflow idle on its signal), KiB. */
+  bareWorkflowKiB: number;
+  bareWorkflows: number;
   throughput: {
     concurrency: number;
     noopWorkflows: number;
@@ -92,14 +95,6 @@ async function settledRss(pid: number, settleMs: number): Promise<number> {
   }
   return median(samples);
 }
-
-/** Worker histograms that explain start latency (queueing vs execution). */
-const LATENCIES = {
-  workflowTaskScheduleToStart: 'temporal_workflow_task_schedule_to_start_latency',
-  workflowTaskExecution: 'temporal_workflow_task_execution_latency',
-  activityScheduleToStart: 'temporal_activity_schedule_to_start_latency',
-  activityExecution: 'temporal_activity_execution_latency',
-};
 
 /** Warm-up recordings (counted in N, not in the throughput): the first workflow tasks and HTTP connections. */
 const WARMUP = 5;
@@ -160,12 +155,7 @@ export async function runDensity(
     if (steps.length === 0) {
       cpuStartPhase = cpu;
       const after = await scrape(stack.metricsUrl);
-      startPhaseLatencyMs = Object.fromEntries(
-        Object.entries(LATENCIES).map(([k, name]) => {
-          const v = histogramMeanBetween(before, after, name);
-          return [k, v === undefined ? undefined : round(v, 1)];
-        }),
-      );
+      startPhaseLatencyMs = stageMeans(before, after);
     }
     live = n;
     const rss = await settledRss(workerPid, o.settleSeconds * 1000);
@@ -187,6 +177,28 @@ export async function runDensity(
   o.log(`  density: idle CPU over ${o.progressSeconds} s (uploading_progress every minute per recording)`);
   const progressProfile = await cpuProfile(b.pids, () => sleep(o.progressSeconds * 1000));
   const cpuProgress = progressProfile.cpu.worker ?? NaN;
+  // The floor: the same count of bare workflows (echoWorkflow, idle on its signal) cached by the baseline worker.
+  const bareN = o.steps[o.steps.length - 1]!;
+  o.log(`  density: ${bareN} bare idle workflows on the baseline worker (RSS floor per cached workflow)`);
+  const bare0 = await settledRss(b.echoPid, 0);
+  const bareHandles = await mapLimit(
+    Array.from({ length: bareN }, (_, i) => i),
+    o.concurrency,
+    (i) =>
+      temporal.workflow.start('echoWorkflow', { taskQueue: b.echoTaskQueue, workflowId: `bench-bare-${tag}-${i}` }),
+  );
+  await waitUntil(
+    'the bare workflows to be cached',
+    async () => {
+      const text = await scrape(b.echoMetricsUrl);
+      return (metricSum(text, CACHE_SIZE) ?? 0) >= bareN ? true : undefined;
+    },
+    120_000 + bareN * 100,
+    1_000,
+  );
+  const bare1 = await settledRss(b.echoPid, o.settleSeconds * 1000);
+  const bareSlope = (bare1 - bare0) / bareN;
+  await mapLimit(bareHandles, o.concurrency, (h) => h.terminate('bench done'));
   const final = await metrics();
   const tasks = await emulator.tasks();
   const gaps = acquireStartGaps(callsByCname(await emulator.calls()));
@@ -211,6 +223,8 @@ export async function runDensity(
     idleWindowSeconds: o.idleSeconds,
     progressWindowSeconds: o.progressSeconds,
     startPhaseLatencyMs,
+    bareWorkflowKiB: round(bareSlope, 1),
+    bareWorkflows: bareN,
     cpuNoopPhase: noopProfile.cpu,
     cpuStartPhase,
     cpuIdleWithProgress: progressProfile.cpu,

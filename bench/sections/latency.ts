@@ -9,6 +9,7 @@
  */
 import { updateLayoutSignal } from '../../src/workflows/definitions';
 import type { BenchStack } from '../stack';
+import { scrape, stageMeans } from '../lib/prometheus';
 import { percentile, round, sleep, waitUntil } from '../lib/stats';
 import { benchInput, firstOk, layoutNo, layoutNoOf, type Log } from './common';
 import { echoDoneSignal, echoSignal } from '../workflows';
@@ -19,6 +20,9 @@ export interface LatencyResult {
   echoMs: { p50: number; p99: number; mean: number };
   p50Ratio: number;
   p99Ratio: number;
+  /** Mean ms per stage during the samples, recording worker vs baseline worker (their Prometheus histograms). */
+  stagesRecordingWorker: Record<string, number | undefined>;
+  stagesBaselineWorker: Record<string, number | undefined>;
   /** Workflow start (client call) → Agora start arriving, ms, of the latency recording. */
   startToAgoraStartMs: number;
 }
@@ -62,6 +66,8 @@ export async function runLatency(
   const total = warmup + o.samples;
   const sentLayout = new Map<number, number>();
   const sentEcho = new Map<number, number>();
+  const recBefore = await scrape(stack.metricsUrl);
+  const echoBefore = await scrape(b.echoMetricsUrl);
   o.log(`  latency: ${total} samples each (${warmup} warm-up), ${o.gapMs} ms apart, interleaved`);
   for (let i = 0; i < total; i++) {
     sentLayout.set(i, Date.now());
@@ -85,6 +91,8 @@ export async function runLatency(
     30_000,
     250,
   );
+  const stagesRecordingWorker = stageMeans(recBefore, await scrape(stack.metricsUrl));
+  const stagesBaselineWorker = stageMeans(echoBefore, await scrape(b.echoMetricsUrl));
   const rLat: number[] = [];
   const eLat: number[] = [];
   for (const c of arrived.layouts) {
@@ -107,6 +115,8 @@ export async function runLatency(
     echoMs: e,
     p50Ratio: round(r.p50 / Math.max(1, e.p50)),
     p99Ratio: round(r.p99 / Math.max(1, e.p99)),
+    stagesRecordingWorker,
+    stagesBaselineWorker,
     startToAgoraStartMs: startCall.at - t0,
   };
 }
