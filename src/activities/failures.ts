@@ -3,6 +3,7 @@
  * with a stable `type` from {@link AgoraFailureType}, non-retryable when repeating cannot help, with nextRetryDelay
  * from Retry-After for 429. Details carry only redacted facts (endpoint, status, code, reason, request id, row id).
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { AgoraAnswer } from '../agora/client';
 import {
@@ -18,6 +19,26 @@ import { AgoraFailureType } from './types';
 
 /** Delay before retrying after acquire's 400/406 vendor_over_load (the concurrency quota frees up slowly), ms. */
 export const QUOTA_RETRY_DELAY_MS = 30_000;
+
+/** Upper bound of the delay before retrying after a 429, ms. */
+export const MAX_RATE_LIMIT_DELAY_MS = 30_000;
+
+/**
+ * The delay before retrying after a 429: Retry-After (or the client's default, 1 s: Agora sends none, §5.1), doubled
+ * for each attempt already made, at most {@link MAX_RATE_LIMIT_DELAY_MS}. A flat 1 s spent an activity's attempts in
+ * a few seconds, so a 429 storm longer than that failed the recording; doubling rides it out (acquire's 6 attempts
+ * cover ~30 s).
+ */
+export function rateLimitDelay(retryAfterMs: number | undefined): number | undefined {
+  if (retryAfterMs === undefined) return undefined;
+  let attempt = 1;
+  try {
+    attempt = Context.current().info.attempt;
+  } catch {
+    // not in an activity
+  }
+  return Math.min(MAX_RATE_LIMIT_DELAY_MS, retryAfterMs * 2 ** Math.max(0, attempt - 1));
+}
 
 /** Facts attached as the single `details` entry of every failure thrown here. */
 export interface AgoraFailureDetails {
@@ -41,7 +62,7 @@ function compact(d: AgoraFailureDetails): AgoraFailureDetails {
 
 /**
  * The failure for an Agora answer whose outcome is not a result of the activity.
- * - rate-limited → AgoraRateLimited, retryable, nextRetryDelay = Retry-After (ms)
+ * - rate-limited → AgoraRateLimited, retryable, nextRetryDelay = Retry-After (ms) doubled per attempt (rateLimitDelay)
  * - quota-exceeded → AgoraQuotaExceeded, retryable, nextRetryDelay 30 s
  * - retry-same-call → AgoraRetrySameCall, retryable
  * - server-error (and any outcome unexpected for the endpoint) → AgoraServerError, retryable
@@ -73,7 +94,7 @@ export function failureForAnswer(answer: AgoraAnswer<unknown>): ApplicationFailu
     });
   switch (answer.outcome) {
     case 'rate-limited':
-      return make(AgoraFailureType.rateLimited, false, answer.retryAfterMs);
+      return make(AgoraFailureType.rateLimited, false, rateLimitDelay(answer.retryAfterMs));
     case 'quota-exceeded':
       return make(AgoraFailureType.quotaExceeded, false, QUOTA_RETRY_DELAY_MS);
     case 'retry-same-call':
