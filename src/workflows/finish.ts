@@ -20,6 +20,12 @@ import { sessionRef } from './session';
 import { describeFailure, normaliseFileList, now, recordError, transition, type Memory } from './state';
 import type { ResolvedPolicy } from './validate';
 
+/**
+ * A stop answered 404 while Agora may be failing the recorder over (§7: stop can answer 404 for up to ~90 s although
+ * the session survives): stop again this often until failoverWindowSeconds have passed since the first 404.
+ */
+export const STOP_FAILOVER_RECHECK_SECONDS = 10;
+
 /** After session_exit, how long to wait for an uploaded/backuped that NCS may deliver after it, seconds (§6.1). */
 export const EXIT_GRACE_SECONDS = 15;
 
@@ -38,7 +44,7 @@ export async function stopAndCollect(
 ): Promise<RecordingEnding> {
   mem.status.reason = end.reason;
   transition(mem, 'stopping');
-  const step = await stop(input, mem, end.reason);
+  const step = await stop(input, policy, mem, end);
   mem.resultFields.stoppedAt = now();
   mem.stopSettled = true;
 
@@ -54,11 +60,43 @@ export async function stopAndCollect(
   return 'completed';
 }
 
-/** The stop call. A stop that fails after its retries (30 min) leaves the task possibly running: say so. */
-async function stop(input: RecordingInput, mem: Memory, reason: string): Promise<StopStep> {
+/**
+ * The stop call. A stop that fails after its retries (30 min) leaves the task possibly running: say so. A 404 to a
+ * requested stop is "gone" only once session_exit arrived or the failover window passed: inside the window the task
+ * may be moving to another server and would go on recording (and billing) after it, so stop is sent again.
+ */
+async function stop(
+  input: RecordingInput,
+  policy: ResolvedPolicy,
+  mem: Memory,
+  end: Exclude<SessionEnd, { kind: 'continueAsNew' }>,
+): Promise<StopStep> {
   if (mem.sessionExited) return 'skipped';
-  try {
-    const r = await agora.stop.executeWithOptions({ summary: `stop: ${reason}` }, [sessionRef(input, mem)]);
+  let notFoundSince: number | undefined;
+  for (;;) {
+    let r: StopResult;
+    try {
+      r = await agora.stop.executeWithOptions({ summary: `stop: ${end.reason}` }, [sessionRef(input, mem)]);
+    } catch (err) {
+      recordError(mem, describeFailure(err));
+      mem.resultFields.taskMayStillRun = true;
+      return 'failed';
+    }
+    if (r.kind === 'not_found' && end.kind === 'stop' && !mem.sessionExited) {
+      const since = (notFoundSince ??= mem.notFoundSince ?? now());
+      const windowEnd = since + policy.failoverWindowSeconds * 1000;
+      if (now() < windowEnd) {
+        recordError(mem, {
+          type: 'AgoraNotFound',
+          message: 'stop answered 404; inside the failover window, stopping again',
+        });
+        await condition(() => mem.sessionExited, Math.min(STOP_FAILOVER_RECHECK_SECONDS * 1000, windowEnd - now()), {
+          summary: 'stop answered 404: failover? stop again',
+        });
+        if (mem.sessionExited) return 'not_found';
+        continue;
+      }
+    }
     if (r.kind === 'stopped') {
       if (r.uploadingStatus && mem.status.uploadingStatus !== 'uploaded')
         mem.status.uploadingStatus = r.uploadingStatus;
@@ -66,10 +104,6 @@ async function stop(input: RecordingInput, mem: Memory, reason: string): Promise
       if (files.length > 0 && mem.fileList.length === 0) mem.fileList = files;
     }
     return r.kind;
-  } catch (err) {
-    recordError(mem, describeFailure(err));
-    mem.resultFields.taskMayStillRun = true;
-    return 'failed';
   }
 }
 

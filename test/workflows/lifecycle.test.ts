@@ -204,7 +204,7 @@ describe('stop finds the task already gone', () => {
     expect(activities.stop).toHaveBeenCalledTimes(1);
   });
 
-  test('404 (not found): nothing left to wait for, completed at once', async () => {
+  test('404 (not found): stopped again through the failover window (§7), then taken as gone; completed', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'not_found' }) });
     const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
       await waitForState(handle, 'recording');
@@ -212,8 +212,25 @@ describe('stop finds the task already gone', () => {
       return handle.result();
     });
     expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1' });
-    expect(result.lastError).toBeUndefined();
-    expect(activities.stop).toHaveBeenCalledTimes(1);
+    expect(result.lastError?.type).toBe('AgoraNotFound');
+    // A stop every 10 s through the default 90 s failover window: a task that is only moving gets stopped once back.
+    expect(activities.stop).toHaveBeenCalledTimes(10);
+  });
+
+  test('404 (not found) after session_exit: gone, completed without stopping again', async () => {
+    const activities = stubActivities({ stop: () => ({ kind: 'not_found' }) });
+    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(stopSignal);
+      await waitForState(handle, 'stopping');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.session_exit, { sid: 'sid-1', details: { exitStatus: 0 } }),
+      );
+      return handle.result();
+    });
+    expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1' });
+    expect((activities.stop as jest.Mock).mock.calls.length).toBeLessThan(10);
   });
 });
 
