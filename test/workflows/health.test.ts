@@ -72,6 +72,23 @@ test('session_exit ends it as exited without a stop call', async () => {
   expect(activities.stop).not.toHaveBeenCalled();
 });
 
+test('a recorder_leave that arrives before the start answer is buffered, then ends the recording', async () => {
+  const activities = stubActivities({
+    start: () => answerLate(1500, { alreadyStarted: false as const, sid: 'sid-1' }),
+    stop: () => ({ kind: 'not_found' }),
+  });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForState(handle, 'starting');
+    await handle.signal(
+      agoraNotificationSignal,
+      ncs(NcsEvent.recorder_leave, { sid: 'sid-1', sequence: 2, details: { leaveCode: 0 } }),
+    );
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'exited', sid: 'sid-1', leaveCode: 0 });
+  expect(result.reason).toMatch(/initialisation failed/);
+});
+
 test('a 404 inside the failover window is not death: query again, and the recording goes on', async () => {
   const activities = stubActivities({ query: (n) => (n <= 2 ? { kind: 'not_found' } : { kind: 'ok', status: 5 }) });
   const input = mixInput({ policy: { healthCheckIntervalSeconds: 60, maxDurationSeconds: 600 } });
