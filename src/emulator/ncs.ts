@@ -190,7 +190,8 @@ export class NcsDispatcher {
 
   private enqueueFirstAttempt(n: EmittedNotification): void {
     this.busy++;
-    this.firstAttempts = this.firstAttempts.then(() => this.attempt(n, 1));
+    // attempt() never rejects, but a broken link must never stall every later notification.
+    this.firstAttempts = this.firstAttempts.then(() => this.attempt(n, 1)).catch(() => undefined);
   }
 
   /** One POST; schedules the next retry when it fails. Never rejects. */

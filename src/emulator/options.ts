@@ -85,5 +85,16 @@ export function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     throw new RangeError('emulator needs appId, customerId and customerSecret');
   }
   if (!(resolved.progressIntervalMs > 0)) throw new RangeError('progressIntervalMs must be > 0');
+  if (resolved.callbackUrl !== undefined && !/^https?:$/.test(safeProtocol(resolved.callbackUrl))) {
+    throw new RangeError('callbackUrl must be an http:// or https:// URL');
+  }
   return resolved;
+}
+
+function safeProtocol(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return '';
+  }
 }

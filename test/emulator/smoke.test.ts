@@ -16,3 +16,9 @@ test('a mix recording runs through acquire, start, query, stop', async () => {
   expect(s.body.serverResponse).toMatchObject({ uploadingStatus: 'uploaded', fileListMode: 'json' });
   expect(emu.tasks()[0]).toMatchObject({ phase: 'exited', endReason: 'stopped' });
 });
+
+test('startEmulator refuses missing credentials and a callback URL that is not http(s)', async () => {
+  await expect(startTestEmulator({ customerSecret: '' })).rejects.toThrow(RangeError);
+  await expect(startTestEmulator({ callbackUrl: 'ftp://example.com/ncs' })).rejects.toThrow(/callbackUrl/);
+  await expect(startTestEmulator({ callbackUrl: 'not a url' })).rejects.toThrow(/callbackUrl/);
+});
