@@ -9,7 +9,6 @@ import {
   TimeoutFailure,
   setCurrentDetails,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { FileList, FileListEntry, MixLayout, StreamSubscribe } from '../agora/schemas';
 import {
@@ -236,6 +235,3 @@ export function buildResult(mem: Memory, ending: RecordingEnding): RecordingResu
     taskMayStillRun: mem.resultFields.taskMayStillRun,
   };
 }
-
-/** The run's history length so far (events), for the continue-as-new knob. */
-export const historyLength = (): number => workflowInfo().historyLength;
