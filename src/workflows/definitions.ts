@@ -225,22 +225,12 @@ export const RecordingFailureType = {
   notRecording: 'NotRecording',
   /** The layout is invalid; the message names the field (Agora would answer 1028/2). */
   invalidLayout: 'InvalidLayout',
-  /** The subscription lists are invalid; the message names the field. */
-  invalidSubscription: 'InvalidSubscription',
   /** The recording ended before the request could be applied. */
   recordingEnded: 'RecordingEnded',
   /** Agora refused or never answered the layout change; the message carries Agora's error type. */
   layoutNotApplied: 'LayoutNotApplied',
 } as const;
 export type RecordingFailureType = (typeof RecordingFailureType)[keyof typeof RecordingFailureType];
-
-/**
- * A one-line static summary for the Temporal UI, for clients to pass as `staticSummary` when they start the workflow
- * (the workflow cannot set its own).
- */
-export function recordingSummary(input: Pick<RecordingInput, 'cname' | 'uid' | 'mode'>): string {
-  return `Agora ${input.mode} recording of channel ${input.cname} (recorder uid ${input.uid})`;
-}
 
 /**
  * Replace the mix layout (full layout, newest wins; §3.5). Accepted in any state before the recording ends and applied

@@ -7,6 +7,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { AgoraFailureType } from '../../src/activities/types';
 import { NcsEvent } from '../../src/agora/notifications';
 import {
   agoraNotificationSignal,
@@ -233,6 +234,34 @@ test('updateLayout validator: invalid region, then not recording; subscriptions 
     streamSubscribe: { audioUidList: { subscribeAudioUids: ['1001', '1002'] } },
   });
   expect(activities.updateLayout).not.toHaveBeenCalled();
+});
+
+test('a layout Agora refuses fails the update with LayoutNotApplied; the recording goes on with the old layout', async () => {
+  const activities = stubActivities({
+    updateLayout: () => {
+      throw ApplicationFailure.create({
+        type: AgoraFailureType.invalidRequest,
+        message: 'updateLayout: code 1028 invalid layout',
+        nonRetryable: true,
+      });
+    },
+  });
+  await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    const before = await waitForState(handle, 'recording');
+    const refused = await rejection(handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(7)] }));
+    expect(refused.type).toBe('LayoutNotApplied');
+    expect(refused.message).toMatch(/AgoraInvalidRequest: updateLayout: code 1028/);
+    const after = await handle.query(statusQuery);
+    expect(after).toMatchObject({
+      state: 'recording',
+      layout: before.layout,
+      lastError: { type: 'AgoraInvalidRequest' },
+    });
+    expect(after.pendingLayout).toBeUndefined();
+    await handle.signal(stopSignal);
+    return handle.result();
+  });
+  expect(activities.updateLayout).toHaveBeenCalledTimes(1);
 });
 
 test('updateLayout on a recording that is not mix is rejected', async () => {
