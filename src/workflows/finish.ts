@@ -3,7 +3,9 @@
  *
  * Stop outcomes (src/activities/types.ts StopResult): `stopped` with Agora's uploadingStatus (a sync stop usually
  * answers `uploaded`), `no_content` (206/435, nothing was published), `already_exiting` (400/49) and `not_found` (404),
- * the last two meaning the task is already going or gone. After a session_exit (event 11) no stop is sent at all.
+ * the last two meaning the task is already going or gone; a 404 to a requested stop counts as gone only after
+ * session_exit or once the failover window has passed (see {@link STOP_FAILOVER_RECHECK_SECONDS}). After a
+ * session_exit (event 11) no stop is sent at all.
  *
  * The upload wait ends at `uploaded` (stop's own answer or NCS 31), or at session_exit (plus a short grace for its
  * uploaded/backuped, which NCS may deliver after it), or at the uploadTimeoutSeconds deadline. `backuped` (NCS 32) means

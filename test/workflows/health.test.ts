@@ -56,18 +56,22 @@ test('idle exit by notification: recorder_leave ends it as exited, stop is harml
 
 test('session_exit ends it as exited without a stop call', async () => {
   const activities = stubActivities();
-  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
-    await waitForState(handle, 'recording');
-    await handle.signal(
-      agoraNotificationSignal,
-      ncs(NcsEvent.backuped, { sid: 'sid-1', sequence: 8, details: { fileList: mixFiles('sid-1') } }),
-    );
-    await handle.signal(
-      agoraNotificationSignal,
-      ncs(NcsEvent.session_exit, { sid: 'sid-1', sequence: 9, details: { exitStatus: 1 } }),
-    );
-    return handle.result();
-  });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'session-exit' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.backuped, { sid: 'sid-1', sequence: 8, details: { fileList: mixFiles('sid-1') } }),
+      );
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.session_exit, { sid: 'sid-1', sequence: 9, details: { exitStatus: 1 } }),
+      );
+      return handle.result();
+    },
+  );
   expect(result).toMatchObject({ ending: 'exited', exitStatus: 1, uploadingStatus: 'backuped' });
   expect(activities.stop).not.toHaveBeenCalled();
 });
@@ -77,14 +81,18 @@ test('a recorder_leave that arrives before the start answer is buffered, then en
     start: () => answerLate(1500, { alreadyStarted: false as const, sid: 'sid-1' }),
     stop: () => ({ kind: 'not_found' }),
   });
-  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
-    await waitForState(handle, 'starting');
-    await handle.signal(
-      agoraNotificationSignal,
-      ncs(NcsEvent.recorder_leave, { sid: 'sid-1', sequence: 2, details: { leaveCode: 0 } }),
-    );
-    return handle.result();
-  });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'early-recorder-leave' },
+    async ({ handle }) => {
+      await waitForState(handle, 'starting');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.recorder_leave, { sid: 'sid-1', sequence: 2, details: { leaveCode: 0 } }),
+      );
+      return handle.result();
+    },
+  );
   expect(result).toMatchObject({ ending: 'exited', sid: 'sid-1', leaveCode: 0 });
   expect(result.reason).toMatch(/initialisation failed/);
 });
@@ -105,7 +113,9 @@ test('a 404 inside the failover window is not death: query again, and the record
 test('a 404 that outlasts the failover window: exited', async () => {
   const activities = stubActivities({ query: () => ({ kind: 'not_found' }), stop: () => ({ kind: 'not_found' }) });
   const input = mixInput({ policy: { healthCheckIntervalSeconds: 60 } });
-  const result = await withRecording(ctx, { input, activities }, async ({ handle }) => handle.result());
+  const result = await withRecording(ctx, { input, activities, fixture: 'failover-exited' }, async ({ handle }) =>
+    handle.result(),
+  );
   expect(result.ending).toBe('exited');
   expect(result.reason).toMatch(/beyond the 90 s failover window/);
   // 60 s, 90 s, 120 s, 150 s: the fourth 404 comes 90 s after the first.
@@ -139,11 +149,15 @@ test('cancellation while start is in flight: the start is not abandoned, its rec
   const activities = stubActivities({
     start: () => answerLate(1500, { alreadyStarted: false as const, sid: 'sid-late' }),
   });
-  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
-    await waitForState(handle, 'starting');
-    await handle.cancel();
-    return handle.result();
-  });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'cancelled-mid-start' },
+    async ({ handle }) => {
+      await waitForState(handle, 'starting');
+      await handle.cancel();
+      return handle.result();
+    },
+  );
   expect(result).toMatchObject({ ending: 'cancelled', sid: 'sid-late', uploadingStatus: 'uploaded' });
   expect(activities.stop).toHaveBeenCalledTimes(1);
   expect(activities.stop.mock.calls[0]![0]).toMatchObject({ sid: 'sid-late' });

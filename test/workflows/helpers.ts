@@ -218,7 +218,7 @@ export interface Run {
 
 /**
  * Starts a worker with the stubs and the recording workflow, runs `body`, then checks the history of every run of the
- * workflow for secrets and, with SAVE_HISTORIES=1, saves it as a replay fixture named `fixture`.
+ * workflow for secrets and, with SAVE_HISTORIES set, saves it as a replay fixture named `fixture`.
  */
 export async function withRecording<T>(
   ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap },
@@ -314,10 +314,13 @@ async function checkHistories(env: TestWorkflowEnvironment, handle: Handle, fixt
       expect(json).not.toContain(secret);
       expect(raw).not.toContain(secret);
     }
-    if (fixture && process.env.SAVE_HISTORIES === '1') {
+    if (fixture && process.env.SAVE_HISTORIES) {
+      // SAVE_HISTORIES=1 adds missing fixtures (older ones keep proving that old histories still replay);
+      // SAVE_HISTORIES=overwrite rewrites them all.
       fs.mkdirSync(fixturesDir, { recursive: true });
       const name = runs.length > 1 ? `${fixture}.run${i + 1}` : fixture;
-      fs.writeFileSync(path.join(fixturesDir, `${name}.json`), json + '\n');
+      const file = path.join(fixturesDir, `${name}.json`);
+      if (process.env.SAVE_HISTORIES === 'overwrite' || !fs.existsSync(file)) fs.writeFileSync(file, json + '\n');
     }
   }
 }

@@ -206,11 +206,15 @@ describe('stop finds the task already gone', () => {
 
   test('404 (not found): stopped again through the failover window (§7), then taken as gone; completed', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'not_found' }) });
-    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
-      await waitForState(handle, 'recording');
-      await handle.signal(stopSignal);
-      return handle.result();
-    });
+    const result = await withRecording(
+      ctx,
+      { input: mixInput(), activities, fixture: 'stop-404-failover' },
+      async ({ handle }) => {
+        await waitForState(handle, 'recording');
+        await handle.signal(stopSignal);
+        return handle.result();
+      },
+    );
     expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1' });
     expect(result.lastError?.type).toBe('AgoraNotFound');
     // A stop every 10 s through the default 90 s failover window: a task that is only moving gets stopped once back.

@@ -205,29 +205,33 @@ test('updateLayout validator: invalid region, then not recording; subscriptions 
   const activities = stubActivities({
     stop: () => answerLate(1500, { kind: 'stopped' as const, uploadingStatus: 'uploaded' as const }),
   });
-  await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
-    await waitForState(handle, 'recording');
-    const invalid = await rejection(
-      handle.executeUpdate(updateLayoutUpdate, {
-        args: [{ mixedVideoLayout: 3, layoutConfig: [{ x_axis: 1.5, y_axis: 0, width: 0.5, height: 0.5 }] }],
-      }),
-    );
-    expect(invalid.type).toBe('InvalidLayout');
-    expect(invalid.message).toMatch(/layout.layoutConfig\[0\].x_axis/);
+  await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'layout-validator-subscription' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      const invalid = await rejection(
+        handle.executeUpdate(updateLayoutUpdate, {
+          args: [{ mixedVideoLayout: 3, layoutConfig: [{ x_axis: 1.5, y_axis: 0, width: 0.5, height: 0.5 }] }],
+        }),
+      );
+      expect(invalid.type).toBe('InvalidLayout');
+      expect(invalid.message).toMatch(/layout.layoutConfig\[0\].x_axis/);
 
-    await handle.signal(updateSubscriptionSignal, { audioUidList: { subscribeAudioUids: ['1001', '1002'] } });
-    await handle.signal(updateSubscriptionSignal, {
-      audioUidList: { subscribeAudioUids: [1001 as unknown as string] },
-    });
-    await waitForCalls(activities.update, 1);
-    await waitForStatus(handle, (s) => s.subscription !== undefined, 'subscription applied');
+      await handle.signal(updateSubscriptionSignal, { audioUidList: { subscribeAudioUids: ['1001', '1002'] } });
+      await handle.signal(updateSubscriptionSignal, {
+        audioUidList: { subscribeAudioUids: [1001 as unknown as string] },
+      });
+      await waitForCalls(activities.update, 1);
+      await waitForStatus(handle, (s) => s.subscription !== undefined, 'subscription applied');
 
-    await handle.signal(stopSignal);
-    await waitForState(handle, 'stopping');
-    const late = await rejection(handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(1)] }));
-    expect(late.type).toBe('NotRecording');
-    return handle.result();
-  });
+      await handle.signal(stopSignal);
+      await waitForState(handle, 'stopping');
+      const late = await rejection(handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(1)] }));
+      expect(late.type).toBe('NotRecording');
+      return handle.result();
+    },
+  );
   expect(activities.update).toHaveBeenCalledTimes(1);
   expect(activities.update.mock.calls[0]![0]).toMatchObject({
     sid: 'sid-1',
@@ -246,7 +250,7 @@ test('a layout Agora refuses fails the update with LayoutNotApplied; the recordi
       });
     },
   });
-  await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+  await withRecording(ctx, { input: mixInput(), activities, fixture: 'layout-refused' }, async ({ handle }) => {
     const before = await waitForState(handle, 'recording');
     const refused = await rejection(handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(7)] }));
     expect(refused.type).toBe('LayoutNotApplied');

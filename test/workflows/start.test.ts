@@ -82,7 +82,11 @@ test('code 53 on the first start is another task: failed without touching it', a
       });
     },
   });
-  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => handle.result());
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'start-conflict-foreign' },
+    async ({ handle }) => handle.result(),
+  );
   expect(result).toMatchObject({ ending: 'failed', lastError: { type: 'AgoraTaskConflict' } });
   expect(result.reason).toMatch(/another task/);
   expect(result.taskMayStillRun).toBeUndefined();
@@ -96,10 +100,14 @@ test('a stop before the start: nothing is started', async () => {
       return { resourceId: 'rid-1' };
     },
   });
-  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
-    await handle.signal(stopSignal, 'changed my mind');
-    return handle.result();
-  });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'stop-before-start' },
+    async ({ handle }) => {
+      await handle.signal(stopSignal, 'changed my mind');
+      return handle.result();
+    },
+  );
   expect(result).toMatchObject({ ending: 'no_content', reason: 'changed my mind before the start' });
   expect(activities.start).not.toHaveBeenCalled();
 });
