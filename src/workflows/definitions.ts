@@ -233,8 +233,9 @@ export const RecordingFailureType = {
 export type RecordingFailureType = (typeof RecordingFailureType)[keyof typeof RecordingFailureType];
 
 /**
- * Replace the mix layout (full layout, newest wins; §3.5). Accepted in any state before the recording ends and applied
- * once recording; an invalid layout, or one sent to a recording that is not mix, is ignored (logged, never applied).
+ * Replace the mix layout (full layout, newest wins; §3.5). Taken while acquiring, starting or recording (until a stop
+ * is requested) and applied once recording; an invalid layout, or one sent to a recording that is not mix, is ignored
+ * (logged, never applied).
  */
 export const updateLayoutSignal = defineSignal<[MixLayout]>('updateLayout');
 /** Replace the subscription lists (full lists, newest wins; §3.4). Invalid lists are ignored (logged). */

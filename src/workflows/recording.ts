@@ -69,12 +69,12 @@ export async function recordingWorkflow(input: RecordingInput, carry?: Recording
   setHandler(updateLayoutSignal, (layout) => {
     const problem = input.mode === 'mix' ? checkLayout(layout) : { field: 'mode', message: 'is not mix' };
     if (problem) log.warn('ignoring updateLayout signal', { field: problem.field, problem: problem.message });
-    else if (!isEnded(mem.status.state)) requestLayout(mem, layout);
+    else if (acceptsRequests(mem)) requestLayout(mem, layout);
   });
   setHandler(updateSubscriptionSignal, (subscription) => {
     const problem = input.mode !== 'web' ? checkSubscription(subscription) : { field: 'mode', message: 'is web' };
     if (problem) log.warn('ignoring updateSubscription signal', { field: problem.field, problem: problem.message });
-    else if (!isEnded(mem.status.state)) requestSubscription(mem, subscription);
+    else if (acceptsRequests(mem)) requestSubscription(mem, subscription);
   });
   setHandler(
     updateLayoutUpdate,
@@ -168,6 +168,12 @@ function end(mem: Memory, ending: RecordingEnding, reason?: string): RecordingRe
 
 // -----------------------------------------------------------------------------------------------------------------
 // Requests recorded by the handlers.
+
+/** Layout and subscription requests are taken until the recording state ends (queued while acquiring/starting). */
+function acceptsRequests(mem: Memory): boolean {
+  const state = mem.status.state;
+  return (state === 'acquiring' || state === 'starting' || state === 'recording') && mem.stopReason === undefined;
+}
 
 function requestStop(mem: Memory, reason: string | undefined): void {
   if (isEnded(mem.status.state)) return;
