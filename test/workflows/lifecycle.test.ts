@@ -252,3 +252,24 @@ test('no configured secret appears in the history: storage travels as a profile 
     expect(JSON.stringify(activities.start.mock.calls[0]![0])).not.toContain(FAKE_STORAGE_SECRET);
   });
 });
+
+test('legible in the UI: current details, and a summary on every activity and timer', async () => {
+  const activities = stubActivities();
+  await withRecording(ctx, { input: mixInput(), activities }, async ({ handle, env }) => {
+    await waitForState(handle, 'recording');
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toMatch(/\*\*recording\*\* since/);
+    expect(metadata.currentDetails).toMatch(/sid `sid-1`/);
+    await handle.signal(stopSignal);
+    await handle.result();
+    const [history] = await allRuns(env, handle);
+    const scheduled = (history!.events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes || e.timerStartedEventAttributes,
+    );
+    expect(scheduled.length).toBeGreaterThanOrEqual(4);
+    for (const event of scheduled) {
+      const summary = event.userMetadata?.summary?.data;
+      expect(summary && Buffer.from(summary).toString()).toMatch(/\w/);
+    }
+  });
+});
