@@ -7,7 +7,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { NcsEvent } from '../../src/agora/notifications';
 import { agoraNotificationSignal } from '../../src/workflows/definitions';
 import {
-  answerLate,
+  gate,
   mixFiles,
   mixInput,
   ncs,
@@ -77,8 +77,9 @@ test('session_exit ends it as exited without a stop call', async () => {
 });
 
 test('a recorder_leave that arrives before the start answer is buffered, then ends the recording', async () => {
+  const startGate = gate({ alreadyStarted: false as const, sid: 'sid-1' });
   const activities = stubActivities({
-    start: () => answerLate(1500, { alreadyStarted: false as const, sid: 'sid-1' }),
+    start: () => startGate.answer(),
     stop: () => ({ kind: 'not_found' }),
   });
   const result = await withRecording(
@@ -90,6 +91,7 @@ test('a recorder_leave that arrives before the start answer is buffered, then en
         agoraNotificationSignal,
         ncs(NcsEvent.recorder_leave, { sid: 'sid-1', sequence: 2, details: { leaveCode: 0 } }),
       );
+      startGate.open();
       return handle.result();
     },
   );
@@ -146,8 +148,9 @@ test('cancellation stops the recording, waits for the upload and completes as ca
 });
 
 test('cancellation while start is in flight: the start is not abandoned, its recording is stopped', async () => {
+  const startGate = gate({ alreadyStarted: false as const, sid: 'sid-late' });
   const activities = stubActivities({
-    start: () => answerLate(1500, { alreadyStarted: false as const, sid: 'sid-late' }),
+    start: () => startGate.answer(),
   });
   const result = await withRecording(
     ctx,
@@ -155,6 +158,7 @@ test('cancellation while start is in flight: the start is not abandoned, its rec
     async ({ handle }) => {
       await waitForState(handle, 'starting');
       await handle.cancel();
+      startGate.open();
       return handle.result();
     },
   );

@@ -158,6 +158,19 @@ export function answerLate<T>(ms: number, value: T): Promise<T> {
   return new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 }
 
+/** An activity answer held back until the test opens the gate: the test acts while the call is in flight. */
+export function gate<T>(value: T): { open: () => void; answer: () => Promise<T> } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return {
+    open,
+    answer: async () => {
+      await opened;
+      return value;
+    },
+  };
+}
+
 let noticeCounter = 0;
 /** An NCS notification (§6.2) of this recording; `noticeId` defaults to a fresh one. */
 export function ncs(

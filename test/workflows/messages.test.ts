@@ -21,7 +21,7 @@ import {
 } from '../../src/workflows/definitions';
 import {
   allRuns,
-  answerLate,
+  gate,
   eventNames,
   mixFiles,
   mixInput,
@@ -57,14 +57,23 @@ async function rejection(p: Promise<unknown>): Promise<ApplicationFailure> {
 }
 
 test('50 layout signals in one burst: at most 2 updateLayout calls, and the last layout sent wins', async () => {
-  // Each updateLayout takes 2 s of wall time, so the burst lands while the first call is in flight.
-  const activities = stubActivities({ updateLayout: () => answerLate(2000, { kind: 'ok' as const }) });
+  // The first updateLayout answers only once the whole burst is sent: the burst lands while a call is in flight
+  // (the worst case: the first signal alone, then 49 queued behind the call).
+  let burstSent!: () => void;
+  const sent = new Promise<void>((resolve) => (burstSent = resolve));
+  const activities = stubActivities({
+    updateLayout: async (n) => {
+      if (n === 1) await sent;
+      return { kind: 'ok' as const };
+    },
+  });
   const result = await withRecording(
     ctx,
     { input: mixInput(), activities, fixture: 'layout-burst' },
     async ({ handle }) => {
       await waitForState(handle, 'recording');
       for (let i = 1; i <= 50; i++) await handle.signal(updateLayoutSignal, layoutNumber(i));
+      burstSent();
       const settled = await waitForStatus(
         handle,
         (s) => s.pendingLayout === undefined && s.layout?.backgroundColor === layoutNumber(50).backgroundColor,
@@ -83,8 +92,9 @@ test('50 layout signals in one burst: at most 2 updateLayout calls, and the last
 });
 
 test('duplicated and reordered notifications: noticeId de-duplicates, sequence orders, uploaded is never downgraded', async () => {
-  // stop takes 1 s of wall time; the end-of-session notifications arrive meanwhile, duplicated and out of order.
-  const activities = stubActivities({ stop: () => answerLate(1000, { kind: 'stopped' as const }) });
+  // stop is held in flight while the end-of-session notifications arrive, duplicated and out of order.
+  const stopGate = gate({ kind: 'stopped' as const });
+  const activities = stubActivities({ stop: () => stopGate.answer() });
   const result = await withRecording(
     ctx,
     { input: mixInput(), activities, fixture: 'notifications-dup-reorder' },
@@ -128,6 +138,7 @@ test('duplicated and reordered notifications: noticeId de-duplicates, sequence o
         agoraNotificationSignal,
         ncs(NcsEvent.backuped, { sid: 'sid-1', sequence: 10, details: { fileList: [] } }),
       );
+      stopGate.open();
       const result = await handle.result();
       const names = await eventNames(handle);
       expect(names.filter((n) => n === 'WORKFLOW_EXECUTION_SIGNALED').length).toBe(10);
@@ -202,8 +213,9 @@ test('continue-as-new keeps the state: ids, layout, timings, de-duplication and 
 });
 
 test('updateLayout validator: invalid region, then not recording; subscriptions go through update', async () => {
+  const stopGate = gate({ kind: 'stopped' as const, uploadingStatus: 'uploaded' as const });
   const activities = stubActivities({
-    stop: () => answerLate(1500, { kind: 'stopped' as const, uploadingStatus: 'uploaded' as const }),
+    stop: () => stopGate.answer(),
   });
   await withRecording(
     ctx,
@@ -229,6 +241,7 @@ test('updateLayout validator: invalid region, then not recording; subscriptions 
       await waitForState(handle, 'stopping');
       const late = await rejection(handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(1)] }));
       expect(late.type).toBe('NotRecording');
+      stopGate.open();
       return handle.result();
     },
   );
