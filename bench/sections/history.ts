@@ -12,7 +12,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RecordingActivities } from '../../src/activities/types';
 import type { NcsNotification } from '../../src/agora/notifications';
 import {
@@ -29,6 +29,8 @@ import { layoutNo, type Log } from './common';
 export interface HistoryResult {
   lifecycleEvents: number;
   lifecycleEventsWithNcs: number;
+  /** Of the session's 6 notifications, those that found the workflow open. */
+  ncsDelivered: number;
   restEventsPerHour: number;
   restHours: number;
   restEventsPerHourWithProgress: number;
@@ -104,6 +106,32 @@ async function waitState(h: Handle, state: string): Promise<void> {
   throw new Error(`history: the recording never reached ${state}`);
 }
 
+/**
+ * Waits until the history stops growing and ends with a completed workflow task (or the execution closed): every
+ * step of a lifecycle is then its own workflow task, as when the requests come seconds apart in real life, so the
+ * counts do not depend on how signals happen to batch.
+ */
+async function quiescent(h: Handle): Promise<void> {
+  const name = (e: temporal.api.history.v1.IHistoryEvent) =>
+    temporal.api.enums.v1.EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '') ?? '?';
+  let last = -1;
+  let stable = 0;
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    const names = (await historyEvents(h)).map(name);
+    const lastTask = names.filter((n) => n.startsWith('WORKFLOW_TASK_')).pop();
+    const closed = names.some((n) => n === 'WORKFLOW_EXECUTION_COMPLETED' || n.endsWith('CONTINUED_AS_NEW'));
+    const open =
+      names.filter((n) => n === 'ACTIVITY_TASK_SCHEDULED').length -
+      names.filter((n) => /^ACTIVITY_TASK_(COMPLETED|FAILED|TIMED_OUT|CANCELED)$/.test(n)).length;
+    stable = names.length === last ? stable + 1 : 0;
+    last = names.length;
+    if (closed || (stable >= 2 && lastTask === 'WORKFLOW_TASK_COMPLETED' && open === 0)) return;
+    await sleep(100);
+  }
+  throw new Error('history: the workflow never became quiescent');
+}
+
 /** Events by type (EVENT_TYPE_ prefix dropped), divided by `per`. */
 function countTypes(events: temporal.api.history.v1.IHistoryEvent[], per: number): Record<string, number> {
   const types: Record<string, number> = {};
@@ -159,13 +187,14 @@ export async function runHistory(o: { restHours: number; log: Log }): Promise<Hi
         args: [input(maxDurationSeconds === undefined ? {} : { maxDurationSeconds })],
       });
       await waitState(h, 'recording');
+      await quiescent(h);
       return h;
     };
     return await worker.runUntil(async () => {
       o.log('  history: lifecycle without NCS');
       const a = await start();
       await a.signal(updateLayoutSignal, layoutNo(0));
-      await sleep(200);
+      await quiescent(a);
       await a.signal(stopSignal, 'bench');
       await a.result();
       const aEvents = await historyEvents(a);
@@ -174,16 +203,29 @@ export async function runHistory(o: { restHours: number; log: Log }): Promise<Hi
 
       o.log('  history: lifecycle with the NCS notifications of a session');
       const b = await start();
-      await b.signal(agoraNotificationSignal, ncs(40));
-      await b.signal(agoraNotificationSignal, ncs(30));
-      await sleep(200);
-      await b.signal(updateLayoutSignal, layoutNo(0));
-      await sleep(200);
-      await b.signal(stopSignal, 'bench');
-      await b.signal(agoraNotificationSignal, ncs(41, { leaveCode: 2 }));
-      await b.signal(agoraNotificationSignal, ncs(33, { progress: 10_000 }));
-      await b.signal(agoraNotificationSignal, ncs(31, { status: 0 }));
-      await b.signal(agoraNotificationSignal, ncs(11, { exitStatus: 0 }));
+      const steps: [typeof stopSignal | typeof updateLayoutSignal | typeof agoraNotificationSignal, unknown][] = [
+        [agoraNotificationSignal, ncs(40)],
+        [agoraNotificationSignal, ncs(30)],
+        [updateLayoutSignal, layoutNo(0)],
+        [stopSignal, 'bench'],
+        [agoraNotificationSignal, ncs(41, { leaveCode: 2 })],
+        [agoraNotificationSignal, ncs(33, { progress: 10_000 })],
+        [agoraNotificationSignal, ncs(31, { status: 0 })],
+        [agoraNotificationSignal, ncs(11, { exitStatus: 0 })],
+      ];
+      // Notifications that arrive after the workflow completed (a sync stop already reported the upload) never reach
+      // its history: the receiver's signal finds a closed workflow.
+      let ncsDelivered = 0;
+      for (const [signal, arg] of steps) {
+        try {
+          await b.signal(signal.name, arg);
+        } catch (e) {
+          if (e instanceof WorkflowNotFoundError) continue;
+          throw e;
+        }
+        if (signal === agoraNotificationSignal) ncsDelivered++;
+        await quiescent(b);
+      }
       await b.result();
       const lifecycleEventsWithNcs = (await historyEvents(b)).length;
 
@@ -214,6 +256,7 @@ export async function runHistory(o: { restHours: number; log: Log }): Promise<Hi
       return {
         lifecycleEvents,
         lifecycleEventsWithNcs,
+        ncsDelivered,
         restEventsPerHour: round(restEventsPerHour, 2),
         restHours: o.restHours,
         restEventsPerHourWithProgress: d1 - d0,
