@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { allocateRecorderUid, type UidRange } from './agora/uid';
-import { loadStorageProfiles, loadTemporalConfig, type TemporalConfig } from './config';
+import { ConfigError, loadStorageProfiles, loadTemporalConfig, type TemporalConfig } from './config';
 import {
   parseMixLayout,
   parseStartInput,
@@ -46,10 +46,27 @@ import {
 
 export { RecordingInputError, type StartRecordingInput };
 
+/** Temporal could not be reached: names the address and namespace; `cause` is the SDK's error. */
+export class TemporalConnectionError extends Error {
+  constructor(
+    readonly address: string,
+    readonly namespace: string,
+    cause: unknown,
+  ) {
+    super(
+      `cannot reach Temporal at ${address} (namespace ${namespace}; TEMPORAL_ADDRESS): ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+      { cause },
+    );
+    this.name = 'TemporalConnectionError';
+  }
+}
+
 /**
  * Connects a Temporal client with the project's connection settings (TEMPORAL_* variables).
  * @param config connection settings; read from the environment when omitted
- * @throws the connection error when the server cannot be reached
+ * @throws TemporalConnectionError naming the address when the server cannot be reached
  */
 export async function connectClient(config: TemporalConfig = loadTemporalConfig()): Promise<Client> {
   const tls =
@@ -63,11 +80,16 @@ export async function connectClient(config: TemporalConfig = loadTemporalConfig(
             },
           }
         : true;
-  const connection = await Connection.connect({
-    address: config.address,
-    ...(tls ? { tls } : {}),
-    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-  });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({
+      address: config.address,
+      ...(tls ? { tls } : {}),
+      ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    });
+  } catch (e) {
+    throw new TemporalConnectionError(config.address, config.namespace, e);
+  }
   return new Client({ connection, namespace: config.namespace });
 }
 
@@ -160,11 +182,14 @@ export class RecordingClient {
    * Connects using TEMPORAL_* variables (and AGORA_APP_ID when `appId` is not given). When the environment configures
    * storage profiles as the worker's does (STORAGE_PROFILES, STORAGE_PROFILE_<NAME>_*), start() checks the profile
    * name against them.
-   * @throws Error when no App ID is known; the connection error when Temporal cannot be reached
+   * @throws ConfigError when no App ID is known or TEMPORAL_* is invalid; TemporalConnectionError when Temporal cannot
+   *   be reached
    */
   static async connect(o: { appId?: string; temporal?: TemporalConfig } = {}): Promise<RecordingClient> {
     const appId = o.appId ?? process.env.AGORA_APP_ID;
-    if (!appId) throw new Error('AGORA_APP_ID is required (the App ID is part of every recording workflow ID)');
+    if (!appId) {
+      throw new ConfigError(['AGORA_APP_ID: is required (the App ID is part of every recording workflow ID)']);
+    }
     const temporal = o.temporal ?? loadTemporalConfig();
     const storageProfiles = storageProfileNames();
     return new RecordingClient({

@@ -23,20 +23,32 @@ export const configVariables: readonly ConfigVariable[] = [
   { name: 'TEMPORAL_ADDRESS', default: 'localhost:7233', description: 'Temporal frontend host:port.' },
   { name: 'TEMPORAL_NAMESPACE', default: 'default', description: 'Temporal namespace.' },
   { name: 'TEMPORAL_TASK_QUEUE', default: defaultTaskQueue, description: 'Task queue of the recording workflows.' },
-  { name: 'TEMPORAL_TLS', default: 'false', description: 'Use TLS to reach Temporal (true when an API key is set).' },
-  { name: 'TEMPORAL_TLS_CERT_PATH', default: '(none)', description: 'mTLS client certificate (PEM file).' },
-  { name: 'TEMPORAL_TLS_KEY_PATH', default: '(none)', description: 'mTLS client key (PEM file).' },
+  {
+    name: 'TEMPORAL_TLS',
+    default: 'false',
+    description: 'Use TLS to reach Temporal (on anyway when TEMPORAL_API_KEY or TEMPORAL_TLS_CERT_PATH is set).',
+  },
+  {
+    name: 'TEMPORAL_TLS_CERT_PATH',
+    default: '(none)',
+    description: 'mTLS client certificate (PEM file); switches TLS on; needs TEMPORAL_TLS_KEY_PATH.',
+  },
+  {
+    name: 'TEMPORAL_TLS_KEY_PATH',
+    default: '(none)',
+    description: 'mTLS client key (PEM file); needs TEMPORAL_TLS_CERT_PATH.',
+  },
   { name: 'TEMPORAL_API_KEY', default: '(none)', description: 'Temporal Cloud API key.', secret: true },
   { name: 'AGORA_APP_ID', default: '(required)', description: 'Agora App ID of the channels recorded.' },
   {
     name: 'AGORA_CUSTOMER_ID',
     default: '(required by the worker)',
-    description: 'RESTful API customer ID (Basic auth, §1.3).',
+    description: 'RESTful API customer ID (Basic auth).',
   },
   {
     name: 'AGORA_CUSTOMER_SECRET',
     default: '(required by the worker)',
-    description: 'RESTful API customer secret (Basic auth, §1.3).',
+    description: 'RESTful API customer secret (Basic auth).',
     secret: true,
   },
   {
@@ -48,26 +60,26 @@ export const configVariables: readonly ConfigVariable[] = [
   {
     name: 'AGORA_BASE_URL',
     default: '(none: Agora regional domains)',
-    description: 'Override of the Agora REST base URL, e.g. the emulator `http://127.0.0.1:7080`.',
+    description: 'Override of the Agora REST base URL, e.g. the emulator `http://127.0.0.1:9080`.',
   },
   { name: 'AGORA_AREA', default: 'US', description: 'Agora area for regional domains and failover: US, EU, AP, CN.' },
   {
     name: 'AGORA_REQUESTS_PER_SECOND',
     default: '10',
-    description: "Activity rate limit of the task queue (Agora's QPS limit per App ID, §1.5).",
+    description: "Activity rate limit of the task queue (Agora's QPS limit per App ID).",
   },
   {
     name: 'STORAGE_PROFILES',
     default: '{}',
     description:
-      'JSON map profile name → storageConfig (vendor, region, bucket, accessKey, secretKey, ...; §3.2.6). Also `STORAGE_PROFILE_<NAME>_<FIELD>`.',
+      'JSON map profile name → storageConfig (vendor, region, bucket, accessKey, secretKey, ...). Also `STORAGE_PROFILE_<NAME>_<FIELD>`.',
     secret: true,
   },
   {
     name: 'ENCRYPTION_PROFILES',
     default: '{}',
     description:
-      'JSON map profile name → channel decryption (`decryptionMode` 1..8, `secret`, optional `salt`; §3.2.1), named by `encryptionProfile` in the input.',
+      'JSON map profile name → channel decryption (`decryptionMode` 1..8, `secret`, optional `salt`), named by `encryptionProfile` in the input.',
     secret: true,
   },
   {
@@ -93,7 +105,7 @@ export const configVariables: readonly ConfigVariable[] = [
   {
     name: 'NCS_SECRET',
     default: '(required by the receiver)',
-    description: 'NCS secret from the Agora console (signature key, §6.3).',
+    description: 'NCS secret from the Agora console (signature key).',
     secret: true,
   },
   { name: 'RECEIVER_HOST', default: '0.0.0.0', description: 'NCS receiver listen address.' },
@@ -110,8 +122,38 @@ export const configVariables: readonly ConfigVariable[] = [
     default: '1h',
     description: 'How long an accepted notification is retried against Temporal before it is dead-lettered.',
   },
-  { name: 'LOG_LEVEL', default: 'info', description: 'pino level: trace, debug, info, warn, error, fatal.' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'pino level: trace, debug, info, warn, error, fatal, silent.' },
 ];
+
+/** The entry points that read the environment. */
+export type EntryPoint = 'worker' | 'receiver' | 'client';
+
+/** The variables an entry point reads, in README order. */
+export function variablesOf(entry: EntryPoint): ConfigVariable[] {
+  const reads: Record<EntryPoint, (name: string) => boolean> = {
+    worker: (n) =>
+      /^(TEMPORAL_|AGORA_|WORKER_)/.test(n) ||
+      ['STORAGE_PROFILES', 'ENCRYPTION_PROFILES', 'WORKFLOW_BUNDLE_PATH', 'METRICS_BIND_ADDRESS', 'LOG_LEVEL'].includes(
+        n,
+      ),
+    receiver: (n) => /^(TEMPORAL_|RECEIVER_)/.test(n) || ['AGORA_APP_ID', 'NCS_SECRET', 'LOG_LEVEL'].includes(n),
+    client: (n) => /^TEMPORAL_/.test(n) || ['AGORA_APP_ID', 'STORAGE_PROFILES'].includes(n),
+  };
+  return configVariables.filter((v) => reads[entry](v.name));
+}
+
+/** `--help` text: the environment variables of an entry point with their defaults (no values, so no secrets). */
+export function environmentHelp(entry: EntryPoint): string {
+  const vars = variablesOf(entry);
+  const width = Math.max(...vars.map((v) => v.name.length));
+  const lines = vars.map(
+    (v) =>
+      `  ${v.name.padEnd(width)}  ${v.description}` +
+      (v.default === '(none)' ? '' : v.default.startsWith('(') ? ` ${v.default}` : ` Default: ${v.default}.`) +
+      (v.secret ? ' Secret.' : ''),
+  );
+  return `\nEnvironment (README "Configuration"):\n${lines.join('\n')}\n`;
+}
 
 /** Thrown when the environment is invalid. Lists variable names and problems, never values. */
 export class ConfigError extends Error {
@@ -233,6 +275,13 @@ function parse<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
 /** Reads the Temporal connection settings. @throws ConfigError naming the bad variables. */
 export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
   const e = parse(temporalConfigSchema, env);
+  // A client certificate without its key (or the reverse) would silently connect without mTLS: refuse it.
+  if (!!e.TEMPORAL_TLS_CERT_PATH !== !!e.TEMPORAL_TLS_KEY_PATH) {
+    const [set, missing] = e.TEMPORAL_TLS_CERT_PATH
+      ? ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH']
+      : ['TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CERT_PATH'];
+    throw new ConfigError([`${missing}: is required when ${set} is set (mTLS needs both the certificate and the key)`]);
+  }
   const useTls = e.TEMPORAL_TLS || !!e.TEMPORAL_API_KEY || !!e.TEMPORAL_TLS_CERT_PATH;
   return {
     address: e.TEMPORAL_ADDRESS,

@@ -19,9 +19,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LogLevel as TemporalLogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Command } from 'commander';
 import { createActivities } from './activities';
 import { CloudRecordingClient } from './agora/client';
-import { ConfigError, describeConfig, loadWorkerConfig, type WorkerConfig } from './config';
+import { TemporalConnectionError } from './client';
+import { ConfigError, describeConfig, environmentHelp, loadWorkerConfig, type WorkerConfig } from './config';
 import { createLogger, type Logger } from './logging';
 
 /** Temporal's Logger interface over pino. */
@@ -78,30 +80,35 @@ export function installRuntime(config: Pick<WorkerConfig, 'metricsBindAddress'>,
 /**
  * Connects to Temporal and creates the worker with the Agora activities.
  * @returns the worker (call `run()`) and its connection (close it after `run()` resolves)
- * @throws the connection error; the bundler's error when the workflow code does not compile
+ * @throws TemporalConnectionError naming the address; the bundler's error when the workflow code does not compile
  */
 export async function createWorker(
   config: WorkerConfig,
   logger: Logger,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
   const t = config.temporal;
-  const connection = await NativeConnection.connect({
-    address: t.address,
-    ...(t.tls === false
-      ? {}
-      : {
-          tls:
-            t.tls.clientCertPath && t.tls.clientKeyPath
-              ? {
-                  clientCertPair: {
-                    crt: fs.readFileSync(t.tls.clientCertPath),
-                    key: fs.readFileSync(t.tls.clientKeyPath),
-                  },
-                }
-              : true,
-        }),
-    ...(t.apiKey ? { apiKey: t.apiKey } : {}),
-  });
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({
+      address: t.address,
+      ...(t.tls === false
+        ? {}
+        : {
+            tls:
+              t.tls.clientCertPath && t.tls.clientKeyPath
+                ? {
+                    clientCertPair: {
+                      crt: fs.readFileSync(t.tls.clientCertPath),
+                      key: fs.readFileSync(t.tls.clientKeyPath),
+                    },
+                  }
+                : true,
+          }),
+      ...(t.apiKey ? { apiKey: t.apiKey } : {}),
+    });
+  } catch (e) {
+    throw new TemporalConnectionError(t.address, t.namespace, e);
+  }
   const storageSecrets = Object.values(config.storageProfiles).flatMap((p) => [p.accessKey, p.secretKey, p.stsToken]);
   const encryptionSecrets = Object.values(config.encryptionProfiles).flatMap((p) => [p.secret, p.salt]);
   const agora = new CloudRecordingClient({
@@ -165,12 +172,21 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  // --help works with no environment at all: it lists the variables instead of reading them.
+  new Command('worker')
+    .description('Run recording workflows and the Agora activities (polls the task queue until SIGINT/SIGTERM).')
+    .addHelpText(
+      'after',
+      environmentHelp('worker') +
+        '\nExit codes: 0 stopped cleanly (SIGINT/SIGTERM), 2 invalid configuration, 1 any other failure.\n',
+    )
+    .parse();
   main().then(
     () => process.exit(0),
     (e: unknown) => {
       const message = e instanceof ConfigError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       process.stderr.write(`worker failed: ${message}\n`);
-      process.exit(1);
+      process.exit(e instanceof ConfigError ? 2 : 1);
     },
   );
 }

@@ -5,7 +5,8 @@
  * spool and are replayed at the next start).
  */
 import path from 'node:path';
-import { ConfigError, describeConfig, loadReceiverConfig } from '../config';
+import { Command } from 'commander';
+import { ConfigError, describeConfig, environmentHelp, loadReceiverConfig } from '../config';
 import { connectClient } from '../client';
 import { createLogger } from '../logging';
 import { DeadLetterLog } from './dead-letter';
@@ -54,8 +55,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+// --help works with no environment at all: it lists the variables instead of reading them.
+new Command('receiver')
+  .description('Receive Agora NCS notifications, verify their signatures and signal the recording workflows.')
+  .addHelpText(
+    'after',
+    environmentHelp('receiver') +
+      '\nExit codes: 0 stopped cleanly (SIGINT/SIGTERM), 2 invalid configuration, 1 any other failure.\n',
+  )
+  .parse();
 main().catch((e: unknown) => {
   const message = e instanceof ConfigError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   process.stderr.write(`receiver failed to start: ${message}\n`);
-  process.exit(1);
+  process.exit(e instanceof ConfigError ? 2 : 1);
 });

@@ -3,20 +3,24 @@
  *
  *   start  <input>                      start a recording from a RecordingInput (JSON, @file or - for stdin)
  *   layout <layout>   --cname --uid      replace the mix layout (full layout JSON) and wait until applied
+ *   subscription <s>  --cname --uid      replace the subscription lists (signal)
  *   stop              --cname --uid      stop and wait for Agora's stop answer
  *   status            --cname --uid      print the status query
  *   result            --cname --uid      wait for the end and print the result
  *   list   <cname>                       list the channel's recordings (AgoraChannel search attribute)
  *
  * A recording is named by `--id <workflowId>` or `--cname <c> --uid <u>`. `--json` prints machine-readable JSON.
- * Exit codes: 0 success, 2 invalid input (nothing was sent), 1 any other failure.
- * Connection settings come from TEMPORAL_* and AGORA_APP_ID (README "Configuration").
+ * Exit codes: 0 success, 2 invalid input or configuration (nothing was sent), 1 any other failure. A failure prints
+ * the error and its whole cause chain (message and failure type, e.g. an update's ApplicationFailure `NotRecording`);
+ * with `--json` as one JSON object `{"error": {...}}` on stderr.
+ * Connection settings come from TEMPORAL_* and AGORA_APP_ID; STORAGE_PROFILES (names only) lets `start` check the
+ * storage profile name before anything is sent (README "Configuration").
  */
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { RecordingClient, RecordingInputError, type RecordingRef } from '../client';
-import { ConfigError } from '../config';
-import { parseMixLayout, parseStartInput } from '../input';
+import { ConfigError, environmentHelp } from '../config';
+import { parseMixLayout, parseStartInput, parseStreamSubscribe } from '../input';
 
 interface Globals {
   json?: boolean;
@@ -45,23 +49,59 @@ function refOf(o: RefOptions): RecordingRef {
   throw new RecordingInputError(['recording: give --id <workflowId>, or --cname <cname> and --uid <uid>'], 'arguments');
 }
 
+/** One error of a cause chain, as printed. */
+export interface ErrorLink {
+  name: string;
+  message: string;
+  /** The failure type (ApplicationFailure `type`, e.g. `NotRecording`), when there is one. */
+  type?: string;
+  cause?: ErrorLink;
+}
+
+/** An error and its `cause` chain (Temporal wraps the real reason in `cause`: update, workflow, activity failures). */
+export function errorChain(e: unknown, depth = 0): ErrorLink {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const link: ErrorLink = { name: e.name, message: e.message };
+  const type = (e as { type?: unknown }).type;
+  if (typeof type === 'string' && type) link.type = type;
+  if (e.cause !== undefined && e.cause !== null && depth < 10) link.cause = errorChain(e.cause, depth + 1);
+  return link;
+}
+
+/** The human form of {@link errorChain}: the error, then one `caused by` line per cause. */
+export function formatErrorChain(link: ErrorLink): string {
+  const lines: string[] = [];
+  for (let l: ErrorLink | undefined = link, first = true; l; l = l.cause, first = false) {
+    lines.push(`${first ? '' : '  caused by '}${l.name}${l.type ? ` (type: ${l.type})` : ''}: ${l.message}`);
+  }
+  return lines.join('\n');
+}
+
+const exitCodesHelp =
+  '\nSTORAGE_PROFILES: only the profile names are read, so that start refuses an unknown storage.profile (exit 2).\n' +
+  '\nExit codes: 0 success; 2 invalid input or configuration (nothing was sent); 1 any other failure (Temporal\n' +
+  'unreachable, the workflow refused or failed: the error is printed with its cause chain, as JSON with --json).\n';
+
 /**
  * Runs the CLI.
  * @param argv process.argv-style arguments (node, script, ...)
- * @param out where results go (stdout by default); errors go to stderr
+ * @param out where results go (stdout by default)
+ * @param err where errors go (stderr by default)
  * @returns the exit code
  */
 export async function runCli(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number> {
   let client: RecordingClient | undefined;
   const program = new Command('recordings')
     .description('Start and steer Agora Cloud Recording workflows on Temporal.')
     .option('--json', 'print results as JSON')
     .option('--app-id <appId>', 'Agora App ID (default: AGORA_APP_ID)')
+    .addHelpText('after', environmentHelp('client') + exitCodesHelp)
     .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut: out, writeErr: err });
 
   const globals = (): Globals => program.opts<Globals>();
   const connect = async () => (client ??= await RecordingClient.connect({ appId: globals().appId }));
@@ -98,6 +138,17 @@ export async function runCli(
       const ref = refOf(o);
       const status = await (await connect()).updateLayout(ref, value, { wait: o.wait });
       print(status ?? { signalled: true }, status ? `layout applied; state ${status.state}` : 'layout signalled');
+    });
+
+  withRef(program.command('subscription'))
+    .alias('subscribe')
+    .description('replace the subscription lists with <subscription> (StreamSubscribe JSON, @file or -), by signal')
+    .argument('<subscription>', 'e.g. {"audioUidList":{"subscribeAudioUids":["#allstream#"]}}')
+    .action(async (subscription: string, o: RefOptions) => {
+      const value = parseStreamSubscribe(readJsonArg(subscription, 'subscription'));
+      const ref = refOf(o);
+      await (await connect()).updateSubscription(ref, value);
+      print({ signalled: true }, 'subscription signalled');
     });
 
   withRef(program.command('stop'))
@@ -154,12 +205,11 @@ export async function runCli(
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof RecordingInputError || e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
-    return 1;
+    const invalid = e instanceof RecordingInputError || e instanceof ConfigError;
+    const chain = errorChain(e);
+    if (globals().json) err(JSON.stringify({ error: chain, exitCode: invalid ? 2 : 1 }) + '\n');
+    else err((invalid ? (e as Error).message : formatErrorChain(chain)) + '\n');
+    return invalid ? 2 : 1;
   } finally {
     await client?.close().catch(() => undefined);
   }

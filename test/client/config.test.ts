@@ -1,6 +1,10 @@
 import {
   ConfigError,
+  configVariables,
   describeConfig,
+  environmentHelp,
+  loadTemporalConfig,
+  variablesOf,
   loadReceiverConfig,
   loadStorageProfiles,
   loadWorkerConfig,
@@ -113,6 +117,35 @@ describe('configuration from the environment', () => {
         ENCRYPTION_PROFILES: JSON.stringify({ aes: { decryptionMode: 9, secret: 'x-value' } }),
       }),
     ).toThrow(/ENCRYPTION_PROFILES\.aes\.decryptionMode/);
+  });
+
+  it('switches TLS on with a client certificate; refuses a certificate or key without the other, naming it', () => {
+    const both = { TEMPORAL_TLS_CERT_PATH: '/c.pem', TEMPORAL_TLS_KEY_PATH: '/k.pem' };
+    expect(loadTemporalConfig(both).tls).toEqual({ clientCertPath: '/c.pem', clientKeyPath: '/k.pem' });
+    expect(() => loadTemporalConfig({ TEMPORAL_TLS_KEY_PATH: '/k.pem' })).toThrow(
+      /TEMPORAL_TLS_CERT_PATH: is required when TEMPORAL_TLS_KEY_PATH is set/,
+    );
+    expect(() => loadTemporalConfig({ TEMPORAL_TLS_CERT_PATH: '/c.pem' })).toThrow(
+      /TEMPORAL_TLS_KEY_PATH: is required when TEMPORAL_TLS_CERT_PATH is set/,
+    );
+    expect(() => loadWorkerConfig({ ...worker, TEMPORAL_TLS_KEY_PATH: '/k.pem' })).toThrow(ConfigError);
+  });
+
+  it('accepts every LOG_LEVEL the README names, silent included', () => {
+    const row = configVariables.find((v) => v.name === 'LOG_LEVEL')!.description;
+    const levels = /pino level: ([a-z, ]+)\./.exec(row)![1]!.split(', ');
+    expect(levels).toContain('silent');
+    for (const level of levels) expect(loadWorkerConfig({ ...worker, LOG_LEVEL: level }).logLevel).toBe(level);
+  });
+
+  it('--help lists the variables of each entry point with their defaults', () => {
+    expect(variablesOf('receiver').map((v) => v.name)).toEqual(
+      expect.arrayContaining(['AGORA_APP_ID', 'NCS_SECRET', 'RECEIVER_PORT', 'TEMPORAL_ADDRESS']),
+    );
+    expect(variablesOf('receiver').map((v) => v.name)).not.toContain('AGORA_CUSTOMER_SECRET');
+    const help = environmentHelp('worker');
+    for (const v of variablesOf('worker')) expect(help).toContain(v.name);
+    expect(help).toContain('Default: 0.0.0.0:9464');
   });
 
   it('disables metrics with an empty METRICS_BIND_ADDRESS and parses durations', () => {

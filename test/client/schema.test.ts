@@ -3,7 +3,9 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { configVariables } from '../../src/config';
 import { parseRecordingInput } from '../../src/input';
-import { runCli } from '../../src/cli/main';
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { errorChain, formatErrorChain, runCli } from '../../src/cli/main';
 
 describe('docs/recording-input.schema.json', () => {
   const root = path.resolve(__dirname, '../..');
@@ -79,7 +81,71 @@ describe('CLI', () => {
   it('prints help and exits 0', async () => {
     let out = '';
     expect(await runCli(['node', 'client', '--help'], (s) => void (out += s))).toBe(0);
-    for (const c of ['start', 'layout', 'stop', 'status', 'list', 'result']) expect(out).toContain(c);
+    for (const c of ['start', 'layout', 'subscription', 'stop', 'status', 'list', 'result']) expect(out).toContain(c);
+    expect(out).toMatch(/Exit codes: 0 success; 2 invalid input or configuration/);
+    expect(out).toContain('AGORA_APP_ID');
+  });
+
+  it('exits 2 without an App ID, like every configuration error; --json prints the error as JSON', async () => {
+    const saved = process.env.AGORA_APP_ID;
+    delete process.env.AGORA_APP_ID;
+    try {
+      let err = '';
+      const code = await runCli(
+        ['node', 'client', '--json', 'status', '--cname', 'r', '--uid', '1'],
+        () => undefined,
+        (s) => void (err += s),
+      );
+      expect(code).toBe(2);
+      expect(JSON.parse(err)).toEqual({
+        error: { name: 'ConfigError', message: expect.stringContaining('AGORA_APP_ID') as unknown },
+        exitCode: 2,
+      });
+    } finally {
+      if (saved !== undefined) process.env.AGORA_APP_ID = saved;
+    }
+  });
+
+  it('prints the cause chain of a failure: the update failure and the workflow reason with its type', () => {
+    const e = new WorkflowUpdateFailedError(
+      'Workflow Update failed',
+      ApplicationFailure.create({
+        message: 'updateLayout needs the recording state; the recording is uploading',
+        type: 'NotRecording',
+        nonRetryable: true,
+      }),
+    );
+    const chain = errorChain(e);
+    expect(chain).toMatchObject({
+      name: 'WorkflowUpdateFailedError',
+      cause: {
+        name: 'ApplicationFailure',
+        type: 'NotRecording',
+        message: expect.stringContaining('uploading') as unknown,
+      },
+    });
+    expect(formatErrorChain(chain)).toBe(
+      'WorkflowUpdateFailedError: Workflow Update failed\n' +
+        '  caused by ApplicationFailure (type: NotRecording): updateLayout needs the recording state; the recording is uploading',
+    );
+  });
+
+  it('names the Temporal address it cannot reach (exit 1)', async () => {
+    let err = '';
+    const saved = process.env.TEMPORAL_ADDRESS;
+    process.env.TEMPORAL_ADDRESS = '127.0.0.1:1';
+    try {
+      const code = await runCli(
+        ['node', 'client', '--app-id', 'x', 'status', '--cname', 'r', '--uid', '1'],
+        () => undefined,
+        (s) => void (err += s),
+      );
+      expect(code).toBe(1);
+      expect(err).toMatch(/^TemporalConnectionError: cannot reach Temporal at 127\.0\.0\.1:1/);
+    } finally {
+      if (saved === undefined) delete process.env.TEMPORAL_ADDRESS;
+      else process.env.TEMPORAL_ADDRESS = saved;
+    }
   });
 
   it('exits 2 on an invalid input without connecting', async () => {
