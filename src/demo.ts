@@ -36,6 +36,12 @@ export const EMULATED = {
   ncsSecret: 'demo-ncs-secret',
 };
 
+/**
+ * The storage profile the demo worker has (emulator mode): `default`, the name the README's examples use. `demo` is
+ * the same profile under its earlier name.
+ */
+export const DEMO_STORAGE_PROFILE = 'default';
+
 /** Options of {@link startStack}. Ports default to free ones, except Temporal's 7233 / UI 8233 in the CLI. */
 export interface StackOptions {
   temporalPort?: number;
@@ -324,15 +330,20 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         AGORA_BASE_URL: emulatorUrl,
         AGORA_CUSTOMER_ID: EMULATED.customerId,
         AGORA_CUSTOMER_SECRET: EMULATED.customerSecret,
-        STORAGE_PROFILES: JSON.stringify({
-          demo: {
-            vendor: 1,
-            region: 0,
-            bucket: 'demo-bucket',
-            accessKey: 'demo-access-key',
-            secretKey: 'demo-secret-key',
-          },
-        }),
+        STORAGE_PROFILES: JSON.stringify(
+          Object.fromEntries(
+            [DEMO_STORAGE_PROFILE, 'demo'].map((name) => [
+              name,
+              {
+                vendor: 1,
+                region: 0,
+                bucket: 'demo-bucket',
+                accessKey: 'demo-access-key',
+                secretKey: 'demo-secret-key',
+              },
+            ]),
+          ),
+        ),
       };
       report('emulator', `Agora emulator on ${emulatorUrl} (NCS → ${receiverUrl}, signed)`, { emulatorUrl });
     }
@@ -494,7 +505,7 @@ export async function runRecording(
   const participant = '1001';
   const ncs = followNotifications(stack, report);
   try {
-    const started = await stack.client.start(demoInput(cname, o.storageProfile ?? 'demo'));
+    const started = await stack.client.start(demoInput(cname, o.storageProfile ?? DEMO_STORAGE_PROFILE));
     const ref = started.workflowId;
     const link = `${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(ref)}`;
     report('start', `1. start: recording channel "${cname}" as recorder uid ${started.uid}\n   ${link}`, {
@@ -575,18 +586,29 @@ export async function runRecording(
 async function main(): Promise<number> {
   const cmd = new Command('demo')
     .description('Run one Agora Cloud Recording through its life on a local Temporal dev server.')
-    .option('--keep', 'leave everything running afterwards (Ctrl-C stops it)')
-    .option('--json', 'print one JSON object per step')
+    .option('--keep', 'leave everything running afterwards and print how to record your own channel (Ctrl-C stops it)')
+    .option(
+      '--keep-logs',
+      'keep the temp directory with the child logs after a successful run (always kept on failure)',
+    )
+    .option('--json', 'print one JSON object per step (use `npm run -s demo -- --json` for JSON lines only)')
     .option('--temporal-port <port>', 'Temporal frontend port', (v) => Number(v), 7233)
     .option('--ui-port <port>', 'Temporal Web UI port', (v) => Number(v), 8233)
+    .addHelpText(
+      'after',
+      '\nEnvironment: AGORA_APP_ID, AGORA_CUSTOMER_ID, AGORA_CUSTOMER_SECRET and STORAGE_PROFILES (and no AGORA_BASE_URL)\n' +
+        'drive the real Agora API; DEMO_STORAGE_PROFILE picks the profile (else the first); NCS_SECRET the receiver key.\n' +
+        'TEMPORAL_CLI_PATH: a Temporal CLI to use instead of .tools/bin/temporal. LOG_LEVEL: the children log level.\n' +
+        'Exit codes: 0 success (or stopped after --keep), 1 failure (logs kept and named), 130 interrupted.\n',
+    )
     .parse();
-  const opts = cmd.opts<{ keep?: boolean; json?: boolean; temporalPort: number; uiPort: number }>();
+  const opts = cmd.opts<{ keep?: boolean; keepLogs?: boolean; json?: boolean; temporalPort: number; uiPort: number }>();
   const report: NonNullable<StackOptions['report']> = opts.json
     ? (step, text, data) => console.log(JSON.stringify({ step, text, ...data }))
     : (_step, text) => console.log(text);
 
   const realAgora = realAgoraRequested();
-  let storageProfile = 'demo';
+  let storageProfile = DEMO_STORAGE_PROFILE;
   if (realAgora) {
     const profiles = Object.keys(JSON.parse(process.env.STORAGE_PROFILES ?? '{}') as object);
     storageProfile = process.env.DEMO_STORAGE_PROFILE ?? profiles[0] ?? '';
@@ -609,13 +631,22 @@ async function main(): Promise<number> {
     if (signalled) return;
     signalled = true;
     if (ready) return resolveStop();
-    console.error(`${signal}: stopping everything`);
+    console.error(`${signal}: stopping everything; logs in ${logDir}`);
     void stopAll().finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const stack = await startStack({ temporalPort: opts.temporalPort, uiPort: opts.uiPort, realAgora, report });
+  // The temp directory of the child logs and the receiver's spool: removed after a clean run unless --keep/--keep-logs.
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-recording-demo-'));
+  const logDir = path.join(workDir, 'logs');
+  let stack: Stack;
+  try {
+    stack = await startStack({ temporalPort: opts.temporalPort, uiPort: opts.uiPort, realAgora, report, workDir });
+  } catch (e) {
+    console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}\nlogs: ${logDir}`);
+    return 1;
+  }
   started.stack = stack;
   try {
     const { cname } = await runRecording(stack, { report, storageProfile });
@@ -628,33 +659,100 @@ async function main(): Promise<number> {
       },
     );
   } catch (e) {
-    console.error(
-      `demo failed: ${e instanceof Error ? e.message : String(e)}\nlogs: ${path.join(stack.workDir, 'logs')}`,
-    );
+    console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}\nlogs: ${logDir}`);
     await stopAll();
     return 1;
   }
   if (!opts.keep) {
     await stopAll();
-    report('done', `done; logs in ${path.join(stack.workDir, 'logs')}`);
+    if (opts.keepLogs) {
+      report('done', `done; logs in ${logDir}`, { logDir });
+    } else {
+      fs.rmSync(workDir, { recursive: true, force: true });
+      report('done', 'done (logs removed; --keep-logs keeps them)');
+    }
     return 0;
   }
-  report(
-    'ready',
-    `everything is still running (--keep): Web UI ${stack.uiUrl}; Ctrl-C stops it all. Logs: ${path.join(stack.workDir, 'logs')}`,
-    {
-      uiUrl: stack.uiUrl,
-      temporalAddress: stack.temporalAddress,
-      emulatorUrl: stack.emulatorUrl,
-      receiverUrl: stack.receiverUrl,
-      metricsUrl: stack.metricsUrl,
-    },
-  );
+  const guide = keepGuide(stack, storageProfile);
+  report('ready', guide.text, { ...guide.data, logDir });
   ready = true;
   await stopRequested;
   await stopAll();
-  report('done', 'stopped');
+  report('done', `stopped; logs in ${logDir}`, { logDir });
   return 0;
+}
+
+/**
+ * What `--keep` prints: where everything runs and the exact commands to record a channel of your own on this stack
+ * (App ID, storage profile, a participant, start / steer / stop).
+ */
+export function keepGuide(
+  stack: Pick<Stack, 'uiUrl' | 'temporalAddress' | 'appId' | 'emulatorUrl' | 'receiverUrl' | 'metricsUrl'>,
+  storageProfile: string,
+  cname = 'room-1',
+): { text: string; data: Record<string, unknown> } {
+  const input = {
+    cname,
+    mode: 'mix',
+    recordingConfig: { channelType: 0 },
+    recordingFileConfig: { avFileType: ['hls'] },
+    storage: { profile: storageProfile },
+  };
+  const env = `export PATH="${path.join(root, '.tools/bin')}:$PATH" TEMPORAL_ADDRESS=${stack.temporalAddress} AGORA_APP_ID=${stack.appId}`;
+  const join = stack.emulatorUrl
+    ? `curl -X POST ${stack.emulatorUrl}/_emulator/channels/${cname}/join -H 'content-type: application/json' -d '{"uid":"1001"}'`
+    : undefined;
+  const ref = `--cname ${cname} --uid UID`;
+  const commands = [
+    env,
+    ...(join ? [join] : []),
+    `npm run -s client -- start '${JSON.stringify(input)}'`,
+    `npm run -s client -- status ${ref}`,
+    `npm run -s client -- layout ${ref} '{"mixedVideoLayout":1}'`,
+    `npm run -s client -- stop ${ref}`,
+    `npm run -s client -- result ${ref}`,
+  ];
+  const rows: [string, string | undefined][] = [
+    ['Web UI', stack.uiUrl],
+    ['Temporal', `${stack.temporalAddress} (namespace default, task queue agora-recording)`],
+    ['App ID', stack.appId],
+    ['storage profile', storageProfile],
+    ['Agora emulator', stack.emulatorUrl && `${stack.emulatorUrl} (control API ${stack.emulatorUrl}/_emulator/...)`],
+    ['NCS receiver', stack.receiverUrl],
+    ['metrics', stack.metricsUrl],
+  ];
+  const text = [
+    'everything is still running (--keep); Ctrl-C stops it all.',
+    ...rows.filter(([, v]) => v).map(([k, v]) => `  ${k.padEnd(16)} ${v!}`),
+    `Record a channel of your own (another terminal, in ${root}):`,
+    `  ${env}`,
+    ...(join
+      ? [
+          '  # first a participant: with nobody in the channel the recorder leaves after maxIdleTime (30 s),',
+          '  # and the recording ends "exited: idle: no users in the channel"',
+          `  ${join}`,
+        ]
+      : [`  # then join channel "${cname}" from any Agora app: with nobody in it the recorder leaves after 30 s`]),
+    `  npm run -s client -- start '${JSON.stringify(input)}'    # prints the workflow ID and the recorder UID`,
+    `  npm run -s client -- status ${ref}                     # UID: the uid start printed`,
+    `  npm run -s client -- layout ${ref} '{"mixedVideoLayout":1}'`,
+    `  npm run -s client -- stop ${ref}`,
+    `  npm run -s client -- result ${ref}`,
+    '  (or `temporal workflow start ...` with these values: README "The same from the shell")',
+  ].join('\n');
+  return {
+    text,
+    data: {
+      uiUrl: stack.uiUrl,
+      temporalAddress: stack.temporalAddress,
+      appId: stack.appId,
+      storageProfile,
+      emulatorUrl: stack.emulatorUrl,
+      receiverUrl: stack.receiverUrl,
+      metricsUrl: stack.metricsUrl,
+      commands,
+    },
+  };
 }
 
 if (require.main === module) {

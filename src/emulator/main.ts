@@ -73,8 +73,14 @@ export function buildCommand(): Command {
     .option('--fault <json>', 'a fault rule, repeatable (see src/emulator/faults.ts)', fault)
     .addHelpText(
       'after',
-      '\nControl API: GET /_emulator/health, POST /_emulator/faults, POST /_emulator/channels/{cname}/join,\n' +
-        'GET /_emulator/calls, GET /_emulator/tasks, POST /_emulator/clock/advance ... (see src/emulator/control.ts)',
+      '\nWithout flags or environment the emulator uses demo credentials (not secrets; point the worker at them):\n' +
+        `  App ID ${DEMO_CREDENTIALS.appId}, customer ID ${DEMO_CREDENTIALS.customerId}, ` +
+        `customer secret ${DEMO_CREDENTIALS.customerSecret}\n` +
+        'Environment: AGORA_APP_ID, AGORA_CUSTOMER_ID, AGORA_CUSTOMER_SECRET (credentials), AGORA_NCS_CALLBACK_URL and\n' +
+        'AGORA_NCS_SECRET (NCS delivery: without a callback URL nothing is sent; without a secret it is unsigned).\n' +
+        '\nControl API: GET /_emulator/health, POST /_emulator/faults, POST /_emulator/channels/{cname}/join {"uid":"1001"}\n' +
+        '(a participant: without one a recording exits after maxIdleTime, 30 s), GET /_emulator/calls,\n' +
+        'GET /_emulator/tasks, POST /_emulator/clock/advance ... (src/emulator/README.md)\n',
     );
 }
 

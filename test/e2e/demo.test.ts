@@ -3,11 +3,11 @@
  * the Agora emulator (sending signed notifications), each its own process, started by src/demo.ts as `npm run demo`
  * does. Ports are free ones, so a running demo on 7233/8233 does not interfere.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../src/demo';
+import { EMULATED, freePort } from '../../src/demo';
 import type { RecordingResult } from '../../src/workflows/definitions';
 
 jest.setTimeout(300_000);
@@ -68,7 +68,13 @@ function expectCompleted(result: RecordingResult) {
 
 describe('npm run demo', () => {
   it('runs one recording through its life, prints each step and the result, and exits 0', async () => {
-    const demo = runDemo(['--temporal-port', String(await freePort()), '--ui-port', String(await freePort())]);
+    const demo = runDemo([
+      '--keep-logs',
+      '--temporal-port',
+      String(await freePort()),
+      '--ui-port',
+      String(await freePort()),
+    ]);
     await demo.reached;
     const code = await demo.exited;
     if (code !== 0) throw new Error(`demo exited ${code}:\n${demo.stderr()}`);
@@ -150,6 +156,41 @@ describe('npm run demo', () => {
       // Prometheus metrics from the worker's Temporal Runtime.
       const metrics = await (await fetch(String(ready.metricsUrl))).text();
       expect(metrics).toMatch(/temporal_/);
+
+      // What --keep prints is enough to record a channel of one's own: the App ID, the storage profile, the
+      // Temporal address, the emulator's participant call and the client commands, all of which work as printed.
+      expect(ready).toMatchObject({ appId: EMULATED.appId, storageProfile: 'default' });
+      const commands = ready.commands as string[];
+      expect(ready.text).toContain(`AGORA_APP_ID=${EMULATED.appId}`);
+      expect(ready.text).toContain(`TEMPORAL_ADDRESS=127.0.0.1:${temporalPort}`);
+      const join = commands.find((c) => c.startsWith('curl '))!;
+      expect(join).toContain(`${ready.emulatorUrl as string}/_emulator/channels/room-1/join`);
+      await fetch(`${ready.emulatorUrl as string}/_emulator/channels/room-1/join`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ uid: '1001' }),
+      });
+      const startCommand = commands.find((c) => c.includes('client -- start'))!;
+      const input = /start '(.*)'$/.exec(startCommand)![1]!;
+      const env = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, AGORA_APP_ID: ready.appId as string };
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, ['--import', 'tsx', 'src/client.ts', '--json', ...args], {
+          cwd: root,
+          env: { ...process.env, ...env },
+          encoding: 'utf8',
+        });
+      const started = cli('start', input);
+      expect(started.stderr).toBe('');
+      const { uid } = JSON.parse(started.stdout) as { uid: string };
+      let state = '';
+      for (let i = 0; i < 60 && state !== 'recording'; i++) {
+        state = (JSON.parse(cli('status', '--cname', 'room-1', '--uid', uid).stdout) as { state: string }).state;
+        if (state !== 'recording') await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(state).toBe('recording');
+      expect(cli('stop', '--cname', 'room-1', '--uid', uid).status).toBe(0);
+      const own = JSON.parse(cli('result', '--cname', 'room-1', '--uid', uid).stdout) as RecordingResult;
+      expect(own.ending).toBe('completed');
     } finally {
       demo.proc.kill('SIGTERM');
     }
