@@ -9,7 +9,10 @@
  * 4. other products and unknown event types are acknowledged (200) and ignored; a cloud-recording event without
  *    `cname`/`uid`/`sid` (e.g. the console's test probe) is acknowledged and kept in the dead-letter log;
  * 5. a `noticeId` seen before is acknowledged and dropped (NCS resends, §6.1);
- * 6. the notification is spooled and acknowledged with 200; {@link NotificationDelivery} signals the workflow.
+ * 6. events the workflow does not act on (slice starts, stream states, warnings, upload progress below 100 %...) are
+ *    acknowledged and logged, not signalled: each signal costs the workflow ~4 history events, and NCS sends event 33
+ *    every minute, which alone would add ~240 events per recording-hour;
+ * 7. the notification is spooled and acknowledged with 200; {@link NotificationDelivery} signals the workflow.
  *
  * `GET path` answers 200 (reachability checks); `GET /healthz` answers 200 with delivery counters.
  */
@@ -19,6 +22,7 @@ import { CLOUD_RECORDING_PRODUCT_ID, NcsEvent, ncsNotificationSchema } from '../
 import { NCS_SIGNATURE_HEADER, NCS_SIGNATURE_V2_HEADER, verifyNcsSignature } from '../agora/signature';
 import type { DeadLetterLog } from './dead-letter';
 import { NoticeIdSet } from './dedupe';
+import { NcsEvent as WorkflowNcsEvent } from '../workflows/ncs-events';
 import type { NotificationDelivery } from './delivery';
 
 /** What the receiver needs. */
@@ -37,6 +41,14 @@ export interface ReceiverOptions {
 }
 
 const knownEventTypes = new Set<number>(Object.values(NcsEvent));
+const workflowEventTypes = new Set<number>(Object.values(WorkflowNcsEvent));
+
+/** Whether the workflow acts on this notification: its event types, and upload progress only once complete (10000). */
+export function signalsWorkflow(n: { eventType: number; payload: { details?: Record<string, unknown> } }): boolean {
+  if (!workflowEventTypes.has(n.eventType)) return false;
+  if (n.eventType === NcsEvent.uploading_progress) return n.payload.details?.progress === 10_000;
+  return true;
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -124,6 +136,10 @@ export function buildReceiver(o: ReceiverOptions): FastifyInstance {
       return { ok: true, duplicate: true };
     }
     dedupe.add(n.noticeId);
+    if (!signalsWorkflow(n)) {
+      log.debug(meta, 'event not needed by the workflow: acknowledged, not signalled');
+      return { ok: true, ignored: 'notNeeded' };
+    }
     try {
       await o.delivery.accept(n);
     } catch (e) {

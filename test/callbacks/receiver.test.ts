@@ -190,6 +190,16 @@ describe('NCS receiver', () => {
     const u = await post(unknown, signed(unknown));
     expect(u.status).toBe(200);
     expect(u.json).toMatchObject({ ok: true, ignored: 'eventType' });
+    // events the workflow does not act on (slice start, upload progress below 100 %): acknowledged, not signalled
+    for (const over of [
+      { eventType: 42 },
+      { eventType: 33, payload: { ...good.payload, details: { progress: 5_000 } } },
+    ]) {
+      const noise = JSON.stringify(notification(cname, '4294967003', over));
+      const r = await post(noise, signed(noise));
+      expect(r.status).toBe(200);
+      expect(r.json).toMatchObject({ ok: true, ignored: 'notNeeded' });
+    }
 
     // the receiver is still alive and the good one goes through; the workflow got exactly it
     expect((await post(goodBody, signed(goodBody))).status).toBe(200);

@@ -1,0 +1,16 @@
+import { signalsWorkflow } from '../../src/callbacks/receiver';
+
+const n = (eventType: number, details: Record<string, unknown> = {}) => ({ eventType, payload: { details } });
+
+describe('signalsWorkflow: only what the recording workflow acts on reaches its history', () => {
+  it.each([40, 41, 11, 12, 31, 32, 1, 3, 71])('event %i is signalled', (eventType) => {
+    expect(signalsWorkflow(n(eventType))).toBe(true);
+  });
+  it.each([2, 4, 30, 42, 43, 44, 45, 70, 72, 73, 90, 100])('event %i is not', (eventType) => {
+    expect(signalsWorkflow(n(eventType))).toBe(false);
+  });
+  it('upload progress only once complete (10000), not every minute while recording', () => {
+    expect(signalsWorkflow(n(33, { progress: 4_200 }))).toBe(false);
+    expect(signalsWorkflow(n(33, { progress: 10_000 }))).toBe(true);
+  });
+});
