@@ -8,7 +8,6 @@ import { scenario, writeReport } from './support/report';
 import { scanForSecrets } from './support/secrets';
 import {
   channel,
-  countCalls,
   resultWithin,
   startFaultStack,
   startRecording,
@@ -58,48 +57,6 @@ scenario(
     expect(notices.every((n) => n.fate === 'dropped')).toBe(true);
     expect(await notificationSignals(stack.client.client, workflowId)).toEqual([]);
     return `${notices.length} notices dropped, 0 signalled; ended ${result.ending} (${result.uploadingStatus}), ${result.fileList.length} files`;
-  },
-);
-
-scenario(
-  group,
-  'NCS lost entirely, Agora ends the recording (idle exit)',
-  'the query fallback finds the task gone and finishes the recording (exited)',
-  240_000,
-  async () => {
-    await stack.emu.addFault({ kind: 'ncsDrop' });
-    const cname = channel('ncs-lost-idle');
-    const { workflowId } = await startRecording(stack, cname, {
-      recordingConfig: {
-        channelType: 0,
-        maxIdleTime: 5,
-        transcodingConfig: { width: 640, height: 360, fps: 15, bitrate: 500, mixedVideoLayout: 1 },
-      },
-      policy: {
-        maxDurationSeconds: 3600,
-        uploadTimeoutSeconds: 30,
-        healthCheckIntervalSeconds: 60,
-        failoverWindowSeconds: 20,
-      },
-    });
-    const { sid } = await waitForState(stack, workflowId, ['recording']);
-    await new Promise((r) => setTimeout(r, 2_000));
-    const t0 = Date.now();
-    await stack.emu.leave(cname, '1001');
-    await waitFor(
-      'the idle exit',
-      async () => ((await stack.emu.tasksFor(cname))[0]?.phase === 'exited' ? true : undefined),
-      30_000,
-    );
-    const result = await resultWithin(stack, workflowId, 180_000);
-    const took = (Date.now() - t0) / 1000;
-    expect(result.ending).toBe('exited');
-    expect(result.reason).toMatch(/query/);
-    expect(await notificationSignals(stack.client.client, workflowId)).toEqual([]);
-    const calls = countCalls(await stack.emu.callsFor(cname));
-    expect(calls.query).toBeGreaterThan(0);
-    const notices = await noticesOf(sid!);
-    return `${notices.length} notices dropped; ended ${result.ending} ${took.toFixed(0)} s after the channel emptied ("${result.reason}"); ${calls.query} queries; ${calls.answers.join(', ')}`;
   },
 );
 

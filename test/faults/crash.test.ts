@@ -1,5 +1,5 @@
 /**
- * Worker crashes (issue 8): the worker process is killed with SIGKILL in each state of a recording — acquiring,
+ * Worker crashes (issue 8, in CI): the worker process is killed with SIGKILL in each state of a recording — acquiring,
  * starting, recording, stopping, uploading — and a new worker process is started. The recording completes, and the
  * emulator shows exactly one task, exactly one start answered 200 and exactly one stop that ended it (a call in flight
  * when the worker died is retried and answered 201/7 or 400/49, which changes nothing: see docs/reliability.md).

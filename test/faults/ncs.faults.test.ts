@@ -1,0 +1,84 @@
+/**
+ * NCS lost entirely while Agora ends the recording by itself (test:faults only; the CI part is ncs.test.ts): the
+ * sparse query fallback (healthCheckIntervalSeconds 60) still finds the task gone and finishes the recording.
+ */
+import { notificationSignals } from './support/http';
+import { scenario, writeReport } from './support/report';
+import { scanForSecrets } from './support/secrets';
+import {
+  channel,
+  countCalls,
+  resultWithin,
+  startFaultStack,
+  startRecording,
+  waitFor,
+  waitForState,
+  type FaultStack,
+} from './support/stack';
+
+jest.setTimeout(600_000);
+
+let stack: FaultStack;
+
+beforeAll(async () => {
+  stack = await startFaultStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+  writeReport(__filename);
+});
+afterEach(async () => stack?.emu.clearFaults());
+
+const group = 'NCS faults';
+
+async function noticesOf(sid: string) {
+  return (await stack.emu.notifications()).filter((n) => n.payload.sid === sid);
+}
+
+scenario(
+  group,
+  'NCS lost entirely, Agora ends the recording (idle exit)',
+  'the query fallback finds the task gone and finishes the recording (exited)',
+  240_000,
+  async () => {
+    await stack.emu.addFault({ kind: 'ncsDrop' });
+    const cname = channel('ncs-lost-idle');
+    const { workflowId } = await startRecording(stack, cname, {
+      recordingConfig: {
+        channelType: 0,
+        maxIdleTime: 5,
+        transcodingConfig: { width: 640, height: 360, fps: 15, bitrate: 500, mixedVideoLayout: 1 },
+      },
+      policy: {
+        maxDurationSeconds: 3600,
+        uploadTimeoutSeconds: 30,
+        healthCheckIntervalSeconds: 60,
+        failoverWindowSeconds: 20,
+      },
+    });
+    const { sid } = await waitForState(stack, workflowId, ['recording']);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const t0 = Date.now();
+    await stack.emu.leave(cname, '1001');
+    await waitFor(
+      'the idle exit',
+      async () => ((await stack.emu.tasksFor(cname))[0]?.phase === 'exited' ? true : undefined),
+      30_000,
+    );
+    const result = await resultWithin(stack, workflowId, 180_000);
+    const took = (Date.now() - t0) / 1000;
+    expect(result.ending).toBe('exited');
+    expect(result.reason).toMatch(/query/);
+    expect(await notificationSignals(stack.client.client, workflowId)).toEqual([]);
+    const calls = countCalls(await stack.emu.callsFor(cname));
+    expect(calls.query).toBeGreaterThan(0);
+    const notices = await noticesOf(sid!);
+    return `${notices.length} notices dropped; ended ${result.ending} ${took.toFixed(0)} s after the channel emptied ("${result.reason}"); ${calls.query} queries; ${calls.answers.join(', ')}`;
+  },
+);
+
+scenario('secrets', 'no secret in histories, logs or errors', 'none found', 60_000, async () => {
+  const { findings, scanned } = await scanForSecrets(stack);
+  expect(findings).toEqual([]);
+  return `${scanned.histories} histories, ${Math.round(scanned.logBytes / 1024)} KiB of process output, ${scanned.errors} error texts: none found`;
+});
