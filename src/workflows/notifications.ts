@@ -38,8 +38,11 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
     mem.seenNoticeIds.splice(0, mem.seenNoticeIds.length - MAX_SEEN_NOTICES);
 
   if (payload.cname !== mem.status.cname) return;
-  if (n.eventType === NcsEvent.recorder_started && mem.recorderUids.includes(payload.uid)) {
-    // The first recorder_started of this recorder identity: the sid of a start whose answer we may have lost (§7).
+  if (n.eventType === NcsEvent.recorder_started && mem.startSent && mem.recorderUids.includes(payload.uid)) {
+    // The first recorder_started of this recorder identity since our first start request: the sid of a start whose
+    // answer we may have lost (§7). One that arrives before any start was sent belongs to an earlier recording of the
+    // same cname + uid (a re-run of this workflow ID) and must never be adopted: stopping that old sid would leave ours
+    // running.
     mem.startedSidFromNcs ??= payload.sid;
   }
   if (mem.status.sid === undefined) {

@@ -138,6 +138,7 @@ async function startWithinWindow(
 ): Promise<Attempt> {
   const remainingMs = acquiredAt + policy.startWindowSeconds * 1000 - now();
   if (remainingMs <= 0) return { kind: 'windowClosed' };
+  mem.startSent = true;
   return CancellationScope.cancellable(async () => {
     const window = sleep(remainingMs, { summary: `resourceId start window (${policy.startWindowSeconds} s)` }).then(
       () => 'closed' as const,

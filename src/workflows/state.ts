@@ -63,6 +63,11 @@ export interface Memory {
   recorderUids: string[];
   /** The sid of a recorder_started (event 40) for this cname and recorder uid, for sid recovery (§7). */
   startedSidFromNcs?: string;
+  /**
+   * A start request was sent in this run: only a recorder_started that arrives after it can be ours. One from before is
+   * a late or resent notification of an earlier recording with the same workflow ID (same cname + uid, older sid).
+   */
+  startSent: boolean;
   /** A session_exit (event 11) arrived: the session is over, nothing more to stop. */
   sessionExited: boolean;
   exit?: AgoraExit;
@@ -105,6 +110,7 @@ export function createMemory(input: RecordingInput, policy: ResolvedPolicy, carr
     early: [],
     recorderUids: [input.uid],
     sessionExited: false,
+    startSent: false,
     cancelRequested: false,
     stopSettled: false,
     layoutApplied: 0,

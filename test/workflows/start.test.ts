@@ -11,6 +11,7 @@ import { NcsEvent } from '../../src/agora/notifications';
 import { agoraNotificationSignal, stopSignal, type RecordingInput } from '../../src/workflows/definitions';
 import { recordingWorkflow } from '../../src/workflows';
 import {
+  gate,
   mixInput,
   ncs,
   setupEnvironment,
@@ -52,6 +53,36 @@ test('start response lost: the retry answers "already started" without a sid; re
   expect(activities.acquire).toHaveBeenCalledTimes(1);
   expect(activities.start).toHaveBeenCalledTimes(1);
   expect(activities.stop.mock.calls[0]![0]).toMatchObject({ sid: 'sid-lost', resourceId: 'rid-1' });
+});
+
+test('a recorder_started from before our start (an earlier recording of this workflow ID) is never adopted', async () => {
+  const acquired = gate({ resourceId: 'rid-1' });
+  const activities = stubActivities({ acquire: acquired.answer, start: () => ({ alreadyStarted: true }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'stale-recorder-started' },
+    async ({ handle }) => {
+      await waitForState(handle, 'acquiring');
+      // A late resend of the previous run's recorder_started (same cname + uid, its own sid) arrives before our start.
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.recorder_started, { sid: 'sid-previous-run', sequence: 0 }),
+      );
+      acquired.open();
+      await waitForStatus(
+        handle,
+        (s) => s.state === 'starting' && /recovering the sid/.test(s.reason ?? ''),
+        'sid recovery',
+      );
+      await handle.signal(agoraNotificationSignal, ncs(NcsEvent.recorder_started, { sid: 'sid-ours', sequence: 0 }));
+      const recording = await waitForState(handle, 'recording');
+      expect(recording.sid).toBe('sid-ours');
+      await handle.signal(stopSignal);
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-ours' });
+  expect(activities.stop.mock.calls.map(([i]) => i.sid)).toEqual(['sid-ours']);
 });
 
 test('a sid that cannot be recovered: failed, with a clear lastError and taskMayStillRun', async () => {
