@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — issue 7's benchmarks, measured in one run on this machine, as ratios where a baseline applies.
  *
- *   npm run bench                  # default: short (≈ 5–8 min): N = 100, 200, 400; 50 latency samples; 20 recordings
+ *   npm run bench                  # default: short (≈ 5 min): N = 100, 200, 400; 100 latency samples; 20 recordings
  *   npm run bench -- --full        # full size: N = 250, 1000, 2000; 200 latency samples; 40 recordings; 60 s windows
  *   npm run bench -- --density 50,100 --only density,history   # any size, any subset
  *
@@ -98,7 +98,7 @@ async function main(): Promise<number> {
     idleSeconds: opts.idleSeconds ?? (full ? 60 : 30),
     progressSeconds: opts.progressSeconds ?? 60,
     settleSeconds: opts.settleSeconds ?? (full ? 20 : 10),
-    latencySamples: opts.latencySamples ?? (full ? 200 : 50),
+    latencySamples: opts.latencySamples ?? (full ? 200 : 100),
     gapMs: opts.gapMs ?? 200,
     economyRecordings: Math.min(opts.economyRecordings ?? (full ? 40 : 20), 50),
     layouts: opts.layouts ?? 2,
