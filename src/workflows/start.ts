@@ -139,6 +139,7 @@ async function startWithinWindow(
   const remainingMs = acquiredAt + policy.startWindowSeconds * 1000 - now();
   if (remainingMs <= 0) return { kind: 'windowClosed' };
   mem.startSent = true;
+  let answer: StartResult | undefined;
   return CancellationScope.cancellable(async () => {
     const window = sleep(remainingMs, { summary: `resourceId start window (${policy.startWindowSeconds} s)` }).then(
       () => 'closed' as const,
@@ -161,11 +162,16 @@ async function startWithinWindow(
           tokenLifetimeSeconds: policy.maxDurationSeconds + TOKEN_MARGIN_SECONDS,
         },
       ])
-      .then((r: StartResult) => ({ r }));
+      .then((r: StartResult) => {
+        answer = r;
+        return { r };
+      });
     try {
       const first = await Promise.race([start, window]);
-      if (first === 'closed') return { kind: 'windowClosed' };
-      const r = first.r;
+      // The timer and the answer may land in the same workflow task, the timer first: the start took and its sid is
+      // here, so use it (re-acquiring would only meet code 53 and depend on recorder_started to find this sid).
+      const r = first === 'closed' ? answer : first.r;
+      if (r === undefined) return { kind: 'windowClosed' };
       return r.alreadyStarted ? { kind: 'alreadyStarted', sid: r.sid } : { kind: 'started', sid: r.sid };
     } catch (err) {
       const failure = describeFailure(err);
