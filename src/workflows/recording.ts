@@ -80,7 +80,11 @@ export async function recordingWorkflow(input: RecordingInput, carry?: Recording
     updateLayoutUpdate,
     async (layout: MixLayout) => {
       const generation = requestLayout(mem, layout);
-      await condition(() => mem.layoutApplied >= generation || mem.status.state !== 'recording');
+      // Handlers run in the root scope: without nonCancellable, cancelling the workflow (which only turns into a stop)
+      // would fail a waiting update with CancelledFailure instead of its real outcome.
+      await CancellationScope.nonCancellable(() =>
+        condition(() => mem.layoutApplied >= generation || mem.status.state !== 'recording'),
+      );
       if (mem.layoutApplied < generation) {
         throw ApplicationFailure.create({
           type: RecordingFailureType.recordingEnded,
@@ -102,7 +106,7 @@ export async function recordingWorkflow(input: RecordingInput, carry?: Recording
     stopUpdate,
     async (reason: string | undefined) => {
       requestStop(mem, reason);
-      await condition(() => mem.stopSettled);
+      await CancellationScope.nonCancellable(() => condition(() => mem.stopSettled));
       return mem.status;
     },
     {

@@ -5,7 +5,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { NcsEvent } from '../../src/agora/notifications';
-import { agoraNotificationSignal } from '../../src/workflows/definitions';
+import type { StopResult } from '../../src/activities/types';
+import { agoraNotificationSignal, stopUpdate } from '../../src/workflows/definitions';
 import {
   gate,
   mixFiles,
@@ -13,7 +14,9 @@ import {
   ncs,
   setupEnvironment,
   stubActivities,
+  waitForCalls,
   waitForState,
+  waitForStatus,
   withRecording,
 } from './helpers';
 
@@ -165,6 +168,28 @@ test('cancellation while start is in flight: the start is not abandoned, its rec
   expect(result).toMatchObject({ ending: 'cancelled', sid: 'sid-late', uploadingStatus: 'uploaded' });
   expect(activities.stop).toHaveBeenCalledTimes(1);
   expect(activities.stop.mock.calls[0]![0]).toMatchObject({ sid: 'sid-late' });
+});
+
+test('a stop update waiting for the stop call still answers when the workflow is cancelled meanwhile', async () => {
+  const stopGate = gate<StopResult>({ kind: 'stopped', uploadingStatus: 'uploaded' });
+  const activities = stubActivities({ stop: () => stopGate.answer() });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    const update = handle.executeUpdate(stopUpdate, { args: ['done'] }).then(
+      (status) => ({ status }),
+      (error: unknown) => ({ error }),
+    );
+    await waitForCalls(activities.stop, 1);
+    await handle.cancel();
+    await waitForStatus(handle, () => true); // the cancellation reached the workflow
+    stopGate.open();
+    const answer = await update;
+    expect(answer).not.toHaveProperty('error');
+    expect(answer).toMatchObject({ status: { reason: 'done' } });
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'cancelled', uploadingStatus: 'uploaded' });
+  expect(activities.stop).toHaveBeenCalledTimes(1);
 });
 
 test('the max-duration timer stops the recording', async () => {
