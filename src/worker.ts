@@ -118,6 +118,8 @@ export async function createWorker(
     ...(config.agora.baseUrl ? { baseUrl: config.agora.baseUrl } : { area: config.agora.area }),
     logger: logger.child({ component: 'agora' }),
     secrets: [config.agora.appCertificate, ...storageSecrets, ...encryptionSecrets],
+    // Agora counts requests in one-second windows; the task-queue token bucket alone can burst past it.
+    requestsPerSecond: config.agora.requestsPerSecond,
   });
   const activities = createActivities({
     client: agora,

@@ -18,6 +18,7 @@
  *
  * Answers are RETURNED, not thrown, with the outcome decided by outcomes.ts. Only "no usable answer" throws.
  */
+import { SlidingWindowLimiter } from './rate-limiter';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import {
@@ -110,6 +111,11 @@ export interface CloudRecordingClientOptions {
   logger?: AgoraLogger;
   /** Further secret values to redact (storage keys, App Certificate, NCS secret...). */
   secrets?: readonly (string | undefined)[];
+  /**
+   * Most requests this client sends in any 1.1 s window (Agora's limit is 10/s per App ID, §1.5); excess requests
+   * wait instead of drawing 429s. 0 or undefined: no client-side limit.
+   */
+  requestsPerSecond?: number;
 }
 
 /** Per-call options. */
@@ -168,6 +174,7 @@ const DNS_ERRNOS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME'
  */
 export class CloudRecordingClient {
   private readonly http: AxiosInstance;
+  private readonly limiter: SlidingWindowLimiter | undefined;
   private readonly domains: readonly DomainCandidate[];
   private current = 0;
   private readonly timeouts: EndpointTimeouts;
@@ -194,6 +201,9 @@ export class CloudRecordingClient {
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
     this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? 1_000;
     this.logger = options.logger;
+    this.limiter = options.requestsPerSecond
+      ? new SlidingWindowLimiter(Math.max(1, Math.floor(options.requestsPerSecond)))
+      : undefined;
     this.http = axios.create({
       headers: {
         Authorization: basicAuthHeader(options.customerId, options.customerSecret),
@@ -429,6 +439,13 @@ export class CloudRecordingClient {
       if (!candidate) throw new AgoraConfigError('baseUrl', 'no domain to call');
       const host = candidate.baseUrl;
       lastHost = host;
+      if (this.limiter) {
+        try {
+          await this.limiter.take(opts.signal);
+        } catch {
+          throw new AgoraCancelledError({ endpoint, host: lastHost, attempts: attempt - 1 });
+        }
+      }
       const remaining = deadline - Date.now();
       const started = Date.now();
       attempts = attempt;

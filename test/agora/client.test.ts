@@ -245,6 +245,23 @@ describe('against the emulator', () => {
     }
   });
 
+  it('with requestsPerSecond set, a burst waits client-side instead of drawing 429s from the real QPS limit', async () => {
+    const limited = await startTestEmulator({ qpsLimit: 3 });
+    try {
+      const c = testClient(limited.baseUrl, capture, { requestsPerSecond: 3 });
+      const t0 = Date.now();
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5, 6, 7].map((i) => c.acquire({ cname: `burst${i}`, uid: UID, clientRequest: {} })),
+      );
+      expect(answers.map((a) => a.outcome)).toEqual(Array(7).fill('ok'));
+      // 7 requests at 3 per 1.1 s window: the last waits for the third window.
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(2_200);
+      expect(limited.calls().filter((call) => call.httpStatus === 429)).toHaveLength(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('a stop that takes 20 s succeeds (stop timeout 25 s)', async () => {
     const { cname, resourceId, sid } = await startedMix();
     emu.faults.add({ kind: 'latency', endpoint: 'stop', ms: 20_000, realTime: true, times: 1 });
