@@ -6,7 +6,7 @@
  * - facts that only move forward are applied in any order (an exit stays an exit, `uploaded` is never downgraded to
  *   `backuped`), and the one level that goes up and down with time, upload progress, follows `payload.sequence`.
  */
-import { log } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
 import type { NcsNotification } from '../agora/notifications';
 import type { FileListEntry } from '../agora/schemas';
 import { describeLeaveCode, NcsEvent } from './ncs-events';
@@ -18,6 +18,9 @@ const num = (d: Details, key: string): number | undefined => (typeof d[key] === 
 const str = (d: Details, key: string): string | undefined => (typeof d[key] === 'string' ? d[key] : undefined);
 const files = (d: Details): FileListEntry[] | undefined =>
   Array.isArray(d.fileList) && d.fileList.length > 0 ? (d.fileList as FileListEntry[]) : undefined;
+
+/** Patch id: a recorder_started that arrives before this run sent any start is not ours (an earlier recording's). */
+export const IGNORE_RECORDER_STARTED_BEFORE_START = 'ignore-recorder-started-before-start';
 
 /** query / event 3 statuses meaning the task is ending or gone (§4.1): 6 stop requested … 8 exited, 20 abnormal. */
 export const isEndingStatus = (status: number | undefined): boolean => status !== undefined && status >= 6;
@@ -38,7 +41,12 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
     mem.seenNoticeIds.splice(0, mem.seenNoticeIds.length - MAX_SEEN_NOTICES);
 
   if (payload.cname !== mem.status.cname) return;
-  if (n.eventType === NcsEvent.recorder_started && mem.startSent && mem.recorderUids.includes(payload.uid)) {
+  if (
+    n.eventType === NcsEvent.recorder_started &&
+    mem.recorderUids.includes(payload.uid) &&
+    // patched: histories recorded before this rule adopted such a notification; they must replay as they ran.
+    (mem.startSent || !patched(IGNORE_RECORDER_STARTED_BEFORE_START))
+  ) {
     // The first recorder_started of this recorder identity since our first start request: the sid of a start whose
     // answer we may have lost (§7). One that arrives before any start was sent belongs to an earlier recording of the
     // same cname + uid (a re-run of this workflow ID) and must never be adopted: stopping that old sid would leave ours

@@ -9,7 +9,7 @@
  * - when it cannot be recovered, the recording ends `failed` with `taskMayStillRun` (Agora ends such a task itself
  *   after maxIdleTime of an empty channel; nothing can stop it without its sid).
  */
-import { CancellationScope, condition, sleep } from '@temporalio/workflow';
+import { CancellationScope, condition, patched, sleep } from '@temporalio/workflow';
 import type { StartResult } from '../activities/types';
 import type { RecordingInput } from './definitions';
 import { agora, AgoraFailureType } from './activities';
@@ -19,6 +19,8 @@ import type { ResolvedPolicy } from './validate';
 
 /** How long to wait for the recorder_started notification that carries a lost sid, seconds. */
 export const SID_RECOVERY_SECONDS = 120;
+/** Patch id: a start answer that arrives in the same workflow task as the window timer is used (not re-acquired). */
+export const START_ANSWER_WITH_WINDOW_TIMER = 'start-answer-with-window-timer';
 /** Extra lifetime given to a minted RTC token beyond the maximum duration, seconds (tokens cannot be renewed, §7). */
 const TOKEN_MARGIN_SECONDS = 3600;
 
@@ -170,7 +172,8 @@ async function startWithinWindow(
       const first = await Promise.race([start, window]);
       // The timer and the answer may land in the same workflow task, the timer first: the start took and its sid is
       // here, so use it (re-acquiring would only meet code 53 and depend on recorder_started to find this sid).
-      const r = first === 'closed' ? answer : first.r;
+      // patched: histories recorded before this rule re-acquired here; they must replay as they ran.
+      const r = first !== 'closed' ? first.r : answer && patched(START_ANSWER_WITH_WINDOW_TIMER) ? answer : undefined;
       if (r === undefined) return { kind: 'windowClosed' };
       return r.alreadyStarted ? { kind: 'alreadyStarted', sid: r.sid } : { kind: 'started', sid: r.sid };
     } catch (err) {
