@@ -13,10 +13,10 @@
  * the status; at the deadline `backuped` is a success and nothing is reported; with no status at all, the recording
  * still ends (completed, or whatever the ending is) with lastError `UploadTimeout`.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { StopResult } from '../activities/types';
 import type { RecordingEnding, RecordingInput } from './definitions';
-import { agora } from './activities';
+import { agora, AgoraFailureType } from './activities';
 import type { SessionEnd } from './session';
 import { sessionRef } from './session';
 import { describeFailure, normaliseFileList, now, recordError, transition, type Memory } from './state';
@@ -27,6 +27,9 @@ import type { ResolvedPolicy } from './validate';
  * the session survives): stop again this often until failoverWindowSeconds have passed since the first 404.
  */
 export const STOP_FAILOVER_RECHECK_SECONDS = 10;
+
+/** Patch id: a stop answered with an invalid body is sent once more before the recording is called failed. */
+export const RESEND_STOP_AFTER_INVALID_RESPONSE = 'resend-stop-after-invalid-response';
 
 /** After session_exit, how long to wait for an uploaded/backuped that NCS may deliver after it, seconds (§6.1). */
 export const EXIT_GRACE_SECONDS = 15;
@@ -75,12 +78,20 @@ async function stop(
 ): Promise<StopStep> {
   if (mem.sessionExited) return 'skipped';
   let notFoundSince: number | undefined;
+  let resent = false;
   for (;;) {
     let r: StopResult;
     try {
       r = await agora.stop.executeWithOptions({ summary: `stop: ${end.reason}` }, [sessionRef(input, mem)]);
     } catch (err) {
-      recordError(mem, describeFailure(err));
+      const failure = describeFailure(err);
+      recordError(mem, failure);
+      // A 200 whose body failed its schema: the stop most likely took. Send it once more, which answers 49 (exiting)
+      // or 404 (gone) if it did, instead of calling a stopped recording failed. (patched: older histories ended here.)
+      if (failure.type === AgoraFailureType.invalidResponse && !resent && patched(RESEND_STOP_AFTER_INVALID_RESPONSE)) {
+        resent = true;
+        continue;
+      }
       mem.resultFields.taskMayStillRun = true;
       return 'failed';
     }

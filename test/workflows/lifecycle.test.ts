@@ -2,6 +2,7 @@
  * The recording lifecycle with stubbed activities: the mix happy path, every stop outcome and the upload wait
  * (ARCHITECTURE.md steps 5-6; Agora reference §3.6, §6.4).
  */
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
@@ -12,6 +13,7 @@ import {
   type MixLayout,
 } from '../../src/workflows/definitions';
 import { NcsEvent } from '../../src/agora/notifications';
+import { AgoraFailureType } from '../../src/activities/types';
 import {
   FAKE_STORAGE_SECRET,
   allRuns,
@@ -219,6 +221,36 @@ describe('stop finds the task already gone', () => {
     expect(result.lastError?.type).toBe('AgoraNotFound');
     // A stop every 10 s through the default 90 s failover window: a task that is only moving gets stopped once back.
     expect(activities.stop).toHaveBeenCalledTimes(10);
+  });
+
+  test('a stop answered with an invalid body is sent again; its 49 shows it took, and the upload completes', async () => {
+    const activities = stubActivities({
+      stop: (n) => {
+        if (n > 1) return { kind: 'already_exiting' };
+        throw ApplicationFailure.create({
+          type: AgoraFailureType.invalidResponse,
+          message: 'Agora answered with an invalid body',
+          nonRetryable: true,
+        });
+      },
+    });
+    const result = await withRecording(
+      ctx,
+      { input: mixInput(), activities, fixture: 'stop-invalid-response' },
+      async ({ handle }) => {
+        await waitForState(handle, 'recording');
+        await handle.signal(stopSignal);
+        await waitForState(handle, 'uploading');
+        await handle.signal(
+          agoraNotificationSignal,
+          ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
+        );
+        return handle.result();
+      },
+    );
+    expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded', fileList: mixFiles('sid-1') });
+    expect(result.taskMayStillRun).toBeUndefined();
+    expect(activities.stop).toHaveBeenCalledTimes(2);
   });
 
   test('404 (not found) after session_exit: gone, completed without stopping again', async () => {
