@@ -49,7 +49,7 @@ export const recordingPolicySchema = z.strictObject({
     .min(10)
     .max(WEEK_SECONDS)
     .optional()
-    .describe('Query fallback cadence while recording (NCS events come first); default 1200 s.'),
+    .describe('Query fallback cadence while recording (NCS events come first); default 1800 s.'),
   maxAcquireAttempts: z.number().int().min(1).max(20).optional().describe('acquire attempts; default 3.'),
   failoverWindowSeconds: z
     .number()

@@ -35,7 +35,7 @@ export function recordingWorkflowId(appId: string, cname: string, uid: string): 
 
 /**
  * How long things may take. All durations in SECONDS. Every field is optional; the defaults are in
- * {@link defaultRecordingPolicy}. The defaults keep an idle recording hour at 18 history events (3 health checks of 6
+ * {@link defaultRecordingPolicy}. The defaults keep an idle recording hour at 12 history events (2 health checks of 6
  * events each), inside the budget of 20.
  */
 export interface RecordingPolicy {
@@ -45,8 +45,10 @@ export interface RecordingPolicy {
   uploadTimeoutSeconds?: number;
   /**
    * Query fallback cadence while recording, at least 10 s; NCS events come first (each one postpones the next query).
-   * Default 1200 s (20 min): each check is a local activity (6 history events), so an idle hour costs 18 events; a
-   * shorter cadence spends the history budget faster (and continues as new sooner).
+   * Default 1800 s (30 min): each check is a local activity (6 history events), so an idle hour costs 12 events; a
+   * shorter cadence spends the history budget faster (and continues as new sooner). Agora suggests querying every
+   * ~2 min when polling is the only signal (§7); here NCS comes first and the query is only the fallback for lost
+   * notifications, so a lost recorder_leave is noticed within 30 min (the recorder itself has already left: no billing).
    */
   healthCheckIntervalSeconds?: number;
   /** acquire attempts (each resourceId lives 5 minutes) before giving up, 1..20. Default 3. */
@@ -69,7 +71,7 @@ export interface RecordingPolicy {
 export const defaultRecordingPolicy = {
   maxDurationSeconds: 14_400,
   uploadTimeoutSeconds: 600,
-  healthCheckIntervalSeconds: 1_200,
+  healthCheckIntervalSeconds: 1_800,
   maxAcquireAttempts: 3,
   failoverWindowSeconds: 90,
   startWindowSeconds: 270,

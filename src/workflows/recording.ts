@@ -20,6 +20,7 @@ import {
   condition,
   log,
   makeContinueAsNewFunc,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -45,6 +46,9 @@ import { acquireAndStart, enterRecording } from './start';
 import { buildResult, carryOver, createMemory, describe, isEnded, transition, type Memory } from './state';
 import { assertValidInput, checkLayout, checkSubscription, resolvePolicy, type ResolvedPolicy } from './validate';
 
+/** Patch id: the default healthCheckIntervalSeconds went from 1200 s to 1800 s (12 history events per idle hour). */
+export const HEALTH_CHECK_EVERY_30_MIN = 'health-check-every-30-min';
+
 /**
  * Records one channel with one recorder uid until stopped, cancelled, timed out or ended by Agora.
  * @param input what to record and how (plain JSON, no secret); refused with a non-retryable `InvalidRecordingInput`
@@ -55,6 +59,11 @@ import { assertValidInput, checkLayout, checkSubscription, resolvePolicy, type R
 export async function recordingWorkflow(input: RecordingInput, carry?: RecordingCarryOver): Promise<RecordingResult> {
   assertValidInput(input);
   const policy = resolvePolicy(input.policy);
+  // patched: runs started before the default health-check cadence became 30 min checked every 20 min (1200 s); they
+  // replay as they ran.
+  if (input.policy?.healthCheckIntervalSeconds === undefined && !patched(HEALTH_CHECK_EVERY_30_MIN)) {
+    policy.healthCheckIntervalSeconds = 1_200;
+  }
   // The memory exists before any handler is registered: signals and updates delivered with the first workflow task
   // run their handlers before this function reaches its first await, and must find the state (and buffer early NCS
   // notifications) rather than crash on it.

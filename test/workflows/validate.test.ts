@@ -194,7 +194,7 @@ test('policy defaults fill what is absent or undefined', () => {
   expect(resolvePolicy({ maxDurationSeconds: 60, uploadTimeoutSeconds: undefined })).toEqual({
     maxDurationSeconds: 60,
     uploadTimeoutSeconds: 600,
-    healthCheckIntervalSeconds: 1200,
+    healthCheckIntervalSeconds: 1800,
     maxAcquireAttempts: 3,
     failoverWindowSeconds: 90,
     startWindowSeconds: 270,
