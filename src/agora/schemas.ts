@@ -17,7 +17,7 @@ export const UID_MAX = 4_294_967_295;
 /** A uid: a decimal string of an integer in 1..2^32-1, never "0" (§2.1). */
 export const uidSchema = z
   .string()
-  .regex(/^[1-9][0-9]{0,9}$/, 'must be a decimal string of an integer in 1..4294967295 (not "0")')
+  .regex(/^[1-9][0-9]{0,9}$/, 'must be a decimal string of an integer in 1..4294967295, e.g. "527841"')
   .refine((s) => Number(s) <= UID_MAX, 'must be at most 4294967295');
 
 /** Characters Agora allows in an RTC channel name (§2.1). */

@@ -44,7 +44,7 @@ export function assertUidRange(range: UidRange): void {
 export function parseUid(uid: string | number, field = 'uid'): string {
   const text = typeof uid === 'number' ? (Number.isSafeInteger(uid) ? String(uid) : '') : uid;
   if (!/^[1-9][0-9]{0,9}$/.test(text) || Number(text) > UID_MAX) {
-    throw new AgoraConfigError(field, `must be a decimal string of an integer in 1..${UID_MAX} (not "0")`);
+    throw new AgoraConfigError(field, `must be a decimal string of an integer in 1..${UID_MAX}, e.g. "527841"`);
   }
   return text;
 }
