@@ -7,6 +7,7 @@ import { keepErrorText, scanForSecrets } from './support/secrets';
 import {
   channel,
   countCalls,
+  oneTaskEnded,
   resultWithin,
   startFaultStack,
   startRecording,
@@ -27,16 +28,6 @@ afterAll(async () => {
   writeReport(__filename);
 });
 afterEach(async () => stack?.emu.clearFaults());
-
-/** The common end checks: one task, exited, not recording; returns the call summary. */
-async function oneTaskEnded(cname: string): Promise<string> {
-  const tasks = await stack.emu.tasksFor(cname);
-  expect(tasks).toHaveLength(1);
-  expect(tasks[0]!.phase).toBe('exited');
-  const calls = countCalls(await stack.emu.callsFor(cname));
-  expect(calls.effectiveStarts + calls.answers.filter((a) => a.startsWith('start no answer')).length).toBe(1);
-  return `1 task, exited; calls: ${calls.acquire} acquire, ${calls.query} query, ${calls.answers.join(', ')}`;
-}
 
 const group = 'Agora faults';
 
@@ -74,7 +65,7 @@ scenario(
     const result = await resultWithin(stack, workflowId, 90_000);
     expect(result.ending).toBe('completed');
     const calls = countCalls(await stack.emu.callsFor(cname));
-    return `layout during the window: ${layoutError ? 'refused (LayoutNotApplied)' : 'applied'}; ${calls.query} queries answered 404 inside the window; still recording after it; ended ${result.ending}; ${await oneTaskEnded(cname)}`;
+    return `layout during the window: ${layoutError ? 'refused (LayoutNotApplied)' : 'applied'}; ${calls.query} queries answered 404 inside the window; still recording after it; ended ${result.ending}; ${await oneTaskEnded(stack, cname)}`;
   },
 );
 
@@ -99,7 +90,7 @@ scenario(
     const limited = calls.filter((c) => c.httpStatus === 429).length;
     const layouts = calls.filter((c) => c.endpoint === 'updateLayout');
     expect(layouts.filter((c) => c.httpStatus === 200)).toHaveLength(3);
-    return `${limited} of ${calls.length} calls answered 429 (${layouts.length} updateLayout calls for 3 layouts, all applied); ended ${result.ending}; ${await oneTaskEnded(cname)}`;
+    return `${limited} of ${calls.length} calls answered 429 (${layouts.length} updateLayout calls for 3 layouts, all applied); ended ${result.ending}; ${await oneTaskEnded(stack, cname)}`;
   },
 );
 
@@ -120,7 +111,7 @@ scenario(
     expect(result.ending).toBe('completed');
     const calls = countCalls(await stack.emu.callsFor(cname));
     expect(calls.effectiveStops).toBe(1);
-    return `result after ${took.toFixed(0)} s; ended ${result.ending} (${result.uploadingStatus}); ${await oneTaskEnded(cname)}`;
+    return `result after ${took.toFixed(0)} s; ended ${result.ending} (${result.uploadingStatus}); ${await oneTaskEnded(stack, cname)}`;
   },
 );
 

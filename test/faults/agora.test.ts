@@ -8,6 +8,7 @@ import { scanForSecrets } from './support/secrets';
 import {
   channel,
   countCalls,
+  oneTaskEnded,
   resultWithin,
   startFaultStack,
   startRecording,
@@ -28,16 +29,6 @@ afterAll(async () => {
 });
 afterEach(async () => stack?.emu.clearFaults());
 
-/** The common end checks: one task, exited, not recording; returns the call summary. */
-async function oneTaskEnded(cname: string): Promise<string> {
-  const tasks = await stack.emu.tasksFor(cname);
-  expect(tasks).toHaveLength(1);
-  expect(tasks[0]!.phase).toBe('exited');
-  const calls = countCalls(await stack.emu.callsFor(cname));
-  expect(calls.effectiveStarts + calls.answers.filter((a) => a.startsWith('start no answer')).length).toBe(1);
-  return `1 task, exited; calls: ${calls.acquire} acquire, ${calls.query} query, ${calls.answers.join(', ')}`;
-}
-
 const group = 'Agora faults';
 
 scenario(
@@ -56,7 +47,7 @@ scenario(
     expect(result.sid).toBe(status.sid);
     const calls = countCalls(await stack.emu.callsFor(cname));
     expect(calls.answers.slice(0, 2)).toEqual(['start no answer (drop)', 'start 201/7']);
-    return `completed (${result.uploadingStatus}), sid recovered; ${await oneTaskEnded(cname)}`;
+    return `completed (${result.uploadingStatus}), sid recovered; ${await oneTaskEnded(stack, cname)}`;
   },
 );
 
@@ -103,7 +94,7 @@ scenario(
     const all = await stack.emu.callsFor(cname);
     const limited = all.filter((c) => c.httpStatus === 429).length;
     expect(limited).toBeGreaterThan(0);
-    return `${limited} calls answered 429; recording after ${startedAfter.toFixed(0)} s; ended ${result.ending}; ${await oneTaskEnded(cname)}`;
+    return `${limited} calls answered 429; recording after ${startedAfter.toFixed(0)} s; ended ${result.ending}; ${await oneTaskEnded(stack, cname)}`;
   },
 );
 
@@ -125,7 +116,7 @@ scenario(
     expect(stopTook).toBeGreaterThanOrEqual(19);
     const calls = countCalls(await stack.emu.callsFor(cname));
     expect(calls.stop).toBe(1);
-    return `stop update returned after ${stopTook.toFixed(1)} s; ended ${result.ending}; ${await oneTaskEnded(cname)}`;
+    return `stop update returned after ${stopTook.toFixed(1)} s; ended ${result.ending}; ${await oneTaskEnded(stack, cname)}`;
   },
 );
 

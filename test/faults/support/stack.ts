@@ -233,3 +233,16 @@ export async function startRecording(
   const started = await stack.client.start(mixInput(cname, over));
   return { workflowId: started.workflowId, uid: started.uid };
 }
+
+/**
+ * The common end checks of the Agora fault scenarios: exactly one task for the channel, exited (not recording), and one
+ * start that took. @returns the call summary for the report.
+ */
+export async function oneTaskEnded(stack: FaultStack, cname: string): Promise<string> {
+  const tasks = await stack.emu.tasksFor(cname);
+  expect(tasks).toHaveLength(1);
+  expect(tasks[0]!.phase).toBe('exited');
+  const calls = countCalls(await stack.emu.callsFor(cname));
+  expect(calls.effectiveStarts + calls.answers.filter((a) => a.startsWith('start no answer')).length).toBe(1);
+  return `1 task, exited; calls: ${calls.acquire} acquire, ${calls.query} query, ${calls.answers.join(', ')}`;
+}
