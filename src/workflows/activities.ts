@@ -1,11 +1,18 @@
 /**
  * The activities as the workflow calls them: one proxy per activity with its options from src/activities/options.ts.
- * The health query is a LOCAL activity on purpose: it is a read-only, idempotent GET that runs every 20 minutes for
- * hours, and as a local activity it costs one MarkerRecorded event instead of three activity events plus a workflow
- * task, which is what keeps an idle recording hour inside its history budget (ARCHITECTURE.md, issue 5).
+ *
+ * Regular or local: a LOCAL activity runs on this worker inside the current workflow task and costs one
+ * MarkerRecorded event instead of three activity events plus a second workflow task. It is used for every call whose
+ * repetition is harmless when a worker dies before the workflow task completes (the task then runs again from the last
+ * completed one, calling again): query (a GET), acquire (an unused resourceId just expires), updateLayout and update
+ * (they send the whole desired state, §3.4-§3.5). start and stop stay REGULAR activities: their scheduling is written
+ * to history before the call is made, so after a crash the retry goes to the same resourceId (start: 201/code 7, not
+ * a second task) and the stop is visibly pending in the UI while Agora uploads (a sync stop can take 20 s).
+ * Local calls skip the task queue, so Agora's QPS limit is kept by the client's limiter in each worker process.
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { RecordingActivities } from '../activities/types';
+import type { Memory } from './state';
 // options.ts is dependency-free plain data written for the workflow bundle (its header says so); the lint rule on
 // ../activities/* guards against importing the Agora client, which this import does not do.
 // eslint-disable-next-line no-restricted-imports
@@ -14,7 +21,18 @@ import { activityOptions } from '../activities/options';
 // eslint-disable-next-line no-restricted-imports
 export { AgoraFailureType } from '../activities/types';
 
-/** acquire, start, update, updateLayout, stop: regular activities, each with its own timeouts and retry policy. */
+/**
+ * Patch id of the history economy of issue 7, decided once at the start of each run (recording.ts) and kept in
+ * `mem.economy`: acquire, update and updateLayout as local activities (this file), the recording loop's timer neither
+ * re-armed for a later wake-up nor cancelled on leaving (session.ts), search attributes upserted only when they change
+ * (state.ts), and the health-check cadence decided without its own patch. Histories from before did none of these.
+ */
+export const ECONOMY_PATCH = 'local-calls-and-lazy-timers';
+
+/**
+ * acquire, start, update, updateLayout, stop as regular activities, each with its own timeouts and retry policy.
+ * Workflows call start and stop from here, and acquire/update/updateLayout through {@link agoraCall}.
+ */
 export const agora = {
   acquire: proxyActivities<RecordingActivities>(activityOptions.acquire).acquire,
   start: proxyActivities<RecordingActivities>(activityOptions.start).start,
@@ -25,3 +43,17 @@ export const agora = {
 
 /** query as a local activity (see the file comment); same timeouts and retry policy as the regular one. */
 export const healthQuery = proxyLocalActivities<RecordingActivities>(activityOptions.query).query;
+
+const local = {
+  acquire: proxyLocalActivities<RecordingActivities>(activityOptions.acquire).acquire,
+  update: proxyLocalActivities<RecordingActivities>(activityOptions.update).update,
+  updateLayout: proxyLocalActivities<RecordingActivities>(activityOptions.updateLayout).updateLayout,
+};
+
+/**
+ * The proxy for acquire, update or updateLayout: local (see the file comment) unless this run's history was recorded
+ * before {@link ECONOMY_PATCH}.
+ */
+export function agoraCall<K extends keyof typeof local>(mem: Memory, name: K): (typeof local)[K] {
+  return mem.economy ? local[name] : agora[name];
+}

@@ -22,6 +22,14 @@ const files = (d: Details): FileListEntry[] | undefined =>
 /** Patch id: a recorder_started that arrives before this run sent any start is not ours (an earlier recording's). */
 export const IGNORE_RECORDER_STARTED_BEFORE_START = 'ignore-recorder-started-before-start';
 
+/** Patch id: a recorder_started whose event time is before this run's first start request is not ours either. */
+export const IGNORE_RECORDER_STARTED_BEFORE_START_TIME = 'ignore-recorder-started-before-start-time';
+/**
+ * Clock difference tolerated between Agora's event time (`sendts`) and the workflow's clock, ms. Both are
+ * NTP-synchronised servers; an earlier recording of the same cname + uid started at least this long before ours.
+ */
+export const RECORDER_STARTED_SKEW_MS = 10_000;
+
 /** query / event 3 statuses meaning the task is ending or gone (§4.1): 6 stop requested … 8 exited, 20 abnormal. */
 export const isEndingStatus = (status: number | undefined): boolean => status !== undefined && status >= 6;
 
@@ -45,11 +53,13 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
     n.eventType === NcsEvent.recorder_started &&
     mem.recorderUids.includes(payload.uid) &&
     // patched: histories recorded before this rule adopted such a notification; they must replay as they ran.
-    (mem.startSent || !patched(IGNORE_RECORDER_STARTED_BEFORE_START))
+    (mem.startSent || !patched(IGNORE_RECORDER_STARTED_BEFORE_START)) &&
+    !startedBeforeOurStart(mem, payload.sendts)
   ) {
     // The first recorder_started of this recorder identity since our first start request: the sid of a start whose
-    // answer we may have lost (§7). One that arrives before any start was sent belongs to an earlier recording of the
-    // same cname + uid (a re-run of this workflow ID) and must never be adopted: stopping that old sid would leave ours
+    // answer we may have lost (§7). One that arrives before any start was sent, or whose event time (sendts, kept
+    // across NCS resends, §6.1) is before our first start request, belongs to an earlier recording of the same
+    // cname + uid (a re-run of this workflow ID) and must never be adopted: stopping that old sid would leave ours
     // running.
     mem.startedSidFromNcs ??= payload.sid;
   }
@@ -59,6 +69,16 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
   }
   if (payload.sid !== mem.status.sid) return;
   applyNotification(mem, policy, n);
+}
+
+/**
+ * The recorder_started's event time is more than {@link RECORDER_STARTED_SKEW_MS} before this run's first start
+ * request. A missing sendts decides nothing (tolerated, §6.2).
+ */
+function startedBeforeOurStart(mem: Memory, sendts: number | undefined): boolean {
+  if (typeof sendts !== 'number' || mem.startSentAt === undefined) return false;
+  // patched: histories recorded before this rule adopted such a notification; they must replay as they ran.
+  return sendts < mem.startSentAt - RECORDER_STARTED_SKEW_MS && patched(IGNORE_RECORDER_STARTED_BEFORE_START_TIME);
 }
 
 /** Applies the notifications buffered before the sid was known; those of another sid are dropped. */

@@ -39,6 +39,7 @@ import {
   type RecordingInput,
   type RecordingResult,
 } from './definitions';
+import { ECONOMY_PATCH } from './activities';
 import { stopAndCollect } from './finish';
 import { receiveNotification } from './notifications';
 import { recordUntilDone } from './session';
@@ -59,15 +60,17 @@ export const HEALTH_CHECK_EVERY_30_MIN = 'health-check-every-30-min';
 export async function recordingWorkflow(input: RecordingInput, carry?: RecordingCarryOver): Promise<RecordingResult> {
   assertValidInput(input);
   const policy = resolvePolicy(input.policy);
+  // patched: runs recorded before ECONOMY_PATCH (activities.ts) replay with regular calls and eager timers.
+  const economy = patched(ECONOMY_PATCH);
   // patched: runs started before the default health-check cadence became 30 min checked every 20 min (1200 s); they
-  // replay as they ran.
-  if (input.policy?.healthCheckIntervalSeconds === undefined && !patched(HEALTH_CHECK_EVERY_30_MIN)) {
+  // replay as they ran. A run with ECONOMY_PATCH is newer than both, so it needs no second marker (each costs 2 events).
+  if (input.policy?.healthCheckIntervalSeconds === undefined && !economy && !patched(HEALTH_CHECK_EVERY_30_MIN)) {
     policy.healthCheckIntervalSeconds = 1_200;
   }
   // The memory exists before any handler is registered: signals and updates delivered with the first workflow task
   // run their handlers before this function reaches its first await, and must find the state (and buffer early NCS
   // notifications) rather than crash on it.
-  const mem = createMemory(input, policy, carry);
+  const mem = createMemory(input, policy, economy, carry);
 
   // ---------------------------------------------------------------------------------------------------------------
   // Message handlers. They only record requests and facts in `mem`; the main logic acts on them one at a time.

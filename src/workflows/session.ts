@@ -12,7 +12,7 @@
 import { CancellationScope, allHandlersFinished, condition, sleep, workflowInfo } from '@temporalio/workflow';
 import type { SessionRef } from '../activities/types';
 import type { RecordingInput } from './definitions';
-import { agora, healthQuery } from './activities';
+import { agoraCall, healthQuery } from './activities';
 import { isEndingStatus } from './notifications';
 import { describeFailure, now, recordError, type Memory, type Refusal } from './state';
 import type { ResolvedPolicy } from './validate';
@@ -59,9 +59,11 @@ export async function recordUntilDone(input: RecordingInput, policy: ResolvedPol
     mem.healthCheckForced ||
     (continueAsNewWanted(policy) && allHandlersFinished());
 
-  const timer = new WakeTimer('recording: next health check or max duration');
+  const timer = new WakeTimer('recording: next health check or max duration', mem.economy);
   const leave = (end: SessionEnd): SessionEnd => {
-    if (end.kind !== 'continueAsNew') timer.cancel(); // it would fire during the upload wait for nothing
+    // Before ECONOMY_PATCH the timer was cancelled here (one event, every recording) so that it would not fire during
+    // the upload wait; now it is left: the run usually completes first, and if not, its firing changes nothing.
+    if (end.kind !== 'continueAsNew' && !mem.economy) timer.cancel();
     return end;
   };
   for (;;) {
@@ -89,7 +91,9 @@ export async function recordUntilDone(input: RecordingInput, policy: ResolvedPol
 
 /**
  * One durable timer that stays armed across loop turns: {@link set} only replaces it when the wake-up time changes, so
- * work done while it runs costs no TIMER_CANCELED / TIMER_STARTED pair.
+ * work done while it runs costs no TIMER_CANCELED / TIMER_STARTED pair. A lazy timer is not replaced when the wake-up
+ * moves LATER (an NCS notification postpones the health check): it fires early once, the loop finds nothing due and
+ * arms it again, which costs nothing when the recording ends first.
  */
 class WakeTimer {
   private at?: number;
@@ -97,11 +101,14 @@ class WakeTimer {
   /** The timer for the current wake-up time has fired. */
   fired = false;
 
-  constructor(private readonly summary: string) {}
+  constructor(
+    private readonly summary: string,
+    private readonly lazy: boolean,
+  ) {}
 
-  /** Arms the timer for `at` (Unix ms), unless it is already armed for that time and has not fired. */
+  /** Arms the timer for `at` (Unix ms), unless it is already armed for that time (or, lazy, an earlier one). */
   set(at: number): void {
-    if (this.at === at && !this.fired) return;
+    if (this.at !== undefined && !this.fired && (this.at === at || (this.lazy && this.at < at))) return;
     this.cancel();
     const scope = new CancellationScope({ cancellable: true });
     this.at = at;
@@ -132,9 +139,10 @@ async function applyLayout(ref: SessionRef, mem: Memory): Promise<void> {
   if (!request) return;
   let refusal: Refusal | undefined;
   try {
-    const r = await agora.updateLayout.executeWithOptions({ summary: `updateLayout: layout #${request.generation}` }, [
-      { ...ref, layout: request.value },
-    ]);
+    const r = await agoraCall(mem, 'updateLayout').executeWithOptions(
+      { summary: `updateLayout: layout #${request.generation}` },
+      [{ ...ref, layout: request.value }],
+    );
     if (r.kind === 'ok') mem.status.layout = request.value;
     else refusal = notFound(mem, request.generation, 'updateLayout');
   } catch (err) {
@@ -151,9 +159,10 @@ async function applySubscription(ref: SessionRef, mem: Memory): Promise<void> {
   const request = mem.subscriptionRequest;
   if (!request) return;
   try {
-    const r = await agora.update.executeWithOptions({ summary: `update: subscription #${request.generation}` }, [
-      { ...ref, streamSubscribe: request.value },
-    ]);
+    const r = await agoraCall(mem, 'update').executeWithOptions(
+      { summary: `update: subscription #${request.generation}` },
+      [{ ...ref, streamSubscribe: request.value }],
+    );
     if (r.kind === 'ok') mem.status.subscription = request.value;
     else notFound(mem, request.generation, 'update');
   } catch (err) {

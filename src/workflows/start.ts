@@ -12,7 +12,7 @@
 import { CancellationScope, condition, patched, sleep } from '@temporalio/workflow';
 import type { StartResult } from '../activities/types';
 import type { RecordingInput } from './definitions';
-import { agora, AgoraFailureType } from './activities';
+import { agora, agoraCall, AgoraFailureType } from './activities';
 import { applyEarlyNotifications } from './notifications';
 import { describeFailure, now, recordError, transition, type Memory } from './state';
 import type { ResolvedPolicy } from './validate';
@@ -65,7 +65,7 @@ export async function acquireAndStart(
     if (attempt > 1) transition(mem, 'acquiring');
     let resourceId: string;
     try {
-      ({ resourceId } = await agora.acquire.executeWithOptions(
+      ({ resourceId } = await agoraCall(mem, 'acquire').executeWithOptions(
         { summary: `acquire a resourceId (attempt ${attempt} of ${policy.maxAcquireAttempts})` },
         [{ cname: input.cname, uid: input.uid, mode: input.mode, resourceExpiredHour: input.resourceExpiredHour }],
       ));
@@ -141,6 +141,7 @@ async function startWithinWindow(
   const remainingMs = acquiredAt + policy.startWindowSeconds * 1000 - now();
   if (remainingMs <= 0) return { kind: 'windowClosed' };
   mem.startSent = true;
+  mem.startSentAt ??= now();
   let answer: StartResult | undefined;
   return CancellationScope.cancellable(async () => {
     const window = sleep(remainingMs, { summary: `resourceId start window (${policy.startWindowSeconds} s)` }).then(

@@ -9,7 +9,9 @@ import {
   TimeoutFailure,
   setCurrentDetails,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { FileList, FileListEntry, MixLayout, StreamSubscribe } from '../agora/schemas';
 import {
   agoraChannelKey,
@@ -68,6 +70,8 @@ export interface Memory {
    * a late or resent notification of an earlier recording with the same workflow ID (same cname + uid, older sid).
    */
   startSent: boolean;
+  /** Workflow time of this run's first start request, Unix ms: an older recorder_started (by sendts) is not ours. */
+  startSentAt?: number;
   /** A session_exit (event 11) arrived: the session is over, nothing more to stop. */
   sessionExited: boolean;
   exit?: AgoraExit;
@@ -85,6 +89,8 @@ export interface Memory {
   /** A notification asked for a query now (fatal error, failover). */
   healthCheckForced: boolean;
   previousRuns: number;
+  /** This run follows ECONOMY_PATCH (activities.ts): local calls, lazy wake timer, upserts only on change. */
+  economy: boolean;
   resultFields: { leaveCode?: number; exitStatus?: number; stoppedAt?: number; taskMayStillRun?: boolean };
 }
 
@@ -93,8 +99,16 @@ export const MAX_SEEN_NOTICES = 200;
 /** Bound of the early-notification buffer (before the sid is known). */
 export const MAX_EARLY_NOTICES = 50;
 
-/** Fresh memory for a first run, or the memory carried by continue-as-new. */
-export function createMemory(input: RecordingInput, policy: ResolvedPolicy, carry?: RecordingCarryOver): Memory {
+/**
+ * Fresh memory for a first run, or the memory carried by continue-as-new.
+ * @param economy this run follows ECONOMY_PATCH (activities.ts).
+ */
+export function createMemory(
+  input: RecordingInput,
+  policy: ResolvedPolicy,
+  economy: boolean,
+  carry?: RecordingCarryOver,
+): Memory {
   const t = now();
   const base: Memory = {
     status: {
@@ -118,6 +132,7 @@ export function createMemory(input: RecordingInput, policy: ResolvedPolicy, carr
     nextHealthCheckAt: t + policy.healthCheckIntervalSeconds * 1000,
     healthCheckForced: false,
     previousRuns: 0,
+    economy,
     resultFields: {},
   };
   if (!carry) return base;
@@ -162,10 +177,12 @@ export const isEnded = (state: RecordingState): boolean =>
 export function transition(mem: Memory, state: RecordingState, extra: { channel?: boolean; sid?: string } = {}): void {
   mem.status.state = state;
   mem.status.since = now();
-  const pairs: Parameters<typeof upsertSearchAttributes>[0] = [{ key: recordingStatusKey, value: state }];
+  let pairs: SearchAttributeUpdatePair[] = [{ key: recordingStatusKey, value: state }];
   if (extra.channel) pairs.push({ key: agoraChannelKey, value: mem.status.cname });
   if (extra.sid) pairs.push({ key: agoraSidKey, value: extra.sid });
-  upsertSearchAttributes(pairs);
+  // Only what changed (the client already sets AgoraChannel and RecordingStatus=acquiring at start).
+  if (mem.economy) pairs = pairs.filter((p) => workflowInfo().typedSearchAttributes.get(p.key) !== p.value);
+  if (pairs.length > 0) upsertSearchAttributes(pairs);
   describe(mem);
 }
 

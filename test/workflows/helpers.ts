@@ -175,7 +175,18 @@ let noticeCounter = 0;
 /** An NCS notification (§6.2) of this recording; `noticeId` defaults to a fresh one. */
 export function ncs(
   eventType: number,
-  payload: { sid: string; sequence?: number; details?: Record<string, unknown>; uid?: string; cname?: string },
+  payload: {
+    sid: string;
+    sequence?: number;
+    details?: Record<string, unknown>;
+    uid?: string;
+    cname?: string;
+    /**
+     * Event time, Unix ms; absent by default (the time-skipping server's clock runs ahead of the wall clock, and the
+     * workflow tolerates a missing sendts).
+     */
+    sendts?: number;
+  },
   noticeId = `notice-${++noticeCounter}-${Math.random().toString(36).slice(2, 8)}`,
 ): NcsNotification {
   return {
@@ -188,7 +199,7 @@ export function ncs(
       uid: payload.uid ?? UID,
       sid: payload.sid,
       sequence: payload.sequence,
-      sendts: 1_700_000_000_000,
+      sendts: payload.sendts,
       serviceType: 0,
       details: payload.details ?? {},
     },
@@ -235,7 +246,13 @@ export interface Run {
  */
 export async function withRecording<T>(
   ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap },
-  options: { input: RecordingInput; activities: StubActivities; fixture?: string },
+  options: {
+    input: RecordingInput;
+    activities: StubActivities;
+    fixture?: string;
+    /** Start with signalWithStart: the signal is delivered in the first workflow task, before any activity. */
+    startSignal?: { signal: string; args: unknown[] };
+  },
   body: (run: Run) => Promise<T>,
 ): Promise<T> {
   const taskQueue = uniqueTaskQueue('recording');
@@ -246,11 +263,25 @@ export async function withRecording<T>(
     activities: options.activities,
   });
   return worker.runUntil(async () => {
-    const handle = await ctx.env.client.workflow.start(recordingWorkflow, {
+    const start = {
       taskQueue,
       workflowId: `recording/test-app/${options.input.cname}/${options.input.uid}/${uniqueTaskQueue('t')}`,
-      args: [options.input],
-    });
+      args: [options.input] as [RecordingInput],
+    };
+    const s = options.startSignal;
+    let handle: Handle;
+    if (s) {
+      const { signaledRunId } = await ctx.env.client.workflow.signalWithStart(recordingWorkflow, {
+        ...start,
+        signal: s.signal,
+        signalArgs: s.args,
+      });
+      handle = ctx.env.client.workflow.getHandle<typeof recordingWorkflow>(start.workflowId, signaledRunId, {
+        firstExecutionRunId: signaledRunId,
+      }) as Handle;
+    } else {
+      handle = await ctx.env.client.workflow.start(recordingWorkflow, start);
+    }
     const out = await body({ handle, activities: options.activities, env: ctx.env });
     await checkHistories(ctx.env, handle, options.fixture);
     return out;

@@ -168,7 +168,8 @@ test('continue-as-new keeps the state: ids, layout, timings, de-duplication and 
         'notice-progress-3',
       );
       await handle.signal(agoraNotificationSignal, progress);
-      for (let i = 1; i <= 4; i++) {
+      // Enough layout changes to pass 50 events (each is one workflow task and one local-activity marker).
+      for (let i = 1; i <= 6; i++) {
         await handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(i)] });
       }
       await waitForStatus(handle, () => true);
@@ -195,7 +196,7 @@ test('continue-as-new keeps the state: ids, layout, timings, de-duplication and 
         sid: 'sid-1',
         resourceId: 'rid-1',
         startedAt: recording.startedAt,
-        layout: layoutNumber(4),
+        layout: layoutNumber(6),
         uploadProgress: 1234,
       });
       const stopped = await handle.executeUpdate(stopUpdate, { args: ['done'] });
@@ -209,7 +210,7 @@ test('continue-as-new keeps the state: ids, layout, timings, de-duplication and 
   expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1', reason: 'done', uploadingStatus: 'uploaded' });
   expect(activities.acquire).toHaveBeenCalledTimes(1);
   expect(activities.start).toHaveBeenCalledTimes(1);
-  expect(activities.updateLayout).toHaveBeenCalledTimes(4);
+  expect(activities.updateLayout).toHaveBeenCalledTimes(6);
 });
 
 test('updateLayout validator: invalid region, then not recording; subscriptions go through update', async () => {

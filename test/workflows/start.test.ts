@@ -11,7 +11,6 @@ import { NcsEvent } from '../../src/agora/notifications';
 import { agoraNotificationSignal, stopSignal, type RecordingInput } from '../../src/workflows/definitions';
 import { recordingWorkflow } from '../../src/workflows';
 import {
-  gate,
   mixInput,
   ncs,
   setupEnvironment,
@@ -56,25 +55,55 @@ test('start response lost: the retry answers "already started" without a sid; re
 });
 
 test('a recorder_started from before our start (an earlier recording of this workflow ID) is never adopted', async () => {
-  const acquired = gate({ resourceId: 'rid-1' });
-  const activities = stubActivities({ acquire: acquired.answer, start: () => ({ alreadyStarted: true }) });
+  const activities = stubActivities({ start: () => ({ alreadyStarted: true }) });
+  // A late resend of the previous run's recorder_started (same cname + uid, its own sid) arrives before our start.
+  const stale = ncs(NcsEvent.recorder_started, { sid: 'sid-previous-run', sequence: 0 });
   const result = await withRecording(
     ctx,
-    { input: mixInput(), activities, fixture: 'stale-recorder-started' },
+    {
+      input: mixInput(),
+      activities,
+      fixture: 'stale-recorder-started-first-task',
+      startSignal: { signal: agoraNotificationSignal.name, args: [stale] },
+    },
     async ({ handle }) => {
-      await waitForState(handle, 'acquiring');
-      // A late resend of the previous run's recorder_started (same cname + uid, its own sid) arrives before our start.
-      await handle.signal(
-        agoraNotificationSignal,
-        ncs(NcsEvent.recorder_started, { sid: 'sid-previous-run', sequence: 0 }),
-      );
-      acquired.open();
       await waitForStatus(
         handle,
         (s) => s.state === 'starting' && /recovering the sid/.test(s.reason ?? ''),
         'sid recovery',
       );
       await handle.signal(agoraNotificationSignal, ncs(NcsEvent.recorder_started, { sid: 'sid-ours', sequence: 0 }));
+      const recording = await waitForState(handle, 'recording');
+      expect(recording.sid).toBe('sid-ours');
+      await handle.signal(stopSignal);
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-ours' });
+  expect(activities.stop.mock.calls.map(([i]) => i.sid)).toEqual(['sid-ours']);
+});
+
+test('a recorder_started arriving after our start but with an event time before it (sendts) is never adopted', async () => {
+  const activities = stubActivities({ start: () => ({ alreadyStarted: true }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'stale-recorder-started-by-sendts' },
+    async ({ handle }) => {
+      const recovering = await waitForStatus(
+        handle,
+        (s) => s.state === 'starting' && /recovering the sid/.test(s.reason ?? ''),
+        'sid recovery',
+      );
+      // An NCS resend keeps the event time of the earlier recording (an hour before our start); it is not ours.
+      const ourStart = recovering.since; // workflow time (this server's clock runs ahead of the wall clock)
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.recorder_started, { sid: 'sid-previous-run', sequence: 0, sendts: ourStart - 3_600_000 }),
+      );
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.recorder_started, { sid: 'sid-ours', sequence: 0, sendts: ourStart + 500 }),
+      );
       const recording = await waitForState(handle, 'recording');
       expect(recording.sid).toBe('sid-ours');
       await handle.signal(stopSignal);
@@ -124,7 +153,7 @@ test('code 53 on the first start is another task: failed without touching it', a
   expect(activities.acquire).toHaveBeenCalledTimes(1);
 });
 
-test('a stop before the start: nothing is started', async () => {
+test('a stop before the start (signalled with the start): nothing is acquired or started', async () => {
   const activities = stubActivities({
     acquire: async () => {
       await new Promise((r) => setTimeout(r, 500));
@@ -133,13 +162,16 @@ test('a stop before the start: nothing is started', async () => {
   });
   const result = await withRecording(
     ctx,
-    { input: mixInput(), activities, fixture: 'stop-before-start' },
-    async ({ handle }) => {
-      await handle.signal(stopSignal, 'changed my mind');
-      return handle.result();
+    {
+      input: mixInput(),
+      activities,
+      fixture: 'stop-before-start',
+      startSignal: { signal: stopSignal.name, args: ['changed my mind'] },
     },
+    async ({ handle }) => handle.result(),
   );
   expect(result).toMatchObject({ ending: 'no_content', reason: 'changed my mind before the start' });
+  expect(activities.acquire).not.toHaveBeenCalled();
   expect(activities.start).not.toHaveBeenCalled();
 });
 
