@@ -441,7 +441,7 @@ export class CloudRecordingClient {
       lastHost = host;
       if (this.limiter) {
         try {
-          await this.limiter.take(opts.signal);
+          await this.limiter.take(endpoint, { signal: opts.signal, key: recordingKey(body) });
         } catch {
           throw new AgoraCancelledError({ endpoint, host: lastHost, attempts: attempt - 1 });
         }
@@ -533,6 +533,13 @@ export function parseRetryAfter(value: string, now: number): number | undefined 
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
+}
+
+/** cname+uid of a request body, when it has both: the limiter pairs a start with its acquire by it (rate-limiter.ts). */
+function recordingKey(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { cname, uid } = body as { cname?: unknown; uid?: unknown };
+  return typeof cname === 'string' && typeof uid === 'string' ? `${uid} ${cname}` : undefined;
 }
 
 function parseJson(data: unknown): { ok: true; value: unknown } | { ok: false } {
