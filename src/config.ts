@@ -66,7 +66,8 @@ export const configVariables: readonly ConfigVariable[] = [
   {
     name: 'AGORA_REQUESTS_PER_SECOND',
     default: '10',
-    description: "Activity rate limit of the task queue (Agora's QPS limit per App ID).",
+    description:
+      "Agora requests per second from this worker process (Agora's limit is 10 per App ID: with several workers on one App ID, divide it among them).",
   },
   {
     name: 'STORAGE_PROFILES',
@@ -219,7 +220,7 @@ export interface AgoraConfig {
   /** A single base URL instead of Agora's regional domains (the emulator, a proxy). No trailing slash. */
   baseUrl?: string;
   area: 'US' | 'EU' | 'AP' | 'CN';
-  /** Agora's QPS limit per App ID; the worker's task-queue activity rate. */
+  /** Agora requests per second this worker process sends at most (Agora's limit is 10 per App ID, §1.5). */
   requestsPerSecond: number;
 }
 

@@ -9,9 +9,11 @@
  * - Graceful shutdown on SIGINT/SIGTERM: the Runtime stops polling, running activities get `shutdownGraceTime` to
  *   finish (then are cancelled), workflow tasks drain, then the process exits 0.
  * - Prometheus metrics from the Temporal Runtime on METRICS_BIND_ADDRESS (`GET /metrics`).
- * - `maxTaskQueueActivitiesPerSecond` = AGORA_REQUESTS_PER_SECOND: Agora allows 10 requests/s per App ID (§1.5) and
- *   every activity is one Agora call, so the whole task queue (all worker replicas) stays under the limit. Use one
- *   task queue per App ID.
+ * - Agora's QPS limit (10 requests/s per App ID, §1.5) is kept by the Agora client's limiter in this process
+ *   (AGORA_REQUESTS_PER_SECOND; src/agora/rate-limiter.ts: stop and start first, every acquire keeps room for its
+ *   start). There is deliberately no task-queue activity rate: acquire, update and updateLayout are local activities
+ *   that a task-queue rate would not see, and setting one turns off eager dispatch of the start activity. Several
+ *   workers on one App ID share its limit: give each AGORA_REQUESTS_PER_SECOND = 10 ÷ replicas.
  * - pino JSON logs; the Temporal Runtime's and the workflows' logs go through the same logger. No secrets: the
  *   configuration is logged through {@link describeConfig}; the Agora client redacts its own messages.
  */
@@ -139,7 +141,6 @@ export async function createWorker(
     taskQueue: t.taskQueue,
     activities,
     ...source,
-    maxTaskQueueActivitiesPerSecond: config.agora.requestsPerSecond,
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     shutdownGraceTime: config.shutdownGraceTimeMs,
   });
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       metrics: config.metricsBindAddress ? `http://${config.metricsBindAddress}/metrics` : 'off',
-      activitiesPerSecond: config.agora.requestsPerSecond,
+      agoraRequestsPerSecond: config.agora.requestsPerSecond,
       agora: config.agora.baseUrl ?? `regional domains (${config.agora.area})`,
     },
     'worker running',

@@ -3,10 +3,12 @@
  * activities that answer like the real ones (src/activities/types.ts): the events a recording writes.
  *
  * - lifecycle: start → recording → one layout (signal) → stop (signal) → uploaded, without NCS; and the same with the
- *   notifications the emulator sends for such a session, each forwarded as a signal by the receiver (40, 30 at start;
- *   41, 33, 31, 11 at the end).
+ *   notifications the emulator sends for such a session (40, 30 at start; 41, 33, 31, 11 at the end), each signalled
+ *   only when the receiver would signal it (src/callbacks/receiver.ts `signalsWorkflow`).
  * - at rest: a recording left idle for `hours` hours (time skipped), events per hour; without NCS (the workflow's own
- *   cost: health checks) and with Agora's per-minute `uploading_progress` (33) forwarded as signals for one hour.
+ *   cost: health checks) and with Agora's per-minute `uploading_progress` (33) through the receiver's filter for one
+ *   hour (progress below 10000 is acknowledged, not signalled).
+ * Workflows start with the search attributes the client library sets (AgoraChannel, RecordingStatus=acquiring).
  */
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,6 +17,7 @@ import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@t
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RecordingActivities } from '../../src/activities/types';
 import type { NcsNotification } from '../../src/agora/notifications';
+import { signalsWorkflow } from '../../src/callbacks/receiver';
 import {
   agoraNotificationSignal,
   recordingWorkflowName,
@@ -23,6 +26,7 @@ import {
   updateLayoutSignal,
   type RecordingInput,
 } from '../../src/workflows/definitions';
+import { agoraChannelKey, recordingStatusKey } from '../../src/workflows/search-attributes';
 import { round, sleep } from '../lib/stats';
 import { layoutNo, type Log } from './common';
 
@@ -34,6 +38,8 @@ export interface HistoryResult {
   restEventsPerHour: number;
   restHours: number;
   restEventsPerHourWithProgress: number;
+  /** Of the 60 uploading_progress notifications of that hour, those the receiver would signal. */
+  progressSignalled: number;
   /** Event types of the lifecycle without NCS, for the note. */
   lifecycleEventTypes: Record<string, number>;
   /** Event types of one idle hour (the workflow's own cost), for the note. */
@@ -185,6 +191,10 @@ export async function runHistory(o: { restHours: number; log: Log }): Promise<Hi
         taskQueue,
         workflowId: `bench-history-${++run}`,
         args: [input(maxDurationSeconds === undefined ? {} : { maxDurationSeconds })],
+        typedSearchAttributes: [
+          { key: agoraChannelKey, value: CNAME },
+          { key: recordingStatusKey, value: 'acquiring' },
+        ],
       });
       await waitState(h, 'recording');
       await quiescent(h);
@@ -217,6 +227,7 @@ export async function runHistory(o: { restHours: number; log: Log }): Promise<Hi
       // its history: the receiver's signal finds a closed workflow.
       let ncsDelivered = 0;
       for (const [signal, arg] of steps) {
+        if (signal === agoraNotificationSignal && !signalsWorkflow(arg as NcsNotification)) continue;
         try {
           await b.signal(signal.name, arg);
         } catch (e) {
@@ -245,9 +256,13 @@ export async function runHistory(o: { restHours: number; log: Log }): Promise<Hi
       const d = await start(86_400);
       await sleep(500);
       const d0 = (await historyEvents(d)).length;
+      let progressSignalled = 0;
       for (let m = 0; m < 60; m++) {
         await env.sleep(60_000);
-        await d.signal(agoraNotificationSignal, ncs(33, { progress: 0 }));
+        const n = ncs(33, { progress: 0 });
+        if (!signalsWorkflow(n)) continue;
+        progressSignalled++;
+        await d.signal(agoraNotificationSignal, n);
       }
       await sleep(500);
       const d1 = (await historyEvents(d)).length;
@@ -260,6 +275,7 @@ export async function runHistory(o: { restHours: number; log: Log }): Promise<Hi
         restEventsPerHour: round(restEventsPerHour, 2),
         restHours: o.restHours,
         restEventsPerHourWithProgress: d1 - d0,
+        progressSignalled,
         lifecycleEventTypes,
         restHourEventTypes: types,
       };

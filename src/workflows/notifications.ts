@@ -52,6 +52,8 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
   if (
     n.eventType === NcsEvent.recorder_started &&
     mem.recorderUids.includes(payload.uid) &&
+    mem.startedSidFromNcs === undefined &&
+    mem.status.sid === undefined &&
     // patched: histories recorded before this rule adopted such a notification; they must replay as they ran.
     (mem.startSent || !patched(IGNORE_RECORDER_STARTED_BEFORE_START)) &&
     !startedBeforeOurStart(mem, payload.sendts)
@@ -61,7 +63,7 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
     // across NCS resends, §6.1) is before our first start request, belongs to an earlier recording of the same
     // cname + uid (a re-run of this workflow ID) and must never be adopted: stopping that old sid would leave ours
     // running.
-    mem.startedSidFromNcs ??= payload.sid;
+    mem.startedSidFromNcs = payload.sid;
   }
   if (mem.status.sid === undefined) {
     if (mem.early.length < MAX_EARLY_NOTICES) mem.early.push(n);
