@@ -2,14 +2,14 @@
  * Agora misbehaving, the longer scenarios (test:faults only; the CI part is agora.test.ts): a 404 failover window
  * while recording, a 429 storm across a whole recording, a stop slower than the client timeout.
  */
-import { scenario, writeReport } from './support/report';
+import { scenario } from './support/report';
 import { keepErrorText, scanForSecrets } from './support/secrets';
 import {
   channel,
   countCalls,
   oneTaskEnded,
   resultWithin,
-  startFaultStack,
+  useFaultStack,
   startRecording,
   waitFor,
   waitForState,
@@ -20,14 +20,7 @@ jest.setTimeout(600_000);
 
 let stack: FaultStack;
 
-beforeAll(async () => {
-  stack = await startFaultStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-  writeReport(__filename);
-});
-afterEach(async () => stack?.emu.clearFaults());
+useFaultStack(__filename, (s) => void (stack = s));
 
 const group = 'Agora faults';
 

@@ -3,14 +3,14 @@
  * 20-second stops. Real processes; the faults are the emulator's (src/emulator/faults.ts), over its control API.
  * Each recording must end as it should, with exactly one Agora task and nothing left recording.
  */
-import { scenario, writeReport } from './support/report';
+import { scenario } from './support/report';
 import { scanForSecrets } from './support/secrets';
 import {
   channel,
   countCalls,
   oneTaskEnded,
   resultWithin,
-  startFaultStack,
+  useFaultStack,
   startRecording,
   waitForState,
   type FaultStack,
@@ -20,14 +20,7 @@ jest.setTimeout(600_000);
 
 let stack: FaultStack;
 
-beforeAll(async () => {
-  stack = await startFaultStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-  writeReport(__filename);
-});
-afterEach(async () => stack?.emu.clearFaults());
+useFaultStack(__filename, (s) => void (stack = s));
 
 const group = 'Agora faults';
 

@@ -9,13 +9,13 @@
  */
 import type { RecordingState } from '../../src/workflows/definitions';
 import type { FaultRule } from '../../src/emulator/faults';
-import { scenario, writeReport } from './support/report';
+import { scenario } from './support/report';
 import { scanForSecrets } from './support/secrets';
 import {
   channel,
   countCalls,
   resultWithin,
-  startFaultStack,
+  useFaultStack,
   startRecording,
   waitFor,
   waitForState,
@@ -26,14 +26,7 @@ jest.setTimeout(600_000);
 
 let stack: FaultStack;
 
-beforeAll(async () => {
-  stack = await startFaultStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-  writeReport(__filename);
-});
-afterEach(async () => stack?.emu.clearFaults());
+useFaultStack(__filename, (s) => void (stack = s));
 
 interface Crash {
   state: RecordingState;

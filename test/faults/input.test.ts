@@ -7,9 +7,9 @@ import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { RecordingClient, RecordingInputError, type StartRecordingInput } from '../../src/client';
 import { recordingWorkflowId } from '../../src/workflows/definitions';
-import { scenario, writeReport } from './support/report';
+import { scenario } from './support/report';
 import { keepErrorText, scanForSecrets } from './support/secrets';
-import { countCalls, mixInput, resultWithin, startFaultStack, type FaultStack } from './support/stack';
+import { countCalls, mixInput, resultWithin, useFaultStack, type FaultStack } from './support/stack';
 
 jest.setTimeout(300_000);
 
@@ -22,14 +22,10 @@ const STORAGE_PROFILES = JSON.stringify({
   demo: { vendor: 1, region: 0, bucket: 'demo-bucket', accessKey: 'demo-access-key', secretKey: 'demo-secret-key' },
 });
 
-beforeAll(async () => {
-  stack = await startFaultStack();
+useFaultStack(__filename, async (s) => {
+  stack = s;
   client = new RecordingClient({ client: stack.client.client, appId: stack.appId, storageProfiles: ['demo'] });
   await stack.emu.clearCalls();
-});
-afterAll(async () => {
-  await stack?.stop();
-  writeReport(__filename);
 });
 
 const region = (x: number) => ({ x_axis: x, y_axis: 0, width: 0.25, height: 0.25 });

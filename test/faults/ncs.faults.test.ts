@@ -3,13 +3,13 @@
  * sparse query fallback (healthCheckIntervalSeconds 60) still finds the task gone and finishes the recording.
  */
 import { notificationSignals } from './support/http';
-import { scenario, writeReport } from './support/report';
+import { scenario } from './support/report';
 import { scanForSecrets } from './support/secrets';
 import {
   channel,
   countCalls,
   resultWithin,
-  startFaultStack,
+  useFaultStack,
   startRecording,
   waitFor,
   waitForState,
@@ -20,14 +20,7 @@ jest.setTimeout(600_000);
 
 let stack: FaultStack;
 
-beforeAll(async () => {
-  stack = await startFaultStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-  writeReport(__filename);
-});
-afterEach(async () => stack?.emu.clearFaults());
+useFaultStack(__filename, (s) => void (stack = s));
 
 const group = 'NCS faults';
 

@@ -5,12 +5,12 @@
  */
 import { signalsWorkflow } from '../../src/callbacks/receiver';
 import { notificationSignals } from './support/http';
-import { scenario, writeReport } from './support/report';
+import { scenario } from './support/report';
 import { scanForSecrets } from './support/secrets';
 import {
   channel,
   resultWithin,
-  startFaultStack,
+  useFaultStack,
   startRecording,
   waitFor,
   waitForState,
@@ -21,14 +21,7 @@ jest.setTimeout(600_000);
 
 let stack: FaultStack;
 
-beforeAll(async () => {
-  stack = await startFaultStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-  writeReport(__filename);
-});
-afterEach(async () => stack?.emu.clearFaults());
+useFaultStack(__filename, (s) => void (stack = s));
 
 const group = 'NCS faults';
 

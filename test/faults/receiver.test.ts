@@ -6,12 +6,12 @@
 import { signNcsBody } from '../../src/agora/signature';
 import { EMULATED } from '../../src/demo';
 import { notificationSignals, percentile, post, agent, type RawAnswer } from './support/http';
-import { scenario, writeReport } from './support/report';
+import { scenario } from './support/report';
 import { keepErrorText, scanForSecrets } from './support/secrets';
 import {
   channel,
   resultWithin,
-  startFaultStack,
+  useFaultStack,
   startRecording,
   waitFor,
   waitForState,
@@ -24,19 +24,17 @@ let stack: FaultStack;
 let target: { workflowId: string; cname: string; uid: string; sid: string };
 let forged = 0;
 
-beforeAll(async () => {
-  stack = await startFaultStack();
-  const cname = channel('abuse');
-  const { workflowId, uid } = await startRecording(stack, cname);
-  const status = await waitForState(stack, workflowId, ['recording']);
-  target = { workflowId, cname, uid, sid: status.sid! };
-});
-
-afterAll(async () => {
-  agent.destroy();
-  await stack?.stop();
-  writeReport(__filename);
-});
+useFaultStack(
+  __filename,
+  async (s) => {
+    stack = s;
+    const cname = channel('abuse');
+    const { workflowId, uid } = await startRecording(stack, cname);
+    const status = await waitForState(stack, workflowId, ['recording']);
+    target = { workflowId, cname, uid, sid: status.sid! };
+  },
+  { beforeStop: () => agent.destroy() },
+);
 
 /** A notice for the target recording. `noticeId` starts with `forged-` for the ones that must never be signalled. */
 function notice(

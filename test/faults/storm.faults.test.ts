@@ -4,13 +4,13 @@
  * of real time (no time scaling: the workflows' retries run on real time too). The recordings start, record and are
  * stopped inside the window. All complete; no duplicate task; nothing left recording in the emulator.
  */
-import { scenario, writeReport } from './support/report';
+import { scenario } from './support/report';
 import { scanForSecrets } from './support/secrets';
 import {
   channel,
   countCalls,
   resultWithin,
-  startFaultStack,
+  useFaultStack,
   startRecording,
   waitForState,
   type FaultStack,
@@ -26,13 +26,7 @@ const P_65 = 0.1765;
 
 let stack: FaultStack;
 
-beforeAll(async () => {
-  stack = await startFaultStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-  writeReport(__filename);
-});
+useFaultStack(__filename, (s) => void (stack = s));
 
 scenario(
   'Agora outage',

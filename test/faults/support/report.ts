@@ -93,6 +93,8 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 
 /** Writes this file's results and regenerates docs/reliability.md. */
 export function writeReport(testFile: string): void {
+  // Only a deliberate run rewrites these tracked files (`npm run test:faults` sets FAULTS_REPORT=1); `npm test` only checks.
+  if (!process.env.FAULTS_REPORT) return;
   const file = path.basename(testFile);
   const ci = !file.endsWith('.faults.test.ts');
   if (results.length === 0) return;
@@ -145,7 +147,8 @@ function render(files: FileResults[]): string {
     '',
     '## How to run, and what CI runs',
     '',
-    '- `npm run test:faults` runs every file of `test/faults` (the whole suite).',
+    '- `npm run test:faults` runs every file of `test/faults` (the whole suite) and rewrites this page and',
+    '  `test/faults/results/*.json` (FAULTS_REPORT=1); other runs only check.',
     '- `npm test` (CI) runs the files named `*.test.ts`; the heavy ones are named `*.faults.test.ts` and excluded by',
     '  `testPathIgnorePatterns` in `jest.config.js`.',
     '',

@@ -13,6 +13,7 @@ import type { FaultRule } from '../../../src/emulator/faults';
 import type { CallLogEntry } from '../../../src/emulator/call-log';
 import type { TaskSnapshot } from '../../../src/emulator/task';
 import type { EmittedNotification, NcsDeliveryAttempt } from '../../../src/emulator/ncs';
+import { writeReport } from './report';
 
 export type { CallLogEntry, TaskSnapshot, EmittedNotification, NcsDeliveryAttempt };
 
@@ -245,4 +246,27 @@ export async function oneTaskEnded(stack: FaultStack, cname: string): Promise<st
   const calls = countCalls(await stack.emu.callsFor(cname));
   expect(calls.effectiveStarts + calls.answers.filter((a) => a.startsWith('start no answer')).length).toBe(1);
   return `1 task, exited; calls: ${calls.acquire} acquire, ${calls.query} query, ${calls.answers.join(', ')}`;
+}
+
+/**
+ * The per-file lifecycle of a fault test file: one stack for the whole file (beforeAll, then `onStack` to keep it and
+ * prepare more), the emulator's faults cleared after each test, and at the end `beforeStop`, the stack stopped and the
+ * file's report written (support/report.ts).
+ */
+export function useFaultStack(
+  testFile: string,
+  onStack: (stack: FaultStack) => void | Promise<void>,
+  o: { beforeStop?: () => void } = {},
+): void {
+  let stack: FaultStack | undefined;
+  beforeAll(async () => {
+    stack = await startFaultStack();
+    await onStack(stack);
+  });
+  afterEach(async () => stack?.emu.clearFaults());
+  afterAll(async () => {
+    o.beforeStop?.();
+    await stack?.stop();
+    writeReport(testFile);
+  });
 }
