@@ -111,7 +111,7 @@ export function rows(r: BenchResults): Row[] {
         Object.entries(e.rateLimited429ByEndpoint)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ') || 'none'
-      }; emulator: 10 requests per sliding real second per App ID; worker: task-queue activity rate ${e.workerRequestsPerSecond}/s (AGORA_REQUESTS_PER_SECOND)`,
+      }; emulator: 10 requests per sliding real second per App ID; worker: the Agora client's limiter, ${e.workerRequestsPerSecond} requests per 1.1 s (AGORA_REQUESTS_PER_SECOND)`,
     });
     out.push({
       measure: 'acquire → start gap p99, burst at Agora limits',

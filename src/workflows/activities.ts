@@ -23,7 +23,8 @@ export { AgoraFailureType } from '../activities/types';
 
 /**
  * Patch id of the history economy of issue 7, decided once at the start of each run (recording.ts) and kept in
- * `mem.economy`: acquire, update and updateLayout as local activities (this file), the recording loop's timer neither
+ * `mem.economy`: acquire, update and updateLayout as local activities (this file), the start window as the start
+ * activity's schedule-to-close timeout instead of a workflow timer (start.ts), the recording loop's timer neither
  * re-armed for a later wake-up nor cancelled on leaving (session.ts), search attributes upserted only when they change
  * (state.ts), and the health-check cadence decided without its own patch. Histories from before did none of these.
  */

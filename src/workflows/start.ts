@@ -1,16 +1,18 @@
 /**
  * acquire → start, within the resourceId's life, never leaving an orphan task (ARCHITECTURE.md steps 2-3; §3.1, §5.1,
  * §7):
- * - a workflow timer bounds the start attempts on one resourceId (startWindowSeconds after acquire); when it fires the
- *   start activity is cancelled and the workflow acquires again, at most maxAcquireAttempts times;
+ * - a server-side timer bounds the start attempts on one resourceId (startWindowSeconds after acquire): the start
+ *   activity's schedule-to-close timeout, across its retries; when it expires the workflow acquires again, at most
+ *   maxAcquireAttempts times (runs from before ECONOMY_PATCH used a workflow timer and cancelled the activity);
  * - a start whose answer was lost shows up as `alreadyStarted` (201/code 7 on the retried call) or, after a re-acquire,
  *   as AgoraTaskConflict (400/code 53): our earlier start took. The sid is recovered from Agora's answer or from the
  *   recorder_started notification (event 40) of this cname + recorder uid, waiting at most SID_RECOVERY_SECONDS;
  * - when it cannot be recovered, the recording ends `failed` with `taskMayStillRun` (Agora ends such a task itself
  *   after maxIdleTime of an empty channel; nothing can stop it without its sid).
  */
-import { CancellationScope, condition, patched, sleep } from '@temporalio/workflow';
-import type { StartResult } from '../activities/types';
+import { ActivityFailure, CancellationScope, TimeoutFailure, condition, patched, sleep } from '@temporalio/workflow';
+import { TimeoutType } from '@temporalio/common';
+import type { StartInput, StartResult } from '../activities/types';
 import type { RecordingInput } from './definitions';
 import { agora, agoraCall, AgoraFailureType } from './activities';
 import { applyEarlyNotifications } from './notifications';
@@ -127,8 +129,10 @@ async function beforeStart(mem: Memory, mayHaveTaken: boolean): Promise<StartOut
 }
 
 /**
- * Calls start on `resourceId` while the window lasts. The timer and the activity race in one cancellable scope: when
- * the timer wins, the scope is cancelled, which cancels the start activity (its answer, if any, is then ignored).
+ * Calls start on `resourceId` while the window lasts. The window is the start activity's schedule-to-close timeout, a
+ * timer the server enforces across the activity's retries: when it expires the activity times out and the workflow
+ * acquires again (an answer that comes later is ignored). Runs recorded before ECONOMY_PATCH raced a workflow timer
+ * against the activity instead ({@link startRacingWindowTimer}).
  */
 async function startWithinWindow(
   input: RecordingInput,
@@ -142,33 +146,53 @@ async function startWithinWindow(
   if (remainingMs <= 0) return { kind: 'windowClosed' };
   mem.startSent = true;
   mem.startSentAt ??= now();
+  const summary = `start ${input.mode} recording (resourceId ${attempt})`;
+  const request: StartInput = {
+    cname: input.cname,
+    uid: input.uid,
+    mode: input.mode,
+    resourceId,
+    storageProfile: input.storage.profile,
+    fileNamePrefix: input.storage.fileNamePrefix,
+    recordingConfig: input.recordingConfig,
+    recordingFileConfig: input.recordingFileConfig,
+    snapshotConfig: input.snapshotConfig,
+    extensionServiceConfig: input.extensionServiceConfig,
+    encryptionProfile: input.encryptionProfile,
+    token: input.token,
+    tokenLifetimeSeconds: policy.maxDurationSeconds + TOKEN_MARGIN_SECONDS,
+  };
+  if (!mem.economy) return startRacingWindowTimer(policy, mem, summary, request, remainingMs);
+  try {
+    const r = await agora.start.executeWithOptions({ summary, scheduleToCloseTimeout: remainingMs }, [request]);
+    return r.alreadyStarted ? { kind: 'alreadyStarted', sid: r.sid } : { kind: 'started', sid: r.sid };
+  } catch (err) {
+    const timeout = err instanceof ActivityFailure && err.cause instanceof TimeoutFailure ? err.cause : undefined;
+    if (timeout?.timeoutType === TimeoutType.SCHEDULE_TO_CLOSE) return { kind: 'windowClosed' };
+    return startFailed(mem, err);
+  }
+}
+
+/**
+ * The start window of runs recorded before ECONOMY_PATCH: a workflow timer and the activity race in one cancellable
+ * scope; when the timer wins, the scope is cancelled, which cancels the start activity (its answer is then ignored).
+ */
+async function startRacingWindowTimer(
+  policy: ResolvedPolicy,
+  mem: Memory,
+  summary: string,
+  request: StartInput,
+  remainingMs: number,
+): Promise<Attempt> {
   let answer: StartResult | undefined;
   return CancellationScope.cancellable(async () => {
     const window = sleep(remainingMs, { summary: `resourceId start window (${policy.startWindowSeconds} s)` }).then(
       () => 'closed' as const,
     );
-    const start = agora.start
-      .executeWithOptions({ summary: `start ${input.mode} recording (resourceId ${attempt})` }, [
-        {
-          cname: input.cname,
-          uid: input.uid,
-          mode: input.mode,
-          resourceId,
-          storageProfile: input.storage.profile,
-          fileNamePrefix: input.storage.fileNamePrefix,
-          recordingConfig: input.recordingConfig,
-          recordingFileConfig: input.recordingFileConfig,
-          snapshotConfig: input.snapshotConfig,
-          extensionServiceConfig: input.extensionServiceConfig,
-          encryptionProfile: input.encryptionProfile,
-          token: input.token,
-          tokenLifetimeSeconds: policy.maxDurationSeconds + TOKEN_MARGIN_SECONDS,
-        },
-      ])
-      .then((r: StartResult) => {
-        answer = r;
-        return { r };
-      });
+    const start = agora.start.executeWithOptions({ summary }, [request]).then((r: StartResult) => {
+      answer = r;
+      return { r };
+    });
     try {
       const first = await Promise.race([start, window]);
       // The timer and the answer may land in the same workflow task, the timer first: the start took and its sid is
@@ -178,17 +202,22 @@ async function startWithinWindow(
       if (r === undefined) return { kind: 'windowClosed' };
       return r.alreadyStarted ? { kind: 'alreadyStarted', sid: r.sid } : { kind: 'started', sid: r.sid };
     } catch (err) {
-      const failure = describeFailure(err);
-      recordError(mem, failure);
-      if (failure.type === AgoraFailureType.taskConflict) return { kind: 'conflict' };
-      if (failure.type === AgoraFailureType.reacquire) return { kind: 'reacquire', mayHaveTaken: false };
-      if (reacquireTypes.includes(failure.type)) return { kind: 'reacquire', mayHaveTaken: true };
-      // A 200 whose body fails its schema may still have started the task.
-      return { kind: 'failed', mayHaveTaken: failure.type === AgoraFailureType.invalidResponse };
+      return startFailed(mem, err);
     } finally {
       CancellationScope.current().cancel();
     }
   });
+}
+
+/** What a failed start activity means for the next attempt (§5.1, §7). */
+function startFailed(mem: Memory, err: unknown): Attempt {
+  const failure = describeFailure(err);
+  recordError(mem, failure);
+  if (failure.type === AgoraFailureType.taskConflict) return { kind: 'conflict' };
+  if (failure.type === AgoraFailureType.reacquire) return { kind: 'reacquire', mayHaveTaken: false };
+  if (reacquireTypes.includes(failure.type)) return { kind: 'reacquire', mayHaveTaken: true };
+  // A 200 whose body fails its schema may still have started the task.
+  return { kind: 'failed', mayHaveTaken: failure.type === AgoraFailureType.invalidResponse };
 }
 
 /**

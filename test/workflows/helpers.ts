@@ -276,9 +276,10 @@ export async function withRecording<T>(
         signal: s.signal,
         signalArgs: s.args,
       });
-      handle = ctx.env.client.workflow.getHandle<typeof recordingWorkflow>(start.workflowId, signaledRunId, {
+      const h = ctx.env.client.workflow.getHandle<typeof recordingWorkflow>(start.workflowId, signaledRunId, {
         firstExecutionRunId: signaledRunId,
-      }) as Handle;
+      });
+      handle = Object.assign(h, { firstExecutionRunId: signaledRunId });
     } else {
       handle = await ctx.env.client.workflow.start(recordingWorkflow, start);
     }

@@ -295,8 +295,12 @@ test('legible in the UI: current details, and a summary on every activity and ti
     await handle.signal(stopSignal);
     await handle.result();
     const [history] = await allRuns(env, handle);
+    // Activities, timers and local activities (their markers): acquire, start, the wake timer, stop.
     const scheduled = (history!.events ?? []).filter(
-      (e) => e.activityTaskScheduledEventAttributes || e.timerStartedEventAttributes,
+      (e) =>
+        e.activityTaskScheduledEventAttributes ||
+        e.timerStartedEventAttributes ||
+        e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
     );
     expect(scheduled.length).toBeGreaterThanOrEqual(4);
     for (const event of scheduled) {

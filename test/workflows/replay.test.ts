@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowBundlerOptions } from '../../src/worker';
 import { fixtureToHistory } from './helpers';
 
 const fixturesDir = path.resolve(__dirname, '../fixtures/histories');
@@ -17,8 +18,12 @@ const fixtures = fs
 
 let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
+  // Bundled as the worker bundles it (preloaded workflow modules, shared by the workflows that replay one after the
+  // other in one reusable V8 context): a module-level state that leaked from one run to the next would show here.
+  const workflowsPath = require.resolve('../../src/workflows');
   bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
+    workflowsPath,
+    ...workflowBundlerOptions(workflowsPath),
     logger: {
       log: () => undefined,
       trace: () => undefined,

@@ -1,6 +1,6 @@
 /**
  * The resourceId's start window (ARCHITECTURE.md step 2; Agora reference §3.1, §7): a start still in flight when the
- * window closes is cancelled and the workflow acquires again; if that first start took after all, Agora's code 53 on
+ * window closes times out (the start activity's schedule-to-close timeout) and the workflow acquires again; if that first start took after all, Agora's code 53 on
  * the next start says so and the sid comes from recorder_started.
  *
  * In their own file because cancelling an activity in flight leaves the time-skipping test server's clock locked for
@@ -27,7 +27,7 @@ let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
 beforeAll(async () => void (ctx = await setupEnvironment()));
 afterAll(async () => ctx?.env.teardown());
 
-test('the start window closes with start in flight: the start is cancelled and a new resourceId acquired', async () => {
+test('the start window closes with start in flight: the start times out and a new resourceId is acquired', async () => {
   const activities = stubActivities({
     start: (n) =>
       n === 1
