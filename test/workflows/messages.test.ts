@@ -213,6 +213,38 @@ test('continue-as-new keeps the state: ids, layout, timings, de-duplication and 
   expect(activities.updateLayout).toHaveBeenCalledTimes(6);
 });
 
+test("HA failover in a continued run: the new recorder uid's recorder_started changes nothing", async () => {
+  // The same scenario as before-local-activities-extra/failover-recorder-started-after-continue-as-new (recorded by the
+  // code before ECONOMY_PATCH, which wrote a patch marker in the continued run), recorded by the current code.
+  const activities = stubActivities();
+  const input = mixInput({ policy: { continueAsNewAfterEvents: 50 } });
+  const result = await withRecording(
+    ctx,
+    { input, activities, fixture: 'failover-recorder-started-after-continue-as-new' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      for (let i = 1; i <= 8; i++) await handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(i)] });
+      await waitForStatus(handle, () => true);
+      expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+      // The task moves to a new recorder uid, and NCS sends some notifications again from that uid (§6.1, §7).
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.session_failover, { sid: 'sid-1', details: { newUid: 888 } }),
+      );
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.recorder_started, { sid: 'sid-1', uid: '888', sequence: 0 }),
+      );
+      expect(await handle.query(statusQuery)).toMatchObject({ state: 'recording', sid: 'sid-1' });
+      await handle.signal(stopSignal);
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1', resourceId: 'rid-1' });
+  expect(activities.start).toHaveBeenCalledTimes(1);
+  expect(activities.stop.mock.calls.map(([i]) => i.sid)).toEqual(['sid-1']);
+});
+
 test('updateLayout validator: invalid region, then not recording; subscriptions go through update', async () => {
   const stopGate = gate({ kind: 'stopped' as const, uploadingStatus: 'uploaded' as const });
   const activities = stubActivities({
