@@ -78,11 +78,18 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
 }
 
 /**
+ * Smallest sendts taken as an event time (Unix ms, September 2001). Anything below (0, a negative number, seconds
+ * instead of ms) is garbage, not evidence that the notification is old.
+ */
+export const MIN_PLAUSIBLE_SENDTS_MS = 1_000_000_000_000;
+
+/**
  * The recorder_started's event time is more than {@link RECORDER_STARTED_SKEW_MS} before this run's first start
- * request. A missing sendts decides nothing (tolerated, §6.2).
+ * request. A missing or implausible sendts decides nothing (tolerated, §6.2): ignoring our own recorder_started
+ * would leave a task running that nobody can stop, so only a real event time may keep one out.
  */
 function startedBeforeOurStart(mem: Memory, sendts: number | undefined): boolean {
-  if (typeof sendts !== 'number' || mem.startSentAt === undefined) return false;
+  if (typeof sendts !== 'number' || !(sendts >= MIN_PLAUSIBLE_SENDTS_MS) || mem.startSentAt === undefined) return false;
   // patched: histories recorded before this rule adopted such a notification; they must replay as they ran.
   return sendts < mem.startSentAt - RECORDER_STARTED_SKEW_MS && patched(IGNORE_RECORDER_STARTED_BEFORE_START_TIME);
 }

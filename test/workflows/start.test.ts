@@ -114,6 +114,37 @@ test('a recorder_started arriving after our start but with an event time before 
   expect(activities.stop.mock.calls.map(([i]) => i.sid)).toEqual(['sid-ours']);
 });
 
+test.each([
+  ['0', 0],
+  ['in seconds, not ms', 1_700_000_000],
+  ['negative', -1],
+])(
+  'a recorder_started whose sendts is garbage (%s) decides nothing: it still recovers the lost sid',
+  async (_name, sendts) => {
+    // The sendts rule may only keep a stale recorder_started out; a value that cannot be a Unix-ms event time is no
+    // evidence either way, and ignoring our own recorder_started would leave a running task that nobody stops.
+    const activities = stubActivities({ start: () => ({ alreadyStarted: true }) });
+    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+      await waitForStatus(
+        handle,
+        (s) => s.state === 'starting' && /recovering the sid/.test(s.reason ?? ''),
+        'sid recovery',
+      );
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.recorder_started, { sid: 'sid-ours', sequence: 0, sendts }),
+      );
+      const recording = await waitForState(handle, 'recording');
+      expect(recording.sid).toBe('sid-ours');
+      await handle.signal(stopSignal);
+      return handle.result();
+    });
+    expect(result).toMatchObject({ ending: 'completed', sid: 'sid-ours' });
+    expect(result.taskMayStillRun).toBeUndefined();
+    expect(activities.stop.mock.calls.map(([i]) => i.sid)).toEqual(['sid-ours']);
+  },
+);
+
 test('a sid that cannot be recovered: failed, with a clear lastError and taskMayStillRun', async () => {
   const activities = stubActivities({ start: () => ({ alreadyStarted: true }) });
   const result = await withRecording(
