@@ -22,6 +22,16 @@ export default tseslint.config(
     // Workflow code is replayed: it must be deterministic. No I/O, no Node builtins, no validation libraries.
     files: ['src/workflows/**/*.ts'],
     rules: {
+      // The worker preloads the workflow modules into the reusable V8 context, shared by every workflow (src/worker.ts
+      // workflowBundlerOptions): module-level state would leak from one recording to the next.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'Program > VariableDeclaration[kind!="const"], Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]',
+          message: 'No module-level let/var in workflow code: the modules are shared by all workflows (preloaded).',
+        },
+      ],
       'no-restricted-imports': [
         'error',
         {

@@ -10,11 +10,15 @@ const require = createRequire(import.meta.url);
 const { bundleWorkflowCode } = require('@temporalio/worker');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The same bundler options as a worker that bundles at start: the workflow modules are preloaded (shared by every
+// cached workflow instead of evaluated for each one; see workflowBundlerOptions in src/worker.ts).
+const { workflowBundlerOptions } = require(path.join(root, 'lib/worker.js'));
 const workflowsPath = require.resolve(path.join(root, 'lib/workflows'));
 const out = path.join(root, 'lib/workflow-bundle.js');
 
 const { code } = await bundleWorkflowCode({
   workflowsPath,
+  ...workflowBundlerOptions(workflowsPath),
   logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
 });
 await mkdir(path.dirname(out), { recursive: true });

@@ -5,7 +5,9 @@
  * - Configuration from the environment (src/config.ts; README "Configuration").
  * - A {@link NativeConnection} to Temporal (TLS / API key when configured).
  * - Workflow code: the prebuilt bundle `lib/workflow-bundle.js` (made by `npm run build`) when the worker runs from
- *   lib/, or WORKFLOW_BUNDLE_PATH; otherwise `workflowsPath` (bundled at start, development).
+ *   lib/, or WORKFLOW_BUNDLE_PATH; otherwise `workflowsPath` (bundled at start, development). Either way the workflow
+ *   modules are PRELOADED into the reusable V8 context ({@link workflowBundlerOptions}): evaluated once and shared by
+ *   every cached recording instead of evaluated again for each one.
  * - Graceful shutdown on SIGINT/SIGTERM: the Runtime stops polling, running activities get `shutdownGraceTime` to
  *   finish (then are cancelled), workflow tasks drain, then the process exits 0.
  * - Prometheus metrics from the Temporal Runtime on METRICS_BIND_ADDRESS (`GET /metrics`).
@@ -53,16 +55,35 @@ class PinoTemporalLogger implements TemporalLogger {
 }
 
 /**
+ * Bundler options of the workflow code, for the bundle made at start (`workflowsPath`) and the prebuilt one
+ * (scripts/bundle-workflows.mjs): the whole workflow module graph, from its entry point `workflowsPath`, is preloaded.
+ *
+ * With reuseV8Context (the SDK default) all cached workflows share one V8 context, but every module that the bundle's
+ * bootstrap did not load itself is evaluated again for each workflow (its own module cache): for a recording that is
+ * src/workflows, src/activities/options.ts and the `@temporalio/workflow` entry point — function objects, closures,
+ * contexts and export getters worth ~36 KiB of heap per cached recording (bench/memory-probe.ts, issue 7). A
+ * preloaded module is evaluated once, before any workflow exists, shared, and its exports are deep-frozen by the SDK.
+ *
+ * That is only correct for modules without per-workflow state at module level, which is the rule for src/workflows:
+ * no module-level `let`/`var`, no module-level collection or object that is written after load (everything a run
+ * knows lives in its `Memory`, created inside the workflow function). ESLint enforces the `let`/`var` part.
+ */
+export function workflowBundlerOptions(workflowsPath: string): NonNullable<WorkerOptions['bundlerOptions']> {
+  return { preloadModules: [workflowsPath] };
+}
+
+/**
  * Where the workflow code comes from: WORKFLOW_BUNDLE_PATH; else `workflow-bundle.js` next to this file when running
- * compiled (lib/); else the workflows source (bundled at start).
+ * compiled (lib/); else the workflows source (bundled at start, with {@link workflowBundlerOptions}).
  */
 export function workflowSource(
   config: Pick<WorkerConfig, 'workflowBundlePath'>,
-): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   if (config.workflowBundlePath) return { workflowBundle: { codePath: path.resolve(config.workflowBundlePath) } };
   const prebuilt = path.join(__dirname, 'workflow-bundle.js');
   if (__filename.endsWith('.js') && fs.existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
-  return { workflowsPath: require.resolve('./workflows') };
+  const workflowsPath = require.resolve('./workflows');
+  return { workflowsPath, bundlerOptions: workflowBundlerOptions(workflowsPath) };
 }
 
 /**
