@@ -440,10 +440,25 @@ export class CloudRecordingClient {
       const host = candidate.baseUrl;
       lastHost = host;
       if (this.limiter) {
+        // The wait for a slot counts against the budget: a request whose caller has given up (the activity's
+        // start-to-close) must not go out at all, because a start or stop sent with no time left for its answer may
+        // still take effect at Agora while we report it failed, and its slot is one that a live request needed.
+        const waitMs = Math.max(0, deadline - Date.now() - Math.min(1_000, timeout));
+        const budget = new AbortController();
+        const expiry = setTimeout(() => budget.abort(), waitMs);
+        const onAbort = () => budget.abort();
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
         try {
-          await this.limiter.take(endpoint, { signal: opts.signal, key: recordingKey(body) });
+          await this.limiter.take(endpoint, { signal: budget.signal, key: recordingKey(body) });
         } catch {
-          throw new AgoraCancelledError({ endpoint, host: lastHost, attempts: attempt - 1 });
+          if (opts.signal?.aborted) throw new AgoraCancelledError({ endpoint, host: lastHost, attempts: attempt - 1 });
+          throw new AgoraTransportError(
+            `Agora ${endpoint} not sent: no slot under the rate limit within the call's budget (${budgetMs} ms)`,
+            { endpoint, host: lastHost, errno: RATE_LIMIT_WAIT_ERRNO, attempts: attempt - 1 },
+          );
+        } finally {
+          clearTimeout(expiry);
+          opts.signal?.removeEventListener('abort', onAbort);
         }
       }
       const remaining = deadline - Date.now();
@@ -534,6 +549,12 @@ export function parseRetryAfter(value: string, now: number): number | undefined 
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
+
+/**
+ * errno of an {@link AgoraTransportError} for a request that was never sent: the client's rate limiter had no slot for
+ * it before the call's budget ran out.
+ */
+export const RATE_LIMIT_WAIT_ERRNO = 'ERATELIMITWAIT';
 
 /** cname+uid of a request body, when it has both: the limiter pairs a start with its acquire by it (rate-limiter.ts). */
 function recordingKey(body: unknown): string | undefined {

@@ -263,6 +263,40 @@ describe('against the emulator', () => {
     }
   });
 
+  it('a call whose budget runs out while it waits for the rate limit is never sent, and leaves its slot', async () => {
+    // The wait counts against the activity's budget (start-to-close): a start or stop sent after its caller gave up
+    // could take effect at Agora while the activity reports it failed, and would take a slot a live call needs.
+    const stub = await startStub((_req, _body, res) => json(res, 404, { code: 404, reason: 'failed to find worker' }));
+    try {
+      const c = testClient(stub.baseUrl, capture, { requestsPerSecond: 1 });
+      const t0 = Date.now();
+      const first = c.query('rid-first', 'sid-first', 'mix');
+      const late = c.query('rid-late', 'sid-late', 'mix', { budgetMs: 300 }).then(
+        () => undefined,
+        (e: unknown) => ({ error: e, after: Date.now() - t0 }),
+      );
+      const next = c
+        .query('rid-next', 'sid-next', 'mix')
+        .then((a) => ({ status: a.httpStatus, after: Date.now() - t0 }));
+      expect((await first).httpStatus).toBe(404);
+      const failed = await late;
+      expect(failed?.error).toBeInstanceOf(AgoraTransportError);
+      expect((failed?.error as AgoraTransportError).details).toMatchObject({
+        endpoint: 'query',
+        errno: 'ERATELIMITWAIT',
+      });
+      expect((failed?.error as AgoraTransportError).timedOut).toBe(false); // not sent: it cannot have reached Agora
+      expect(failed!.after).toBeLessThan(1_000);
+      // The next call takes the second window's slot, not the third's.
+      const answered = await next;
+      expect(answered.status).toBe(404);
+      expect(answered.after).toBeLessThan(2_000);
+      expect(stub.requests.map((r) => r.url.split('/')[6])).toEqual(['rid-first', 'rid-next']);
+    } finally {
+      await stub.close();
+    }
+  });
+
   it('a stop that takes 20 s succeeds (stop timeout 25 s)', async () => {
     const { cname, resourceId, sid } = await startedMix();
     emu.faults.add({ kind: 'latency', endpoint: 'stop', ms: 20_000, realTime: true, times: 1 });
