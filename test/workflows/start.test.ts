@@ -16,6 +16,7 @@ import {
   setupEnvironment,
   stubActivities,
   uniqueTaskQueue,
+  waitForCalls,
   waitForState,
   waitForStatus,
   withRecording,
@@ -204,6 +205,26 @@ test('a stop before the start (signalled with the start): nothing is acquired or
   expect(result).toMatchObject({ ending: 'no_content', reason: 'changed my mind before the start' });
   expect(activities.acquire).not.toHaveBeenCalled();
   expect(activities.start).not.toHaveBeenCalled();
+});
+
+test('a stop that arrives while acquire runs: the start scheduled with it is stopped at once, nothing left running', async () => {
+  // acquire is a local activity: it and the start's scheduling complete in one workflow task, and a signal that arrives
+  // meanwhile is seen only in the next one. So the start goes out, and its recording is stopped straight away (a
+  // longer acquire would heartbeat the workflow task, and the stop would be seen before any start).
+  const activities = stubActivities({
+    acquire: async () => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      return { resourceId: 'rid-1' };
+    },
+  });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForCalls(activities.acquire, 1);
+    await handle.signal(stopSignal, 'changed my mind');
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'completed', reason: 'changed my mind', sid: 'sid-1', resourceId: 'rid-1' });
+  expect(activities.start).toHaveBeenCalledTimes(1);
+  expect(activities.stop.mock.calls.map(([i]) => i.sid)).toEqual(['sid-1']);
 });
 
 test('an invalid input fails the workflow with a non-retryable InvalidRecordingInput naming the field', async () => {
