@@ -92,7 +92,7 @@ function ncs(eventType: number, details: Record<string, unknown> = {}): NcsNotif
       uid: UID,
       sid: 'sid-bench',
       sequence: notice,
-      sendts: 1_700_000_000_000,
+      sendts: Date.now(), // the event time, as Agora sets it (this server's clock starts at the wall clock)
       serviceType: 0,
       details,
     },

@@ -54,13 +54,14 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
     mem.recorderUids.includes(payload.uid) &&
     // patched: histories recorded before this rule adopted such a notification; they must replay as they ran.
     (mem.startSent || !patched(IGNORE_RECORDER_STARTED_BEFORE_START)) &&
-    !startedBeforeOurStart(mem, payload.sendts) &&
-    // Checked AFTER the two patched() calls above, never before: histories recorded before these checks existed made
-    // those calls in these cases too (e.g. a failover recorder's recorder_started in a run continued as new, where the
-    // sid is known but no start was sent in this run), and a patch marker in history whose patched() call the code no
-    // longer makes fails replay with a nondeterminism error.
+    // Checked AFTER the patched() call above, never before: histories recorded before these checks existed made that
+    // call in these cases too (e.g. a failover recorder's recorder_started in a run continued as new, where the sid is
+    // known but no start was sent in this run), and a patch marker in history whose patched() call the code no longer
+    // makes fails replay with a nondeterminism error.
     mem.startedSidFromNcs === undefined &&
-    mem.status.sid === undefined
+    mem.status.sid === undefined &&
+    // Last: its patch (new with ECONOMY_PATCH) is only asked when the answer matters, i.e. while the sid is unknown.
+    !startedBeforeOurStart(mem, payload.sendts)
   ) {
     // The first recorder_started of this recorder identity since our first start request: the sid of a start whose
     // answer we may have lost (§7). One that arrives before any start was sent, or whose event time (sendts, kept
