@@ -63,7 +63,7 @@ export function rows(r: BenchResults): Row[] {
       value: `${d.idleCpuPercentQuiet} % of a core`,
       goal: '≤ 2 %',
       verdict: yes(d.idleCpuPercentQuiet <= 2),
-      note: `/proc/<pid>/stat over ${d.idleWindowSeconds} s; uploading_progress dropped at the emulator; the workflows' own health checks: ${round1((maxN * 2) / 3600)}/s (one per recording per 30 min)`,
+      note: `/proc/<pid>/stat over ${d.idleWindowSeconds} s, after ${d.idleDrainSeconds ?? 0} s for the start-up work to drain; uploading_progress dropped at the emulator; the recordings are younger than the 30 min health-check interval, so none of their health checks (${round1((maxN * 2) / 3600)}/s at steady state, each one timer, one workflow task and one local query) falls in the window`,
     });
     out.push({
       measure: `Idle worker CPU, N = ${maxN}, with Agora's per-minute uploading_progress`,

@@ -37,6 +37,8 @@ export interface DensityResult {
   idleCpuPercentQuiet: number;
   idleCpuPercentWithProgress: number;
   idleWindowSeconds: number;
+  /** Wait before the quiet window until the start-up work drained, s. */
+  idleDrainSeconds?: number;
   progressWindowSeconds: number;
   /** CPU, % of one core, per process while no-op workflows ran / while the first recordings started / idle with progress. */
   cpuNoopPhase: Record<string, number>;
@@ -171,6 +173,13 @@ export async function runDensity(
   }
   const fit = linearFit(steps.map((s) => ({ x: s.n, y: s.rssKiB })));
   o.log(`  density: idle CPU over ${o.idleSeconds} s (progress notifications dropped)`);
+  // Idle means after the start-up work (the last NCS 40 deliveries and workflow tasks, GC) has drained: 5 s probes until
+  // two in a row are under 1 % of a core, at most 60 s.
+  const drain0 = Date.now();
+  for (let quiet = 0; quiet < 2 && Date.now() - drain0 < 60_000;) {
+    quiet = (await cpuPercentOver(workerPid, 5_000)) < 1 ? quiet + 1 : 0;
+  }
+  const idleDrainSeconds = Math.round((Date.now() - drain0) / 1000);
   const cpuQuiet = await cpuPercentOver(workerPid, o.idleSeconds * 1000);
   await emulator.clearFaults();
   // Each recording's uploading_progress fires every 60 s from its start: a 60 s window sees one per recording.
@@ -221,6 +230,7 @@ export async function runDensity(
     idleCpuPercentQuiet: round(cpuQuiet, 2),
     idleCpuPercentWithProgress: round(cpuProgress, 2),
     idleWindowSeconds: o.idleSeconds,
+    idleDrainSeconds,
     progressWindowSeconds: o.progressSeconds,
     startPhaseLatencyMs,
     bareWorkflowKiB: round(bareSlope, 1),
