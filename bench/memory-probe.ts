@@ -32,6 +32,7 @@ import { workflowBundlerOptions } from '../src/worker';
 import type { RecordingInput } from '../src/workflows/definitions';
 import { searchAttributeKeys } from '../src/workflows/search-attributes';
 import { linearFit, mapLimit, round, sleep, waitUntil } from './lib/stats';
+import { benchInput } from './sections/common';
 
 const root = path.resolve(__dirname, '..');
 
@@ -80,19 +81,7 @@ function rssKiB(): number {
 
 /** The input of the bench's density section (bench/sections/common.ts benchInput), with a uid. */
 function input(cname: string): RecordingInput {
-  return {
-    cname,
-    uid: '900001',
-    mode: 'mix',
-    recordingConfig: {
-      channelType: 0,
-      maxIdleTime: 86_400,
-      transcodingConfig: { width: 640, height: 360, fps: 15, bitrate: 500, mixedVideoLayout: 1 },
-    },
-    recordingFileConfig: { avFileType: ['hls'] },
-    storage: { profile: 'demo', fileNamePrefix: ['bench'] },
-    policy: { maxDurationSeconds: 14_400, uploadTimeoutSeconds: 120 },
-  };
+  return { ...benchInput(cname), uid: '900001' };
 }
 
 async function startServer(): Promise<{ proc: ChildProcess; address: string }> {

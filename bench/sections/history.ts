@@ -27,7 +27,7 @@ import {
 } from '../../src/workflows/definitions';
 import { agoraChannelKey, recordingStatusKey } from '../../src/workflows/search-attributes';
 import { round, sleep } from '../lib/stats';
-import { layoutNo, type Log } from './common';
+import { benchInput, layoutNo, type Log } from './common';
 
 export interface HistoryResult {
   lifecycleEvents: number;
@@ -49,19 +49,8 @@ const CNAME = 'bench-history';
 const UID = '4000000001';
 
 function input(o: { maxDurationSeconds?: number } = {}): RecordingInput {
-  return {
-    cname: CNAME,
-    uid: UID,
-    mode: 'mix',
-    recordingConfig: {
-      channelType: 0,
-      maxIdleTime: 86_400,
-      transcodingConfig: { width: 640, height: 360, fps: 15, bitrate: 500, mixedVideoLayout: 1 },
-    },
-    recordingFileConfig: { avFileType: ['hls'] },
-    storage: { profile: 'demo', fileNamePrefix: ['bench'] },
-    policy: { maxDurationSeconds: o.maxDurationSeconds ?? 14_400, uploadTimeoutSeconds: 120 },
-  };
+  const base = benchInput(CNAME);
+  return { ...base, uid: UID, policy: { ...base.policy, maxDurationSeconds: o.maxDurationSeconds ?? 14_400 } };
 }
 
 /** Stub activities: the real activities' results for a healthy session. */
