@@ -163,6 +163,7 @@ export async function createWorker(
     activities,
     ...source,
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
     shutdownGraceTime: config.shutdownGraceTimeMs,
   });
   return { worker, connection };

@@ -30,6 +30,7 @@ describe('configuration from the environment', () => {
     expect(c.agora.baseUrl).toBeUndefined();
     expect(c).toMatchObject({
       maxConcurrentActivities: 50,
+      maxConcurrentWorkflowTasks: 8,
       shutdownGraceTimeMs: 30_000,
       metricsBindAddress: '0.0.0.0:9464',
     });
@@ -52,13 +53,20 @@ describe('configuration from the environment', () => {
         AGORA_CUSTOMER_SECRET: 'customer-secret-value',
         AGORA_AREA: 'MARS',
         WORKER_SHUTDOWN_GRACE_TIME: 'soon',
+        WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1',
       });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     const message = (err as Error).message;
-    for (const name of ['AGORA_APP_ID', 'AGORA_CUSTOMER_ID', 'AGORA_AREA', 'WORKER_SHUTDOWN_GRACE_TIME']) {
+    for (const name of [
+      'AGORA_APP_ID',
+      'AGORA_CUSTOMER_ID',
+      'AGORA_AREA',
+      'WORKER_SHUTDOWN_GRACE_TIME',
+      'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+    ]) {
       expect(message).toContain(name);
     }
     expect(message).not.toContain('customer-secret-value');
