@@ -3,6 +3,7 @@ import type { DensityResult } from './sections/density';
 import type { EconomyResult } from './sections/economy';
 import type { HistoryResult } from './sections/history';
 import type { LatencyResult } from './sections/latency';
+import { describeGapParts } from './sections/common';
 
 export interface BenchResults {
   meta: {
@@ -84,7 +85,7 @@ export function rows(r: BenchResults): Row[] {
       value: `${d.acquireStartGapMs.p99} ms (p50 ${d.acquireStartGapMs.p50})`,
       goal: '≤ 250 ms',
       verdict: yes(d.acquireStartGapMs.p99 <= 250),
-      note: `emulator call log: acquire answered → start arrived; worker means while starting: ${latencies(d.startPhaseLatencyMs)}`,
+      note: `emulator call log: acquire answered → start arrived, all ${d.steps[d.steps.length - 1]?.n ?? '?'} recordings; the parts, p50/p99 ms, for the first step's recordings (history event times): ${d.acquireStartGapParts ? describeGapParts(d.acquireStartGapParts) : '?'}; worker means while starting: ${latencies(d.startPhaseLatencyMs)}`,
     });
   }
   const e = r.economy;

@@ -90,9 +90,15 @@ export const configVariables: readonly ConfigVariable[] = [
   },
   {
     name: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
-    default: '8',
+    default: '10',
     description:
-      'Workflow tasks one worker runs at once (at least 2). Few keeps a backlog waiting in Temporal, before the acquire, so every acquired resourceId reaches start quickly even when the worker is saturated.',
+      "Workflow tasks one worker runs at once (at least 2; the SDK's default is 40). Few keeps a backlog in Temporal instead of between an acquire and its start (more gives a saturated worker more start throughput and a longer gap).",
+  },
+  {
+    name: 'WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS',
+    default: '4',
+    description:
+      "Of those, tasks from the shared task queue at once: mostly recordings' first tasks (create, acquire). Few keeps a burst of new recordings waiting in Temporal, before the acquire, so each acquired resourceId reaches start quickly while running recordings keep the other slots.",
   },
   {
     name: 'WORKER_SHUTDOWN_GRACE_TIME',
@@ -239,13 +245,9 @@ export interface WorkerConfig {
   /** Encryption profile name → channel decryption settings (secrets inside). */
   encryptionProfiles: Record<string, EncryptionProfileConfig>;
   maxConcurrentActivities: number;
-  /**
-   * Workflow tasks run at once (the SDK's maxConcurrentWorkflowTaskExecutions, default there 40). A workflow task
-   * holds its slot while its local activities run, and a saturated worker with many slots interleaves new recordings'
-   * first tasks between an acquire and its start: with 8 on 2 cores the acquire → start gap p99 fell from ~450 ms to
-   * ~150 ms at the same start throughput (issue 7, bench/gap-probe.ts).
-   */
+  /** Workflow tasks run at once, and of those from the shared task queue (src/workflow-task-slots.ts). */
   maxConcurrentWorkflowTasks: number;
+  maxConcurrentNonStickyWorkflowTasks: number;
   /** Milliseconds. */
   shutdownGraceTimeMs: number;
   workflowBundlePath?: string;
@@ -409,7 +411,8 @@ const workerEnvSchema = z.object({
   AGORA_AREA: z.enum(['US', 'EU', 'AP', 'CN']).default('US'),
   AGORA_REQUESTS_PER_SECOND: z.coerce.number().positive().default(10),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(50),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(8),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(10),
+  WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: z.coerce.number().int().positive().default(4),
   WORKER_SHUTDOWN_GRACE_TIME: duration.default(30_000),
   WORKFLOW_BUNDLE_PATH: optionalText,
   METRICS_BIND_ADDRESS: z.string().default('0.0.0.0:9464'),
@@ -432,7 +435,12 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const e = attempt(() => parse(workerEnvSchema, env));
   const storageProfiles = attempt(() => loadStorageProfiles(env));
   const encryptionProfiles = attempt(() => loadEncryptionProfiles(env));
-  if (!temporal || !e || !storageProfiles || !encryptionProfiles) throw new ConfigError(problems);
+  if (e && e.WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS > e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS) {
+    problems.push(
+      `WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: must not exceed WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (${e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS})`,
+    );
+  }
+  if (!temporal || !e || !storageProfiles || !encryptionProfiles || problems.length) throw new ConfigError(problems);
   // METRICS_BIND_ADDRESS is read raw: an explicitly empty value disables metrics.
   const metrics = env.METRICS_BIND_ADDRESS === '' ? undefined : e.METRICS_BIND_ADDRESS;
   return {
@@ -450,6 +458,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     encryptionProfiles,
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentNonStickyWorkflowTasks: e.WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS,
     shutdownGraceTimeMs: e.WORKER_SHUTDOWN_GRACE_TIME,
     ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}),
     ...(metrics ? { metricsBindAddress: metrics } : {}),

@@ -11,6 +11,9 @@
  * - Graceful shutdown on SIGINT/SIGTERM: the Runtime stops polling, running activities get `shutdownGraceTime` to
  *   finish (then are cancelled), workflow tasks drain, then the process exits 0.
  * - Prometheus metrics from the Temporal Runtime on METRICS_BIND_ADDRESS (`GET /metrics`).
+ * - Workflow-task slots ({@link WorkflowTaskSlots}): WORKER_MAX_CONCURRENT_WORKFLOW_TASKS at once, of which at most
+ *   WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS from the shared queue (new recordings' first tasks): a burst of new
+ *   recordings waits in Temporal before its acquire, not between acquire and start.
  * - Agora's QPS limit (10 requests/s per App ID, §1.5) is kept by the Agora client's limiter in this process
  *   (AGORA_REQUESTS_PER_SECOND; src/agora/rate-limiter.ts: stop and start first, every acquire keeps room for its
  *   start). There is deliberately no task-queue activity rate: acquire, update and updateLayout are local activities
@@ -29,6 +32,7 @@ import { CloudRecordingClient } from './agora/client';
 import { TemporalConnectionError } from './client';
 import { ConfigError, describeConfig, environmentHelp, loadWorkerConfig, type WorkerConfig } from './config';
 import { createLogger, type Logger } from './logging';
+import { WorkflowTaskSlots } from './workflow-task-slots';
 
 /** Temporal's Logger interface over pino. */
 class PinoTemporalLogger implements TemporalLogger {
@@ -162,8 +166,16 @@ export async function createWorker(
     taskQueue: t.taskQueue,
     activities,
     ...source,
-    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
-    maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
+    tuner: {
+      workflowTaskSlotSupplier: new WorkflowTaskSlots(
+        config.maxConcurrentWorkflowTasks,
+        config.maxConcurrentNonStickyWorkflowTasks,
+      ),
+      activityTaskSlotSupplier: { type: 'fixed-size', numSlots: config.maxConcurrentActivities },
+      // The SDK's defaults for the other two (a tuner replaces every maxConcurrent* option).
+      localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
+      nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
+    },
     shutdownGraceTime: config.shutdownGraceTimeMs,
   });
   return { worker, connection };

@@ -2,7 +2,9 @@
 import type { CallLogEntry } from '../../src/emulator';
 import type { StartRecordingInput } from '../../src/client';
 import type { MixLayout } from '../../src/workflows/definitions';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { callCname } from '../lib/emulator';
+import { mapLimit, percentile } from '../lib/stats';
 
 /** Where progress lines go. */
 export type Log = (line: string) => void;
@@ -79,4 +81,64 @@ export function acquireStartGaps(groups: Map<string, CallLogEntry[]>): number[] 
     if (acquire?.answeredAt !== undefined) gaps.push(start.at - acquire.answeredAt);
   }
   return gaps;
+}
+
+/** p50 and p99 of each part of the acquire → start gap, ms (see {@link gapParts}). */
+export type GapBreakdown = Record<
+  'toTaskCompleted' | 'toActivityStarted' | 'toStartCall',
+  { p50: number; p99: number }
+>;
+
+/**
+ * Where the acquire → start gap goes, per recording, from the emulator's call log and the workflow's history (server
+ * event times; the emulator, the server and the bench share this machine's clock):
+ * - toTaskCompleted: acquire answered → WorkflowTaskCompleted of the task that ran the local acquire (worker: the
+ *   activation after the local activity, the completion's trip to the server and its wait there);
+ * - toActivityStarted: → ActivityTaskStarted of the start (server: the completion's processing, eager dispatch);
+ * - toStartCall: → start arriving at the emulator (the completion's persistence and answer, the worker's dispatch of
+ *   the eager activity, the Agora client).
+ */
+export async function gapParts(
+  client: Client,
+  recordings: { workflowId: string; cname: string }[],
+  groups: Map<string, CallLogEntry[]>,
+): Promise<GapBreakdown> {
+  const parts = { toTaskCompleted: [] as number[], toActivityStarted: [] as number[], toStartCall: [] as number[] };
+  type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+  const ms = (e: HistoryEvent) =>
+    Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+  await mapLimit(recordings, 10, async (r) => {
+    const list = groups.get(r.cname) ?? [];
+    const start = firstOk(list, 'start');
+    const acquire = list
+      .filter((c) => c.endpoint === 'acquire' && c.httpStatus === 200 && start && c.seq < start.seq)
+      .pop();
+    if (!start || acquire?.answeredAt === undefined) return;
+    const events = (await client.workflow.getHandle(r.workflowId).fetchHistory()).events ?? [];
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes);
+    const started = events.find((e) => e.activityTaskStartedEventAttributes);
+    const completed = events
+      .filter((e) => e.workflowTaskCompletedEventAttributes && Number(e.eventId) < Number(scheduled?.eventId ?? 0))
+      .pop();
+    if (!started || !completed) return;
+    parts.toTaskCompleted.push(ms(completed) - acquire.answeredAt);
+    parts.toActivityStarted.push(ms(started) - ms(completed));
+    parts.toStartCall.push(start.at - ms(started));
+  });
+  const pp = (v: number[]) => ({ p50: percentile(v, 50), p99: percentile(v, 99) });
+  return {
+    toTaskCompleted: pp(parts.toTaskCompleted),
+    toActivityStarted: pp(parts.toActivityStarted),
+    toStartCall: pp(parts.toStartCall),
+  };
+}
+
+/** "a p50/p99 ms, b …" of a {@link GapBreakdown}. */
+export function describeGapParts(g: GapBreakdown): string {
+  const names = {
+    toTaskCompleted: 'to the task completed',
+    toActivityStarted: 'to the start activity started',
+    toStartCall: 'to the start call',
+  };
+  return (Object.keys(names) as (keyof GapBreakdown)[]).map((k) => `${names[k]} ${g[k].p50}/${g[k].p99}`).join(', ');
 }

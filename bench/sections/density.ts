@@ -17,7 +17,7 @@ import type { BenchStack } from '../stack';
 import { metricNames, metricSum, scrape, stageMeans } from '../lib/prometheus';
 import { cpuPercentOver, cpuProfile, rssKiB } from '../lib/proc';
 import { linearFit, mapLimit, median, percentile, round, sleep, waitUntil } from '../lib/stats';
-import { acquireStartGaps, benchInput, callsByCname, type Log } from './common';
+import { acquireStartGaps, benchInput, callsByCname, gapParts, type GapBreakdown, type Log } from './common';
 
 export interface DensityStep {
   n: number;
@@ -58,16 +58,26 @@ export interface DensityResult {
     ratio: number;
   };
   acquireStartGapMs: { p50: number; p99: number };
+  /** The gap's parts (p50/p99 ms) for the recordings of the first step, from their histories. */
+  acquireStartGapParts: GapBreakdown;
   liveAtEnd: number;
 }
 
 const EVICTIONS = 'temporal_sticky_cache_total_forced_eviction';
 const CACHE_SIZE = 'temporal_sticky_cache_size';
 
-/** Starts `cnames` (concurrency `c`) and waits until each reached Agora's start; rate from the first client call. */
-async function startRecordings(b: BenchStack, cnames: string[], c: number, log: Log): Promise<number> {
+/**
+ * Starts `cnames` (concurrency `c`) and waits until each reached Agora's start; rate from the first client call.
+ * @returns the rate (recordings/s) and the started recordings
+ */
+async function startRecordings(
+  b: BenchStack,
+  cnames: string[],
+  c: number,
+  log: Log,
+): Promise<{ rate: number; started: { workflowId: string; cname: string }[] }> {
   const t0 = Date.now();
-  await mapLimit(cnames, c, (cname) => b.stack.client.start(benchInput(cname)));
+  const started = await mapLimit(cnames, c, (cname) => b.stack.client.start(benchInput(cname)));
   const want = new Set(cnames);
   let last: CallLogEntry[] = [];
   await waitUntil(
@@ -85,7 +95,7 @@ async function startRecordings(b: BenchStack, cnames: string[], c: number, log: 
   const end = Math.max(...last.map((x) => x.at));
   const rate = cnames.length / ((end - t0) / 1000);
   log(`  density: ${cnames.length} recordings started, ${round(rate, 1)}/s`);
-  return rate;
+  return { rate, started };
 }
 
 async function settledRss(pid: number, settleMs: number): Promise<number> {
@@ -150,11 +160,14 @@ export async function runDensity(
   const steps: DensityStep[] = [];
   let startPhaseLatencyMs: Record<string, number | undefined> = {};
   let cpuStartPhase: Record<string, number> = {};
+  let firstStep: { workflowId: string; cname: string }[] = [];
   for (const n of o.steps) {
     const cnames = Array.from({ length: n - live }, (_, i) => `bench-den-${tag}-${live + i}`);
     const before = steps.length === 0 ? await scrape(stack.metricsUrl) : '';
-    const { result: rate, cpu } = await cpuProfile(b.pids, () => startRecordings(b, cnames, o.concurrency, o.log));
+    const { result, cpu } = await cpuProfile(b.pids, () => startRecordings(b, cnames, o.concurrency, o.log));
+    const rate = result.rate;
     if (steps.length === 0) {
+      firstStep = result.started;
       cpuStartPhase = cpu;
       const after = await scrape(stack.metricsUrl);
       startPhaseLatencyMs = stageMeans(before, after);
@@ -210,7 +223,9 @@ export async function runDensity(
   await mapLimit(bareHandles, o.concurrency, (h) => h.terminate('bench done'));
   const final = await metrics();
   const tasks = await emulator.tasks();
-  const gaps = acquireStartGaps(callsByCname(await emulator.calls()));
+  const groups = callsByCname(await emulator.calls());
+  const gaps = acquireStartGaps(groups);
+  const gapBreakdown = await gapParts(temporal, firstStep, groups);
   // A Prometheus counter that was never incremented is not exported: absent means 0 forced evictions, which the cache
   // size (= live recordings) confirms.
   const lastSize = steps[steps.length - 1]?.stickyCacheSize;
@@ -247,6 +262,7 @@ export async function runDensity(
       ratio: round(steps[0]!.startsPerSecond / noopPerSecond),
     },
     acquireStartGapMs: { p50: percentile(gaps, 50), p99: percentile(gaps, 99) },
+    acquireStartGapParts: gapBreakdown,
     liveAtEnd: tasks.filter((t) => t.phase === 'recording').length,
   };
 }

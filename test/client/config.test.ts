@@ -30,7 +30,8 @@ describe('configuration from the environment', () => {
     expect(c.agora.baseUrl).toBeUndefined();
     expect(c).toMatchObject({
       maxConcurrentActivities: 50,
-      maxConcurrentWorkflowTasks: 8,
+      maxConcurrentWorkflowTasks: 10,
+      maxConcurrentNonStickyWorkflowTasks: 4,
       shutdownGraceTimeMs: 30_000,
       metricsBindAddress: '0.0.0.0:9464',
     });
@@ -54,6 +55,7 @@ describe('configuration from the environment', () => {
         AGORA_AREA: 'MARS',
         WORKER_SHUTDOWN_GRACE_TIME: 'soon',
         WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1',
+        WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: '0',
       });
     } catch (e) {
       err = e;
@@ -66,10 +68,23 @@ describe('configuration from the environment', () => {
       'AGORA_AREA',
       'WORKER_SHUTDOWN_GRACE_TIME',
       'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+      'WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS',
     ]) {
       expect(message).toContain(name);
     }
     expect(message).not.toContain('customer-secret-value');
+  });
+
+  it('refuses more non-sticky workflow-task slots than slots, naming both variables', () => {
+    expect(() =>
+      loadWorkerConfig({
+        ...worker,
+        WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '8',
+        WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: '9',
+      }),
+    ).toThrow(
+      /WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: must not exceed WORKER_MAX_CONCURRENT_WORKFLOW_TASKS \(8\)/,
+    );
   });
 
   it('reads storage profiles from JSON and per-profile variables; errors name the field only', () => {
