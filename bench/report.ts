@@ -60,18 +60,18 @@ export function rows(r: BenchResults): Row[] {
       note: `worker Prometheus \`${d.evictionMetric}\`; cache size ${d.steps[d.steps.length - 1]?.stickyCacheSize ?? '?'}`,
     });
     out.push({
-      measure: `Idle worker CPU, N = ${maxN}, no NCS traffic`,
+      measure: `Idle worker CPU, N = ${maxN}, no NCS traffic, health checks at the steady-state rate`,
       value: `${d.idleCpuPercentQuiet} % of a core`,
       goal: '≤ 2 %',
       verdict: yes(d.idleCpuPercentQuiet <= 2),
-      note: `/proc/<pid>/stat over ${d.idleWindowSeconds} s, after ${d.idleDrainSeconds ?? 0} s for the start-up work to drain; uploading_progress dropped at the emulator; the recordings are younger than the 30 min health-check interval, so none of their health checks (${round1((maxN * 2) / 3600)}/s at steady state, each one timer, one workflow task and one local query) falls in the window`,
+      note: `/proc/<pid>/stat over ${d.idleWindowSeconds} s, ${d.idleDrainSeconds ?? 0} s after the last step settled (the start-up work and V8's memory-reducer GCs pass); uploading_progress dropped at the emulator; health checks at their steady-state rate: ${d.healthProbes ? `${d.healthProbes.recordings} of the ${maxN} recordings check every ${d.healthProbes.everySeconds} s (${round1(d.healthProbes.recordings / d.healthProbes.everySeconds)}/s, as ${maxN} reach with the default 30 min), each one timer, one workflow task and one local query; ${d.healthProbes.queriesInQuietWindow} queries reached the emulator in the window` : 'none in the window (the recordings are younger than the 30 min cadence)'}`,
     });
     out.push({
       measure: `Idle worker CPU, N = ${maxN}, with Agora's per-minute uploading_progress`,
       value: `${d.idleCpuPercentWithProgress} % of a core`,
       goal: '≤ 2 %',
       verdict: yes(d.idleCpuPercentWithProgress <= 2),
-      note: `/proc over ${d.progressWindowSeconds} s: ${round1(maxN / 60)} NCS notifications/s reach the receiver (one per recording per minute), which acknowledges them without signalling (progress below 10000); CPU % of a core: ${cpus(d.cpuIdleWithProgress)}`,
+      note: `/proc over ${d.progressWindowSeconds} s, with the same health checks: ${round1(maxN / 60)} NCS notifications/s reach the receiver (one per recording per minute), which acknowledges them without signalling (progress below 10000); CPU % of a core: ${cpus(d.cpuIdleWithProgress)}`,
     });
     out.push({
       measure: 'Start throughput: recordings ÷ no-op workflows',

@@ -44,6 +44,7 @@ interface Options {
   idleSeconds?: number;
   progressSeconds?: number;
   settleSeconds?: number;
+  drainSeconds?: number;
   latencySamples?: number;
   gapMs?: number;
   economyRecordings?: number;
@@ -79,6 +80,11 @@ async function main(): Promise<number> {
       int,
     )
     .option('--settle-seconds <s>', 'wait after each density step before sampling RSS', int)
+    .option(
+      '--drain-seconds <s>',
+      'wait after the last density step before the idle CPU windows (GC after the ramp)',
+      int,
+    )
     .option('--latency-samples <n>', 'samples of each latency (recording and echo)', int)
     .option('--gap-ms <ms>', 'pause between latency signals', int)
     .option('--economy-recordings <n>', 'recordings started at once under Agora limits (≤ 50, the quota)', int)
@@ -98,6 +104,7 @@ async function main(): Promise<number> {
     idleSeconds: opts.idleSeconds ?? (full ? 60 : 30),
     progressSeconds: opts.progressSeconds ?? 60,
     settleSeconds: opts.settleSeconds ?? (full ? 20 : 10),
+    drainSeconds: opts.drainSeconds ?? (full ? 150 : 60),
     latencySamples: opts.latencySamples ?? (full ? 200 : 100),
     gapMs: opts.gapMs ?? 200,
     economyRecordings: Math.min(opts.economyRecordings ?? (full ? 40 : 20), 50),
@@ -195,6 +202,7 @@ async function main(): Promise<number> {
           idleSeconds: o.idleSeconds,
           progressSeconds: o.progressSeconds,
           settleSeconds: o.settleSeconds,
+          drainSeconds: o.drainSeconds,
           concurrency: o.concurrency,
           log,
         });

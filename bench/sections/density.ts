@@ -12,7 +12,9 @@
  * step: worker CPU over a window from /proc/<pid>/stat, with the progress notifications dropped (quiet) and flowing
  * (as Agora sends them: one per recording per minute, each a signal).
  */
+import type { StartRecordingInput } from '../../src/client';
 import type { CallLogEntry } from '../../src/emulator';
+import { defaultRecordingPolicy } from '../../src/workflows/definitions';
 import type { BenchStack } from '../stack';
 import { metricNames, metricSum, scrape, stageMeans } from '../lib/prometheus';
 import { cpuPercentOver, cpuProfile, rssKiB } from '../lib/proc';
@@ -37,8 +39,10 @@ export interface DensityResult {
   idleCpuPercentQuiet: number;
   idleCpuPercentWithProgress: number;
   idleWindowSeconds: number;
-  /** Wait before the quiet window until the start-up work drained, s. */
+  /** Wait before the quiet window for the start-up work to drain, s. */
   idleDrainSeconds?: number;
+  /** Recordings with a short health-check cadence, so that the idle windows see the steady-state rate of checks. */
+  healthProbes?: { recordings: number; everySeconds: number; queriesInQuietWindow: number };
   progressWindowSeconds: number;
   /** CPU, % of one core, per process while no-op workflows ran / while the first recordings started / idle with progress. */
   cpuNoopPhase: Record<string, number>;
@@ -75,9 +79,10 @@ async function startRecordings(
   cnames: string[],
   c: number,
   log: Log,
+  input: (cname: string) => StartRecordingInput = benchInput,
 ): Promise<{ rate: number; started: { workflowId: string; cname: string }[] }> {
   const t0 = Date.now();
-  const started = await mapLimit(cnames, c, (cname) => b.stack.client.start(benchInput(cname)));
+  const started = await mapLimit(cnames, c, (cname) => b.stack.client.start(input(cname)));
   const want = new Set(cnames);
   let last: CallLogEntry[] = [];
   await waitUntil(
@@ -111,6 +116,17 @@ async function settledRss(pid: number, settleMs: number): Promise<number> {
 /** Warm-up recordings (counted in N, not in the throughput): the first workflow tasks and HTTP connections. */
 const WARMUP = 5;
 
+/**
+ * Health checks at their steady-state rate in the idle windows: the recordings are minutes old, younger than the
+ * default cadence (one check per 30 min), so none of theirs would fall in a window. Instead k of the N recordings
+ * check every {@link PROBE_HEALTH_SECONDS} s, k = N × 60 / 1800, which is the rate N recordings reach at steady state
+ * (N / 1800 per s); each check is the real one (timer, workflow task, local query, Agora call).
+ */
+const PROBE_HEALTH_SECONDS = 60;
+function healthProbeCount(n: number): number {
+  return Math.max(1, Math.round((n * PROBE_HEALTH_SECONDS) / defaultRecordingPolicy.healthCheckIntervalSeconds));
+}
+
 export async function runDensity(
   b: BenchStack,
   o: {
@@ -118,6 +134,8 @@ export async function runDensity(
     idleSeconds: number;
     progressSeconds: number;
     settleSeconds: number;
+    /** Wait after the last step's settle before the first idle window, s. */
+    drainSeconds: number;
     concurrency: number;
     log: Log;
   },
@@ -161,10 +179,19 @@ export async function runDensity(
   let startPhaseLatencyMs: Record<string, number | undefined> = {};
   let cpuStartPhase: Record<string, number> = {};
   let firstStep: { workflowId: string; cname: string }[] = [];
+  const maxN = o.steps[o.steps.length - 1]!;
+  const probes = healthProbeCount(maxN);
+  // The probes are the last recordings started (of the last step).
+  const input = (cname: string): StartRecordingInput => {
+    const i = Number(cname.slice(cname.lastIndexOf('-') + 1));
+    if (!(i >= maxN - probes)) return benchInput(cname);
+    const base = benchInput(cname);
+    return { ...base, policy: { ...base.policy, healthCheckIntervalSeconds: PROBE_HEALTH_SECONDS } };
+  };
   for (const n of o.steps) {
     const cnames = Array.from({ length: n - live }, (_, i) => `bench-den-${tag}-${live + i}`);
     const before = steps.length === 0 ? await scrape(stack.metricsUrl) : '';
-    const { result, cpu } = await cpuProfile(b.pids, () => startRecordings(b, cnames, o.concurrency, o.log));
+    const { result, cpu } = await cpuProfile(b.pids, () => startRecordings(b, cnames, o.concurrency, o.log, input));
     const rate = result.rate;
     if (steps.length === 0) {
       firstStep = result.started;
@@ -185,15 +212,15 @@ export async function runDensity(
     o.log(`  density: N=${n} RSS ${round(rss / 1024, 1)} MiB, cache ${m.size ?? '?'}, evictions ${m.evictions ?? '?'}`);
   }
   const fit = linearFit(steps.map((s) => ({ x: s.n, y: s.rssKiB })));
+  // Idle means after the start-up work has drained, which a fixed wait covers: the last NCS 40 deliveries and workflow
+  // tasks take seconds; V8's memory reducer then runs a few major GCs of the grown heaps ~30 s apart (a full run's
+  // --trace-gc showed the last one ~115 s after the last start), each a 4-8 % spike in a 5 s window.
+  o.log(`  density: ${o.drainSeconds} s for the start-up work and the memory reducer's GCs to pass`);
+  await sleep(o.drainSeconds * 1000);
   o.log(`  density: idle CPU over ${o.idleSeconds} s (progress notifications dropped)`);
-  // Idle means after the start-up work (the last NCS 40 deliveries and workflow tasks, GC) has drained: 5 s probes until
-  // two in a row are under 1 % of a core, at most 60 s.
-  const drain0 = Date.now();
-  for (let quiet = 0; quiet < 2 && Date.now() - drain0 < 60_000;) {
-    quiet = (await cpuPercentOver(workerPid, 5_000)) < 1 ? quiet + 1 : 0;
-  }
-  const idleDrainSeconds = Math.round((Date.now() - drain0) / 1000);
+  const quiet0 = Date.now();
   const cpuQuiet = await cpuPercentOver(workerPid, o.idleSeconds * 1000);
+  const quiet1 = Date.now();
   await emulator.clearFaults();
   // Each recording's uploading_progress fires every 60 s from its start: a 60 s window sees one per recording.
   o.log(`  density: idle CPU over ${o.progressSeconds} s (uploading_progress every minute per recording)`);
@@ -223,7 +250,10 @@ export async function runDensity(
   await mapLimit(bareHandles, o.concurrency, (h) => h.terminate('bench done'));
   const final = await metrics();
   const tasks = await emulator.tasks();
-  const groups = callsByCname(await emulator.calls());
+  const allCalls = await emulator.calls();
+  // The health checks that reached Agora during the quiet window (query calls), to show the probes did their work.
+  const queriesInQuietWindow = allCalls.filter((c) => c.endpoint === 'query' && c.at >= quiet0 && c.at < quiet1).length;
+  const groups = callsByCname(allCalls);
   const gaps = acquireStartGaps(groups);
   const gapBreakdown = await gapParts(temporal, firstStep, groups);
   // A Prometheus counter that was never incremented is not exported: absent means 0 forced evictions, which the cache
@@ -245,7 +275,8 @@ export async function runDensity(
     idleCpuPercentQuiet: round(cpuQuiet, 2),
     idleCpuPercentWithProgress: round(cpuProgress, 2),
     idleWindowSeconds: o.idleSeconds,
-    idleDrainSeconds,
+    idleDrainSeconds: o.drainSeconds,
+    healthProbes: { recordings: probes, everySeconds: PROBE_HEALTH_SECONDS, queriesInQuietWindow },
     progressWindowSeconds: o.progressSeconds,
     startPhaseLatencyMs,
     bareWorkflowKiB: round(bareSlope, 1),
