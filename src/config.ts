@@ -96,7 +96,7 @@ export const configVariables: readonly ConfigVariable[] = [
   },
   {
     name: 'WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS',
-    default: '4',
+    default: '4 (at most the total − 1)',
     description:
       "Of those, tasks from the shared task queue at once: mostly recordings' first tasks (create, acquire). Few keeps a burst of new recordings waiting in Temporal, before the acquire, so each acquired resourceId reaches start quickly while running recordings keep the other slots.",
   },
@@ -412,7 +412,7 @@ const workerEnvSchema = z.object({
   AGORA_REQUESTS_PER_SECOND: z.coerce.number().positive().default(10),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(50),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(10),
-  WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: z.coerce.number().int().positive().default(4),
+  WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: z.coerce.number().int().positive().optional(),
   WORKER_SHUTDOWN_GRACE_TIME: duration.default(30_000),
   WORKFLOW_BUNDLE_PATH: optionalText,
   METRICS_BIND_ADDRESS: z.string().default('0.0.0.0:9464'),
@@ -435,9 +435,13 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const e = attempt(() => parse(workerEnvSchema, env));
   const storageProfiles = attempt(() => loadStorageProfiles(env));
   const encryptionProfiles = attempt(() => loadEncryptionProfiles(env));
-  if (e && e.WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS > e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS) {
+  // Default 4, and always fewer than the total: at least one slot stays for running recordings' (sticky) tasks.
+  const nonSticky = e
+    ? (e.WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS ?? Math.min(4, e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS - 1))
+    : 0;
+  if (e && nonSticky >= e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS) {
     problems.push(
-      `WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: must not exceed WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (${e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS})`,
+      `WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: must be less than WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (${e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS}), so that running recordings keep a slot`,
     );
   }
   if (!temporal || !e || !storageProfiles || !encryptionProfiles || problems.length) throw new ConfigError(problems);
@@ -458,7 +462,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     encryptionProfiles,
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
-    maxConcurrentNonStickyWorkflowTasks: e.WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS,
+    maxConcurrentNonStickyWorkflowTasks: nonSticky,
     shutdownGraceTimeMs: e.WORKER_SHUTDOWN_GRACE_TIME,
     ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}),
     ...(metrics ? { metricsBindAddress: metrics } : {}),

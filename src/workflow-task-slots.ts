@@ -10,8 +10,13 @@
  * recordings (start results, layout and stop signals, NCS) come from the sticky queue and keep the other slots.
  * Measured on 2 cores (issue 7, `npm run bench`): see README "Benchmarks".
  *
- * A non-sticky task is also one whose workflow is not in this worker's cache (evicted, another worker's, a query);
- * those share the same cap.
+ * A non-sticky task is also one whose workflow is not in this worker's cache (evicted, another worker's, a query, every
+ * running recording's next task after a worker restart, a sticky task the server moved back after 10 s): those share
+ * the cap with new recordings. nonSticky < total, so at least one slot always serves the sticky queue.
+ *
+ * The limits count RESERVATIONS: the SDK reserves a slot before each poll and holds it through the long poll, so idle
+ * pollers (the SDK's default, 10 with a tuner: 8 sticky, 2 non-sticky) hold slots too. Half as many pollers was tried
+ * (two bench runs: start rate and gap within the noise) and not kept.
  */
 import type {
   CustomSlotSupplier,
@@ -46,8 +51,8 @@ export class WorkflowTaskSlots implements CustomSlotSupplier<WorkflowSlotInfo> {
     readonly nonSticky: number,
   ) {
     if (!Number.isInteger(total) || total < 2) throw new RangeError(`total must be an integer ≥ 2, got ${total}`);
-    if (!Number.isInteger(nonSticky) || nonSticky < 1 || nonSticky > total) {
-      throw new RangeError(`nonSticky must be an integer from 1 to total (${total}), got ${nonSticky}`);
+    if (!Number.isInteger(nonSticky) || nonSticky < 1 || nonSticky >= total) {
+      throw new RangeError(`nonSticky must be an integer from 1 to total − 1 (${total - 1}), got ${nonSticky}`);
     }
   }
 
@@ -56,27 +61,35 @@ export class WorkflowTaskSlots implements CustomSlotSupplier<WorkflowSlotInfo> {
     return { all: this.held, nonSticky: this.heldNonSticky };
   }
 
+  /**
+   * Abort: the SDK (core) aborts the signal when it drops the reservation, i.e. stops awaiting it (worker shutdown).
+   * A permit issued before or while that happens never reaches the SDK, so it is never released: it is taken back here.
+   * The rejection carries the signal's own reason (the bridge's string), which the SDK does not log.
+   */
   reserveSlot(ctx: SlotReserveContext, abortSignal: AbortSignal): Promise<SlotPermit> {
-    const now = this.tryReserveSlot(ctx);
-    if (now) return Promise.resolve(now);
-    // The SDK expects the signal's own reason back (an AbortError), which it does not log.
-    const aborted = () => abortSignal.reason as Error;
+    if (abortSignal.aborted) return Promise.reject(abortSignal.reason as Error);
     return new Promise<SlotPermit>((resolve, reject) => {
+      let granted: Permit | undefined;
       const waiter: Waiter = {
         sticky: ctx.isSticky,
         grant: (p) => {
-          abortSignal.removeEventListener('abort', onAbort);
+          granted = p;
           resolve(p);
         },
       };
       const onAbort = () => {
+        if (granted) {
+          // Resolved, but the SDK stopped awaiting it (it disarms the signal once it has the permit): it never got it.
+          this.give(granted);
+          return;
+        }
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) this.waiters.splice(i, 1);
-        reject(aborted());
+        reject(abortSignal.reason as Error);
       };
-      if (abortSignal.aborted) return reject(aborted());
       abortSignal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
+      if (this.fits(ctx.isSticky)) waiter.grant(this.take(ctx.isSticky));
+      else this.waiters.push(waiter);
     });
   }
 
@@ -89,7 +102,12 @@ export class WorkflowTaskSlots implements CustomSlotSupplier<WorkflowSlotInfo> {
   }
 
   releaseSlot(ctx: SlotReleaseContext<WorkflowSlotInfo>): void {
-    const sticky = (ctx.permit as Partial<Permit>).sticky ?? true;
+    // The bridge hands back the very object reserveSlot/tryReserveSlot returned (a rooted JS object).
+    this.give({ sticky: (ctx.permit as Partial<Permit>).sticky ?? true });
+  }
+
+  /** Returns a permit's slot and hands it to the waiters that fit. */
+  private give({ sticky }: Permit): void {
     this.held--;
     if (!sticky) this.heldNonSticky--;
     // First in, first served among those that fit now: a waiting non-sticky poll does not block a sticky one.

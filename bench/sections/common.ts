@@ -115,12 +115,21 @@ export async function gapParts(
       .pop();
     if (!start || acquire?.answeredAt === undefined) return;
     const events = (await client.workflow.getHandle(r.workflowId).fetchHistory()).events ?? [];
-    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes);
-    const started = events.find((e) => e.activityTaskStartedEventAttributes);
+    // The start that succeeded: the first completed start activity, its scheduling and its (last) attempt's start.
+    const id = (v: unknown) => Number(v ?? 0);
+    const startIds = new Set(
+      events
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'start')
+        .map((e) => id(e.eventId)),
+    );
+    const done = events.find((e) => startIds.has(id(e.activityTaskCompletedEventAttributes?.scheduledEventId)));
+    const scheduledId = id(done?.activityTaskCompletedEventAttributes?.scheduledEventId);
+    const scheduled = events.find((e) => id(e.eventId) === scheduledId);
+    const started = events.find((e) => id(e.activityTaskStartedEventAttributes?.scheduledEventId) === scheduledId);
     const completed = events
       .filter((e) => e.workflowTaskCompletedEventAttributes && Number(e.eventId) < Number(scheduled?.eventId ?? 0))
       .pop();
-    if (!started || !completed) return;
+    if (!scheduled || !started || !completed) return;
     parts.toTaskCompleted.push(ms(completed) - acquire.answeredAt);
     parts.toActivityStarted.push(ms(started) - ms(completed));
     parts.toStartCall.push(start.at - ms(started));

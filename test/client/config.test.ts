@@ -75,15 +75,19 @@ describe('configuration from the environment', () => {
     expect(message).not.toContain('customer-secret-value');
   });
 
-  it('refuses more non-sticky workflow-task slots than slots, naming both variables', () => {
+  it('keeps a workflow-task slot for running recordings: non-sticky below the total, by default too', () => {
+    expect(loadWorkerConfig({ ...worker, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '3' })).toMatchObject({
+      maxConcurrentWorkflowTasks: 3,
+      maxConcurrentNonStickyWorkflowTasks: 2,
+    });
     expect(() =>
       loadWorkerConfig({
         ...worker,
         WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '8',
-        WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: '9',
+        WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: '8',
       }),
     ).toThrow(
-      /WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: must not exceed WORKER_MAX_CONCURRENT_WORKFLOW_TASKS \(8\)/,
+      /WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: must be less than WORKER_MAX_CONCURRENT_WORKFLOW_TASKS \(8\)/,
     );
   });
 

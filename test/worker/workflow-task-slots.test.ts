@@ -23,8 +23,8 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 describe('WorkflowTaskSlots: workflow-task slots with a cap on non-sticky tasks', () => {
   it('refuses limits the SDK cannot use, naming the argument', () => {
     expect(() => new WorkflowTaskSlots(1, 1)).toThrow(/total must be an integer ≥ 2, got 1/);
-    expect(() => new WorkflowTaskSlots(4, 0)).toThrow(/nonSticky must be an integer from 1 to total \(4\), got 0/);
-    expect(() => new WorkflowTaskSlots(4, 5)).toThrow(/nonSticky .* got 5/);
+    expect(() => new WorkflowTaskSlots(4, 0)).toThrow(/nonSticky must be an integer from 1 to total − 1 \(3\), got 0/);
+    expect(() => new WorkflowTaskSlots(4, 4)).toThrow(/nonSticky .* got 4/);
   });
 
   it('gives at most `nonSticky` slots to non-sticky polls and the rest to sticky ones', () => {
@@ -60,7 +60,7 @@ describe('WorkflowTaskSlots: workflow-task slots with a cap on non-sticky tasks'
   });
 
   it('an aborted reservation rejects with the signal reason and holds no slot', async () => {
-    const s = new WorkflowTaskSlots(2, 2);
+    const s = new WorkflowTaskSlots(2, 1);
     const a = s.tryReserveSlot(ctx(true))!;
     s.tryReserveSlot(ctx(true));
     const abort = new AbortController();
@@ -74,5 +74,31 @@ describe('WorkflowTaskSlots: workflow-task slots with a cap on non-sticky tasks'
     already.abort(reason);
     s.tryReserveSlot(ctx(true));
     await expect(s.reserveSlot(ctx(true), already.signal)).rejects.toBe(reason);
+  });
+
+  it('issues nothing on a signal aborted before the call, even with free slots', async () => {
+    const s = new WorkflowTaskSlots(2, 1);
+    const aborted = new AbortController();
+    aborted.abort('Request Cancelled'); // the bridge's reason: a string
+    await expect(s.reserveSlot(ctx(false), aborted.signal)).rejects.toBe('Request Cancelled');
+    expect(s.inUse).toEqual({ all: 0, nonSticky: 0 });
+  });
+
+  it('takes back a permit whose reservation is aborted after it was granted (the SDK dropped it unreceived)', async () => {
+    const s = new WorkflowTaskSlots(2, 1);
+    const now = new AbortController();
+    const immediate = s.reserveSlot(ctx(false), now.signal);
+    expect(await settled(immediate)).toBe(true);
+    const held = s.tryReserveSlot(ctx(true))!;
+    const later = new AbortController();
+    const waiting = s.reserveSlot(ctx(true), later.signal);
+    release(s, held);
+    expect(await settled(waiting)).toBe(true);
+    expect(s.inUse).toEqual({ all: 2, nonSticky: 1 });
+
+    later.abort('Request Cancelled');
+    expect(s.inUse).toEqual({ all: 1, nonSticky: 1 });
+    now.abort('Request Cancelled');
+    expect(s.inUse).toEqual({ all: 0, nonSticky: 0 });
   });
 });
