@@ -96,9 +96,9 @@ export const configVariables: readonly ConfigVariable[] = [
   },
   {
     name: 'WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS',
-    default: '4 (at most the total − 1)',
+    default: '4',
     description:
-      "Of those, tasks from the shared task queue at once: mostly recordings' first tasks (create, acquire). Few keeps a burst of new recordings waiting in Temporal, before the acquire, so each acquired resourceId reaches start quickly while running recordings keep the other slots.",
+      "(At most the total − 1.) Of those, tasks from the shared task queue at once: mostly recordings' first tasks (create, acquire). Few keeps a burst of new recordings waiting in Temporal, before the acquire, so each acquired resourceId reaches start quickly while running recordings keep the other slots.",
   },
   {
     name: 'WORKER_SHUTDOWN_GRACE_TIME',
