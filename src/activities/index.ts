@@ -202,8 +202,8 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
     /**
      * query (§3.3).
      * @returns `{ kind: 'ok', status?, fileList?, sliceStartTime? }` (status per §4.1; web mode's fileList comes from
-     *   the web_recorder_service payload), or `{ kind: 'not_found' }` for a 404 (gone, or inside the ~90 s failover
-     *   window of §7: the workflow decides with its own clock) and for legacy 501 "service exiting".
+     *   the web_recorder_service payload), `{ kind: 'not_found' }` for a 404 (gone, or inside the ~90 s failover
+     *   window of §7: the workflow decides with its own clock), `{ kind: 'exiting' }` for legacy 501 "service exiting".
      * @throws ApplicationFailure AgoraRetrySameCall (206/65, 504/62), AgoraInvalidRequest, AgoraAuthFailed,
      *   AgoraRateLimited, AgoraServerError, AgoraNetworkError, AgoraInvalidResponse.
      */
@@ -216,8 +216,9 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
             return queryResult(answer.body);
           case 'maybe-failover':
           case 'not-found':
-          case 'already-exiting':
             return { kind: 'not_found' };
+          case 'already-exiting':
+            return { kind: 'exiting' };
           default:
             throw failureForAnswer(answer);
         }

@@ -71,9 +71,15 @@ export interface SessionRef extends RecorderIdentity {
   sid: string;
 }
 
-/** query (§3.3). `not_found` is a 404: gone, or inside Agora's ~90 s failover window (§7); the workflow decides. */
+/**
+ * query (§3.3). `not_found` is a 404: gone, or inside Agora's ~90 s failover window (§7); the workflow decides.
+ * `exiting` is code 501, "recording service is exiting" (§5.2 legacy, e.g. a query right after the task ended): the
+ * recording is ending, no failover window applies.
+ */
 export type QueryResult =
-  { kind: 'ok'; status?: number; fileList?: FileList; sliceStartTime?: number } | { kind: 'not_found' };
+  | { kind: 'ok'; status?: number; fileList?: FileList; sliceStartTime?: number }
+  | { kind: 'not_found' }
+  | { kind: 'exiting' };
 
 /** updateLayout (§3.5): the FULL desired layout (Agora replaces the whole layout). */
 export interface UpdateLayoutInput extends SessionRef {

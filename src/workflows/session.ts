@@ -187,7 +187,8 @@ function notFound(mem: Memory, generation: number, call: string): Refusal {
 /**
  * The query fallback (§3.3, §7). A 404 inside failoverWindowSeconds of the first one is Agora moving the task to
  * another server, so query again every {@link FAILOVER_RECHECK_SECONDS}; a 404 that outlasts the window, or a status
- * of 6 and above, means Agora ended the task. A query that fails (network, 5xx after retries) decides nothing.
+ * of 6 and above, or code 501 (the service is exiting), means Agora ended the task. A query that fails (network, 5xx
+ * after retries) decides nothing.
  */
 async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory): Promise<void> {
   mem.healthCheckForced = false;
@@ -204,6 +205,11 @@ async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory)
     mem.notFoundSince = undefined;
     if (isEndingStatus(result.status)) mem.exit ??= { reason: `query: Agora reports status ${result.status}` };
     mem.nextHealthCheckAt = now() + interval;
+    return;
+  }
+  if (result.kind === 'exiting') {
+    // Code 501 (§5.2 legacy): the task is exiting, not failing over; no reason to wait out the failover window.
+    mem.exit ??= { reason: 'query: Agora reports the recording service is exiting (code 501)' };
     return;
   }
   const since = (mem.notFoundSince ??= now());

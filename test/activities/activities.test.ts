@@ -206,6 +206,12 @@ describe('results', () => {
     await emu.clock.advance(31_000);
     expect(await run('query', s)).toMatchObject({ kind: 'ok' });
   });
+
+  it('query answered code 501 "recording service is exiting" (legacy) → exiting, not a 404', async () => {
+    const s = await recording();
+    emu.faults.add({ kind: 'error', endpoint: 'query', httpStatus: 400, code: 501, times: 1 });
+    expect(await run('query', s)).toEqual({ kind: 'exiting' });
+  });
 });
 
 describe('failures', () => {

@@ -128,6 +128,18 @@ test('a 404 that outlasts the failover window: exited', async () => {
   expect(result.stoppedAt! - result.startedAt!).toBeGreaterThanOrEqual(150_000);
 });
 
+test('a query answered 501 "service exiting" ends the recording at once, without a failover window', async () => {
+  const activities = stubActivities({ query: () => ({ kind: 'exiting' }), stop: () => ({ kind: 'already_exiting' }) });
+  const input = mixInput({ policy: { healthCheckIntervalSeconds: 60 } });
+  const result = await withRecording(ctx, { input, activities, fixture: 'query-exiting' }, async ({ handle }) =>
+    handle.result(),
+  );
+  expect(result.ending).toBe('exited');
+  expect(result.reason).toMatch(/recording service is exiting \(code 501\)/);
+  expect(activities.query).toHaveBeenCalledTimes(1);
+  expect(result.stoppedAt! - result.startedAt!).toBeLessThan(90_000);
+});
+
 test('cancellation stops the recording, waits for the upload and completes as cancelled', async () => {
   const activities = stubActivities({ stop: () => ({ kind: 'stopped', uploadingStatus: 'backuped' }) });
   const result = await withRecording(
