@@ -70,7 +70,7 @@ function gitCommit(): string {
 
 async function main(): Promise<number> {
   const opts = new Command('bench')
-    .description('Benchmarks of issue 7: density, Agora call economy, history cost, latency, throughput')
+    .description('Benchmarks: density, Agora call economy, history cost, latency, throughput')
     .option('--full', 'full size: N = 250,1000,2000; 200 latency samples; 40 recordings; 60 s idle windows')
     .option('--density <list>', 'density steps N, comma-separated, ascending', list)
     .option('--idle-seconds <s>', 'idle CPU window (each of two)', int)

@@ -98,7 +98,7 @@ export const configVariables: readonly ConfigVariable[] = [
     name: 'WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS',
     default: '4',
     description:
-      "(At most the total − 1.) Of those, tasks from the shared task queue at once: mostly recordings' first tasks (create, acquire). Few keeps a burst of new recordings waiting in Temporal, before the acquire, so each acquired resourceId reaches start quickly while running recordings keep the other slots.",
+      "(Or the total − 1 when that is smaller.) Of those, tasks from the shared task queue at once: mostly recordings' first tasks (create, acquire). Few keeps a burst of new recordings waiting in Temporal, before the acquire, so each acquired resourceId reaches start quickly while running recordings keep the other slots.",
   },
   {
     name: 'WORKER_SHUTDOWN_GRACE_TIME',
@@ -415,7 +415,12 @@ const workerEnvSchema = z.object({
   WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: z.coerce.number().int().positive().optional(),
   WORKER_SHUTDOWN_GRACE_TIME: duration.default(30_000),
   WORKFLOW_BUNDLE_PATH: optionalText,
-  METRICS_BIND_ADDRESS: z.string().default('0.0.0.0:9464'),
+  METRICS_BIND_ADDRESS: z
+    .string()
+    .refine((v) => v === '' || /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):\d{1,5}$/.test(v), {
+      error: 'must be host:port (e.g. 0.0.0.0:9464, [::]:9464) or empty to disable metrics',
+    })
+    .default('0.0.0.0:9464'),
   LOG_LEVEL: logLevel,
 });
 

@@ -75,6 +75,16 @@ describe('configuration from the environment', () => {
     expect(message).not.toContain('customer-secret-value');
   });
 
+  it('refuses a METRICS_BIND_ADDRESS that is not host:port, naming it; empty disables metrics', () => {
+    for (const bad of ['notanaddress', '127.0.0.1:abc', ':9464']) {
+      expect(() => loadWorkerConfig({ ...worker, METRICS_BIND_ADDRESS: bad })).toThrow(
+        /METRICS_BIND_ADDRESS: must be host:port/,
+      );
+    }
+    expect(loadWorkerConfig({ ...worker, METRICS_BIND_ADDRESS: '[::]:9464' }).metricsBindAddress).toBe('[::]:9464');
+    expect(loadWorkerConfig({ ...worker, METRICS_BIND_ADDRESS: '' }).metricsBindAddress).toBeUndefined();
+  });
+
   it('keeps a workflow-task slot for running recordings: non-sticky below the total, by default too', () => {
     expect(loadWorkerConfig({ ...worker, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '3' })).toMatchObject({
       maxConcurrentWorkflowTasks: 3,
