@@ -363,7 +363,17 @@ export function loadStorageProfiles(env: Env = process.env): Record<string, Stor
   for (const [name, v] of Object.entries(raw)) {
     const r = storageProfileSchema.safeParse(v);
     if (r.success) out[name] = r.data;
-    else problems.push(...r.error.issues.map((i) => `storage profile "${name}".${i.path.join('.')}: ${i.message}`));
+    else {
+      // Name the variables that can set the field: the JSON, or the per-field one when the name allows it.
+      const envKey = (f: unknown) => Object.entries(fields).find(([, [k]]) => k === f)?.[0];
+      const where = (f: unknown) =>
+        envKey(f) && /^[a-z0-9]+$/.test(name)
+          ? ` (set in STORAGE_PROFILES or STORAGE_PROFILE_${name.toUpperCase()}_${envKey(f)})`
+          : '';
+      problems.push(
+        ...r.error.issues.map((i) => `storage profile "${name}".${i.path.join('.')}: ${i.message}${where(i.path[0])}`),
+      );
+    }
   }
   if (problems.length) throw new ConfigError(problems);
   return out;

@@ -125,7 +125,9 @@ describe('configuration from the environment', () => {
       loadStorageProfiles({
         STORAGE_PROFILES: JSON.stringify({ p: { vendor: 1, region: 0, bucket: 'b', secretKey: 'TOPSECRET' } }),
       }),
-    ).toThrow(/storage profile "p"\.accessKey/);
+    ).toThrow(/storage profile "p"\.accessKey: .* \(set in STORAGE_PROFILES or STORAGE_PROFILE_P_ACCESS_KEY\)/);
+    // A profile set only by per-field variables: the error names the variable still missing.
+    expect(() => loadStorageProfiles({ STORAGE_PROFILE_MYS3_BUCKET: 'b' })).toThrow(/STORAGE_PROFILE_MYS3_VENDOR/);
     try {
       loadStorageProfiles({
         STORAGE_PROFILES: JSON.stringify({
