@@ -43,7 +43,7 @@ export class WorkflowTaskSlots implements CustomSlotSupplier<WorkflowSlotInfo> {
 
   /**
    * @param total workflow tasks at once (≥ 2, the SDK's minimum with a workflow cache)
-   * @param nonSticky of which from the shared task queue (1 ≤ nonSticky ≤ total)
+   * @param nonSticky of which from the shared task queue (1 ≤ nonSticky < total: a slot always stays for sticky tasks)
    * @throws RangeError naming the bad argument
    */
   constructor(
