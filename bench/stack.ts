@@ -47,8 +47,14 @@ function workerEnv(profile: StackProfile, logLevel: string, agoraRps: number): R
   };
 }
 
+/** Time from start answered to recorder_started at the emulator, ms. */
+export const RECORDER_STARTUP_MS = 2_000;
+
 function emulatorArgs(profile: StackProfile): string[] {
-  return profile === 'agora' ? [] : ['--qps-limit', '0', '--concurrency-quota', '100000'];
+  // Agora's recorder takes seconds to join the channel after start answers (reference §7: confirm ~5 s after the sid);
+  // the emulator's default (0) would send recorder_started before the workflow could have read the start answer.
+  const startup = ['--startup-ms', String(RECORDER_STARTUP_MS)];
+  return profile === 'agora' ? startup : [...startup, '--qps-limit', '0', '--concurrency-quota', '100000'];
 }
 
 async function stopChild(proc: ChildProcess): Promise<void> {

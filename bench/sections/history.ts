@@ -4,7 +4,8 @@
  *
  * - lifecycle: start → recording → one layout (signal) → stop (signal) → uploaded, without NCS; and the same with the
  *   notifications the emulator sends for such a session (40, 30 at start; 41, 33, 31, 11 at the end), each signalled
- *   only when the receiver would signal it (src/callbacks/receiver.ts `signalsWorkflow`).
+ *   only when the receiver would signal it (src/callbacks/receiver.ts `signalsWorkflow`, and
+ *   src/callbacks/delivery.ts `holdsSid`: recorder_started reaches a workflow only while it lacks that sid).
  * - at rest: a recording left idle for `hours` hours (time skipped), events per hour; without NCS (the workflow's own
  *   cost: health checks) and with Agora's per-minute `uploading_progress` (33) through the receiver's filter for one
  *   hour (progress below 10000 is acknowledged, not signalled).
@@ -17,6 +18,7 @@ import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@t
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RecordingActivities } from '../../src/activities/types';
 import type { NcsNotification } from '../../src/agora/notifications';
+import { holdsSid } from '../../src/callbacks/delivery';
 import { signalsWorkflow } from '../../src/callbacks/receiver';
 import {
   agoraNotificationSignal,
@@ -219,7 +221,10 @@ export async function runHistory(o: { restHours: number; log: Log }): Promise<Hi
       // its history: the receiver's signal finds a closed workflow.
       let ncsDelivered = 0;
       for (const [signal, arg] of steps) {
-        if (signal === agoraNotificationSignal && !signalsWorkflow(arg as NcsNotification)) continue;
+        if (signal === agoraNotificationSignal) {
+          const n = arg as NcsNotification;
+          if (!signalsWorkflow(n) || (await holdsSid(client, b.workflowId, n))) continue;
+        }
         try {
           await b.signal(signal.name, arg);
         } catch (e) {

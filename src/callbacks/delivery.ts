@@ -13,14 +13,19 @@
  * workflow whose `AgoraSid` search attribute equals it is signalled instead.
  *
  * Per workflow, deliveries are serialised (arrival order); the workflow orders by `payload.sequence` anyway.
+ *
+ * One notification is acknowledged without a signal: a recorder_started (event 40) whose workflow already holds that
+ * sid (see {@link holdsSid}). It only serves sid recovery (§7), and every signal costs the workflow a workflow task and
+ * ~4 history events.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Logger } from 'pino';
-import type { NcsNotification } from '../agora/notifications';
+import { NcsEvent, type NcsNotification } from '../agora/notifications';
 import { agoraNotificationSignal, recordingWorkflowId } from '../workflows/definitions';
+import { agoraSidKey } from '../workflows/search-attributes';
 import type { DeadLetterLog } from './dead-letter';
 
 /** What the delivery needs. */
@@ -38,10 +43,31 @@ export interface DeliveryOptions {
 
 type SpoolLine = { t: 'accepted'; at: number; n: NcsNotification } | { t: 'done'; id: string };
 
-/** How a delivery ended; `deferred`: the receiver shut down first, the spool replays it at the next start. */
-export type DeliveryOutcome = 'signalled' | 'dead_lettered' | 'deferred';
+/**
+ * How a delivery ended. `not_needed`: a recorder_started for a workflow that already holds its sid (acknowledged, not
+ * signalled); `deferred`: the receiver shut down first, the spool replays it at the next start.
+ */
+export type DeliveryOutcome = 'signalled' | 'not_needed' | 'dead_lettered' | 'deferred';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Whether `n` is a recorder_started (event 40) whose running workflow `workflowId` already holds `payload.sid` as its
+ * AgoraSid search attribute. The workflow uses event 40 only to learn a sid it does not have (a start whose answer was
+ * lost, §7); once it has one, the notification changes nothing. DescribeWorkflowExecution reads the workflow's own
+ * state (not the eventually-consistent visibility store), and the workflow sets AgoraSid in the same workflow task in
+ * which it learns the sid and never unsets it. Any doubt (another event type, the ID not found, another or no sid, the
+ * call failing) answers false, and the notification is signalled as usual.
+ */
+export async function holdsSid(client: Client, workflowId: string, n: NcsNotification): Promise<boolean> {
+  if (n.eventType !== NcsEvent.recorder_started) return false;
+  try {
+    const d = await client.workflow.getHandle(workflowId).describe();
+    return d.status.name === 'RUNNING' && d.typedSearchAttributes.get(agoraSidKey) === n.payload.sid;
+  } catch {
+    return false;
+  }
+}
 
 /** Accepts notifications durably and signals them to their workflows in the background. */
 export class NotificationDelivery {
@@ -50,7 +76,7 @@ export class NotificationDelivery {
   private readonly inFlight = new Set<Promise<DeliveryOutcome>>();
   private closed = false;
   /** Counters for /healthz and tests. */
-  readonly stats = { accepted: 0, signalled: 0, deadLettered: 0, retries: 0 };
+  readonly stats = { accepted: 0, signalled: 0, notNeeded: 0, deadLettered: 0, retries: 0 };
 
   constructor(private readonly o: DeliveryOptions) {}
 
@@ -130,6 +156,12 @@ export class NotificationDelivery {
 
   private async deliver(n: NcsNotification, workflowId: string, acceptedAt: number): Promise<DeliveryOutcome> {
     const log = this.o.logger.child({ noticeId: n.noticeId, eventType: n.eventType, workflowId });
+    if (await holdsSid(this.o.client, workflowId, n)) {
+      log.debug('recorder_started of a sid the workflow already holds: acknowledged, not signalled');
+      this.stats.notNeeded++;
+      await this.writeSpool({ t: 'done', id: n.noticeId });
+      return 'not_needed';
+    }
     let delay = 200;
     let lastError = '';
     for (;;) {

@@ -12,7 +12,8 @@
  * 6. events the workflow does not act on (slice starts, stream states, warnings, upload progress below 100 %...) are
  *    acknowledged and logged, not signalled: each signal costs the workflow ~4 history events, and NCS sends event 33
  *    every minute, which alone would add ~240 events per recording-hour;
- * 7. the notification is spooled and acknowledged with 200; {@link NotificationDelivery} signals the workflow.
+ * 7. the notification is spooled and acknowledged with 200; {@link NotificationDelivery} signals the workflow (except
+ *    a recorder_started whose workflow already holds that sid: it would change nothing, see `holdsSid`).
  *
  * `GET path` answers 200 (reachability checks); `GET /healthz` answers 200 with delivery counters.
  */

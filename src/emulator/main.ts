@@ -70,6 +70,12 @@ export function buildCommand(): Command {
     )
     .option('--qps-limit <n>', 'requests/s per App ID before 429 (0 = off)', int('--qps-limit'), 10)
     .option('--sync-stop-ms <ms>', 'upload time after a recording ends (emulated ms)', int('--sync-stop-ms'), 2000)
+    .option(
+      '--startup-ms <ms>',
+      'time from a successful start until the recorder is ready and sends recorder_started (emulated ms)',
+      int('--startup-ms'),
+      0,
+    )
     .option('--fault <json>', 'a fault rule, repeatable (see src/emulator/faults.ts)', fault)
     .addHelpText(
       'after',
@@ -99,6 +105,7 @@ async function main(): Promise<void> {
     concurrencyQuota: number;
     qpsLimit: number;
     syncStopMs: number;
+    startupMs: number;
     fault?: FaultRule[];
   }>();
   const callbackUrl = o.callbackUrl ?? process.env.AGORA_NCS_CALLBACK_URL;
@@ -115,6 +122,7 @@ async function main(): Promise<void> {
     concurrencyQuota: o.concurrencyQuota,
     qpsLimit: o.qpsLimit,
     syncStopMs: o.syncStopMs,
+    startupMs: o.startupMs,
     ...(o.fault ? { faults: o.fault } : {}),
   });
   // One line, machine-readable, without secrets: the demo and scripts parse it.

@@ -284,6 +284,37 @@ describe('NCS receiver', () => {
     await sink.signal(finishSignal);
   });
 
+  it('acknowledges a recorder_started without signalling when the workflow already holds that sid (AgoraSid)', async () => {
+    const cname = `room-${seq}`;
+    const uid = '4294967008';
+    const sid = `sidknown${Date.now()}`;
+    const sink = await env.client.workflow.start(notificationSink, {
+      taskQueue,
+      workflowId: recordingWorkflowId(appId, cname, uid),
+      typedSearchAttributes: [{ key: agoraSidKey, value: sid }],
+    });
+    const before = delivery.stats.notNeeded;
+    const held = notification(cname, uid, { payload: { cname, uid, sid, sequence: seq++, details: {} } });
+    // Another sid, and another event type of the held sid: both still signalled (deliveries to one workflow keep
+    // their arrival order, so once these arrived, the first one was decided).
+    const otherSid = notification(cname, uid);
+    const otherEvent = notification(cname, uid, {
+      eventType: 41,
+      payload: { cname, uid, sid, sequence: seq++, details: { leaveCode: 2 } },
+    });
+    for (const n of [held, otherSid, otherEvent]) {
+      const body = JSON.stringify(n);
+      expect((await post(body, signed(body))).status).toBe(200);
+    }
+    const got = await eventually(
+      () => sink.query(receivedQuery),
+      (r) => r.length >= 2,
+    );
+    expect(got).toEqual([otherSid.noticeId, otherEvent.noticeId]);
+    expect(delivery.stats.notNeeded).toBe(before + 1);
+    await sink.signal(finishSignal);
+  });
+
   it("answers the console's test probe with 200 (Agora's signed sample body, other product)", async () => {
     const probeBody =
       '{"eventMs":1560408533119,"eventType":10,"noticeId":"4eb720f0-8da7-11e9-a43e-53f411c2761f","notifyMs":1560408533119,"payload":{"a":"1","b":2},"productId":1}';
