@@ -15,7 +15,7 @@ import { TimeoutType } from '@temporalio/common';
 import type { StartInput, StartResult } from '../activities/types';
 import type { RecordingInput } from './definitions';
 import { agora, agoraCall, AgoraFailureType } from './activities';
-import { applyEarlyNotifications } from './notifications';
+import { applyEarlyNotifications, RECORDER_STARTED_SKEW_MS } from './notifications';
 import { describeFailure, now, recordError, transition, type Memory } from './state';
 import type { ResolvedPolicy } from './validate';
 
@@ -111,7 +111,7 @@ export async function acquireAndStart(
         return { kind: 'ended', ending: 'failed', reason: 'start refused' };
     }
     // A recorder_started of the attempt that timed out may already be here: adopt it instead of acquiring again.
-    if (mem.startedSidFromNcs) return { kind: 'started', sid: mem.startedSidFromNcs };
+    if (mem.startedSidFromNcs) return recovered(mem, mem.startedSidFromNcs);
   }
   if (mayHaveTaken) return recoverOrFail(mem, `no start answer after ${policy.maxAcquireAttempts} acquire attempts`);
   return { kind: 'ended', ending: 'failed', reason: `no start after ${policy.maxAcquireAttempts} acquire attempts` };
@@ -146,6 +146,7 @@ async function startWithinWindow(
   if (remainingMs <= 0) return { kind: 'windowClosed' };
   mem.startSent = true;
   mem.startSentAt ??= now();
+  mem.startsSent.push({ resourceId, at: now() });
   const summary = `start ${input.mode} recording (resourceId ${attempt})`;
   const request: StartInput = {
     cname: input.cname,
@@ -213,11 +214,19 @@ async function startRacingWindowTimer(
 function startFailed(mem: Memory, err: unknown): Attempt {
   const failure = describeFailure(err);
   recordError(mem, failure);
-  if (failure.type === AgoraFailureType.taskConflict) return { kind: 'conflict' };
-  if (failure.type === AgoraFailureType.reacquire) return { kind: 'reacquire', mayHaveTaken: false };
-  if (reacquireTypes.includes(failure.type)) return { kind: 'reacquire', mayHaveTaken: true };
+  const attempt = meaningOf(failure.type);
+  const sent = mem.startsSent[mem.startsSent.length - 1];
+  if (sent && !('mayHaveTaken' in attempt && attempt.mayHaveTaken)) sent.refused = true;
+  return attempt;
+}
+
+/** What a start failure of this type says about the attempt (§5.1, §7). */
+function meaningOf(type: string): Attempt {
+  if (type === AgoraFailureType.taskConflict) return { kind: 'conflict' };
+  if (type === AgoraFailureType.reacquire) return { kind: 'reacquire', mayHaveTaken: false };
+  if (reacquireTypes.includes(type)) return { kind: 'reacquire', mayHaveTaken: true };
   // A 200 whose body fails its schema may still have started the task.
-  return { kind: 'failed', mayHaveTaken: failure.type === AgoraFailureType.invalidResponse };
+  return { kind: 'failed', mayHaveTaken: type === AgoraFailureType.invalidResponse };
 }
 
 /**
@@ -232,13 +241,28 @@ async function recoverOrFail(mem: Memory, why: string): Promise<StartOutcome> {
     });
   }
   mem.status.reason = undefined;
-  if (mem.startedSidFromNcs !== undefined) return { kind: 'started', sid: mem.startedSidFromNcs };
+  if (mem.startedSidFromNcs !== undefined) return recovered(mem, mem.startedSidFromNcs);
   mem.resultFields.taskMayStillRun = true;
   recordError(mem, {
     type: 'SidNotRecovered',
     message: `${why}; no recorder_started arrived within ${SID_RECOVERY_SECONDS} s, so the task cannot be stopped and may still run until Agora's maxIdleTime ends it`,
   });
   return { kind: 'ended', ending: 'failed', reason: why };
+}
+
+/**
+ * A sid recovered from recorder_started, with the resourceId of the start that created its task: the last start sent
+ * before the notification's event time (within the clock skew) that Agora did not refuse, or, without an event time,
+ * the last one not refused. A start answered 53 on a new resourceId is refused: the task it met is an earlier one.
+ */
+function recovered(mem: Memory, sid: string): StartOutcome {
+  const sendts = mem.startedSendtsFromNcs;
+  const candidates = mem.startsSent.filter((s) => !s.refused);
+  const before =
+    sendts === undefined ? candidates : candidates.filter((s) => s.at <= sendts + RECORDER_STARTED_SKEW_MS);
+  const origin = before[before.length - 1] ?? candidates[candidates.length - 1];
+  if (origin) mem.status.resourceId = origin.resourceId;
+  return { kind: 'started', sid };
 }
 
 /** Records the sid and enters the recording state (one search-attribute upsert with the sid). */

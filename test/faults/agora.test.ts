@@ -46,6 +46,38 @@ scenario(
 
 scenario(
   group,
+  'a start carried out but answered 500 on every attempt; the next resourceId meets our task (code 53)',
+  'the sid comes from recorder_started and the stop goes to the resourceId that started the task; completes; one task',
+  180_000,
+  async () => {
+    // On resourceId A: the start is carried out but answered 500, and so are its 3 retries (3, 6, 9 s apart); the
+    // workflow acquires B, whose start answers 400/53: the task on A is ours. Its recorder_started comes 30 s late,
+    // after that 53.
+    await stack.emu.addFault({ kind: 'error', endpoint: 'start', httpStatus: 500, commit: true, times: 1 });
+    await stack.emu.addFault({ kind: 'error', endpoint: 'start', httpStatus: 500, times: 3 });
+    await stack.emu.addFault({ kind: 'ncsDelay', eventType: 40, ms: 30_000, times: 1 });
+    const cname = channel('start-took-500');
+    const { workflowId } = await startRecording(stack, cname);
+    const status = await waitForState(stack, workflowId, ['recording'], 120_000);
+    await stack.client.stop(workflowId, 'done');
+    const result = await resultWithin(stack, workflowId, 90_000);
+    const all = await stack.emu.callsFor(cname);
+    const calls = countCalls(all);
+    expect(calls.acquire).toBe(2);
+    expect(calls.answers).toContain('start 400/53');
+    expect(result.ending).toBe('completed');
+    expect(result.sid).toBe(status.sid);
+    // The one task (started by the first call, whose answer was a 500) is stopped with its own resourceId.
+    const tasks = await stack.emu.tasksFor(cname);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.phase).toBe('exited');
+    expect(calls.answers[calls.answers.length - 1]).toBe('stop 200');
+    return `completed (${result.uploadingStatus}); calls: ${calls.answers.join(', ')}; 1 task, exited`;
+  },
+);
+
+scenario(
+  group,
   'stop during a 404 failover window (30 s)',
   'a stop answered 404 inside the window is not taken as "gone": the task is stopped once it is back; nothing left recording',
   240_000,

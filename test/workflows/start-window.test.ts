@@ -1,7 +1,7 @@
 /**
  * The resourceId's start window (ARCHITECTURE.md step 2; Agora reference §3.1, §7): a start still in flight when the
  * window closes times out (the start activity's schedule-to-close timeout) and the workflow acquires again; if that first start took after all, Agora's code 53 on
- * the next start says so and the sid comes from recorder_started.
+ * the next start says so and the sid comes from recorder_started; that task is stopped with the first resourceId.
  *
  * In their own file because cancelling an activity in flight leaves the time-skipping test server's clock locked for
  * the rest of its life (observed with the pinned test server), and other tests need time to skip.
@@ -80,6 +80,8 @@ test('code 53 after a re-acquire means our earlier start took: the buffered reco
       return handle.result();
     },
   );
-  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-first' });
+  // The task is the first start's: only its own resourceId can stop it (Agora answers code 1003 to any other).
+  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-first', resourceId: 'rid-1' });
   expect(activities.stop).toHaveBeenCalledTimes(1);
+  expect(activities.stop.mock.calls[0]![0]).toMatchObject({ resourceId: 'rid-1', sid: 'sid-first' });
 });
