@@ -69,7 +69,6 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
     // cname + uid (a re-run of this workflow ID) and must never be adopted: stopping that old sid would leave ours
     // running.
     mem.startedSidFromNcs = payload.sid;
-    mem.startedSendtsFromNcs = typeof payload.sendts === 'number' ? payload.sendts : undefined;
   }
   if (mem.status.sid === undefined) {
     if (mem.early.length < MAX_EARLY_NOTICES) mem.early.push(n);

@@ -6,7 +6,8 @@
  *   maxAcquireAttempts times (runs from before ECONOMY_PATCH used a workflow timer and cancelled the activity);
  * - a start whose answer was lost shows up as `alreadyStarted` (201/code 7 on the retried call) or, after a re-acquire,
  *   as AgoraTaskConflict (400/code 53): our earlier start took. The sid is recovered from Agora's answer or from the
- *   recorder_started notification (event 40) of this cname + recorder uid, waiting at most SID_RECOVERY_SECONDS;
+ *   recorder_started notification (event 40) of this cname + recorder uid, waiting at most SID_RECOVERY_SECONDS; the
+ *   task is then stopped with the resourceId whose start created it, never simply the last acquired (`recovered`);
  * - when it cannot be recovered, the recording ends `failed` with `taskMayStillRun` (Agora ends such a task itself
  *   after maxIdleTime of an empty channel; nothing can stop it without its sid).
  */
@@ -14,8 +15,8 @@ import { ActivityFailure, CancellationScope, TimeoutFailure, condition, patched,
 import { TimeoutType } from '@temporalio/common';
 import type { StartInput, StartResult } from '../activities/types';
 import type { RecordingInput } from './definitions';
-import { agora, agoraCall, AgoraFailureType } from './activities';
-import { applyEarlyNotifications, RECORDER_STARTED_SKEW_MS } from './notifications';
+import { agora, agoraCall, AgoraFailureType, healthQuery } from './activities';
+import { applyEarlyNotifications } from './notifications';
 import { describeFailure, now, recordError, transition, type Memory } from './state';
 import type { ResolvedPolicy } from './validate';
 
@@ -88,7 +89,7 @@ export async function acquireAndStart(
         return { kind: 'started', sid: result.sid };
       case 'alreadyStarted':
         if (result.sid) return { kind: 'started', sid: result.sid };
-        return recoverOrFail(mem, 'Agora answered "already started" (code 7) without the sid');
+        return recoverOrFail(mem, 'Agora answered "already started" (code 7) without the sid', resourceId);
       case 'conflict':
         if (mayHaveTaken) return recoverOrFail(mem, 'Agora reports our earlier start as a running task (code 53)');
         return {
@@ -111,7 +112,7 @@ export async function acquireAndStart(
         return { kind: 'ended', ending: 'failed', reason: 'start refused' };
     }
     // A recorder_started of the attempt that timed out may already be here: adopt it instead of acquiring again.
-    if (mem.startedSidFromNcs) return recovered(mem, mem.startedSidFromNcs);
+    if (mem.startedSidFromNcs) return await recovered(mem, mem.startedSidFromNcs);
   }
   if (mayHaveTaken) return recoverOrFail(mem, `no start answer after ${policy.maxAcquireAttempts} acquire attempts`);
   return { kind: 'ended', ending: 'failed', reason: `no start after ${policy.maxAcquireAttempts} acquire attempts` };
@@ -146,7 +147,7 @@ async function startWithinWindow(
   if (remainingMs <= 0) return { kind: 'windowClosed' };
   mem.startSent = true;
   mem.startSentAt ??= now();
-  mem.startsSent.push({ resourceId, at: now() });
+  mem.startsSent.push({ resourceId });
   const summary = `start ${input.mode} recording (resourceId ${attempt})`;
   const request: StartInput = {
     cname: input.cname,
@@ -233,7 +234,7 @@ function meaningOf(type: string): Attempt {
  * Waits (bounded) for the recorder_started notification that names the sid of a start that took, then returns it as
  * started; otherwise ends `failed` with `taskMayStillRun`.
  */
-async function recoverOrFail(mem: Memory, why: string): Promise<StartOutcome> {
+async function recoverOrFail(mem: Memory, why: string, known?: string): Promise<StartOutcome> {
   mem.status.reason = `recovering the sid: ${why}`;
   if (mem.startedSidFromNcs === undefined) {
     await condition(() => mem.startedSidFromNcs !== undefined, SID_RECOVERY_SECONDS * 1000, {
@@ -241,7 +242,7 @@ async function recoverOrFail(mem: Memory, why: string): Promise<StartOutcome> {
     });
   }
   mem.status.reason = undefined;
-  if (mem.startedSidFromNcs !== undefined) return recovered(mem, mem.startedSidFromNcs);
+  if (mem.startedSidFromNcs !== undefined) return recovered(mem, mem.startedSidFromNcs, known);
   mem.resultFields.taskMayStillRun = true;
   recordError(mem, {
     type: 'SidNotRecovered',
@@ -250,19 +251,48 @@ async function recoverOrFail(mem: Memory, why: string): Promise<StartOutcome> {
   return { kind: 'ended', ending: 'failed', reason: why };
 }
 
+/** Patch id: with several starts that may have created the recovered sid's task, query tells which resourceId. */
+export const VERIFY_RECOVERED_RESOURCE_ID = 'verify-recovered-resource-id';
+
 /**
- * A sid recovered from recorder_started, with the resourceId of the start that created its task: the last start sent
- * before the notification's event time (within the clock skew) that Agora did not refuse, or, without an event time,
- * the last one not refused. A start answered 53 on a new resourceId is refused: the task it met is an earlier one.
+ * A sid recovered from recorder_started, with the resourceId of the start that created its task: only that resourceId
+ * can query, update or stop it (§5.2: 400 code 1003 otherwise). `known`: the resourceId whose start answered code 7
+ * (the task is on it). Otherwise every start sent in this run is a candidate, newest first among those Agora did not
+ * refuse, then the refused ones (a refusal is judged from the start's last answer; an earlier attempt of it may have
+ * taken). With one candidate it is that one; with more, each is asked with query until one does not answer 1003
+ * (runs recorded before {@link VERIFY_RECOVERED_RESOURCE_ID} took the first).
  */
-function recovered(mem: Memory, sid: string): StartOutcome {
-  const sendts = mem.startedSendtsFromNcs;
-  const candidates = mem.startsSent.filter((s) => !s.refused);
-  const before =
-    sendts === undefined ? candidates : candidates.filter((s) => s.at <= sendts + RECORDER_STARTED_SKEW_MS);
-  const origin = before[before.length - 1] ?? candidates[candidates.length - 1];
-  if (origin) mem.status.resourceId = origin.resourceId;
+async function recovered(mem: Memory, sid: string, known?: string): Promise<StartOutcome> {
+  const newestFirst = [...mem.startsSent].reverse();
+  const order = [...newestFirst.filter((s) => !s.refused), ...newestFirst.filter((s) => s.refused)]
+    .map((s) => s.resourceId)
+    .filter((rid, i, all) => all.indexOf(rid) === i);
+  let origin = known ?? order[0];
+  if (known === undefined && order.length > 1 && patched(VERIFY_RECOVERED_RESOURCE_ID)) {
+    for (const [i, resourceId] of order.entries()) {
+      if (await startedSid(mem, resourceId, sid, `${i + 1} of ${order.length}`)) {
+        origin = resourceId;
+        break;
+      }
+    }
+  }
+  if (origin !== undefined) mem.status.resourceId = origin;
   return { kind: 'started', sid };
+}
+
+/** Whether Agora knows `sid` on `resourceId`: a query not refused as invalid (code 1003: another resourceId's sid). */
+async function startedSid(mem: Memory, resourceId: string, sid: string, which: string): Promise<boolean> {
+  const { cname, uid, mode } = mem.status;
+  try {
+    await healthQuery.executeWithOptions({ summary: `query: did resourceId ${which} start the recovered sid?` }, [
+      { cname, uid, mode, resourceId, sid },
+    ]);
+    return true;
+  } catch (err) {
+    const failure = describeFailure(err);
+    if (failure.type !== AgoraFailureType.invalidRequest) recordError(mem, failure);
+    return false;
+  }
 }
 
 /** Records the sid and enters the recording state (one search-attribute upsert with the sid). */

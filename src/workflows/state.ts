@@ -65,14 +65,12 @@ export interface Memory {
   recorderUids: string[];
   /** The sid of a recorder_started (event 40) for this cname and recorder uid, for sid recovery (§7). */
   startedSidFromNcs?: string;
-  /** That recorder_started's event time (`sendts`, Unix ms), when it had one. */
-  startedSendtsFromNcs?: number;
   /**
-   * The start requests sent in this run, in order: the resourceId and the workflow time (Unix ms); `refused` once
-   * Agora's answer showed that start did not take. A sid recovered from recorder_started belongs to one of the
-   * others, and only its own resourceId can query or stop it (§7: code 1003 otherwise).
+   * The start requests sent in this run, in order; `refused` once Agora's last answer to that start showed it did not
+   * take. A sid recovered from recorder_started belongs to one of them, and only its own resourceId can query or stop
+   * it (§5.2: code 1003 otherwise; start.ts `recovered`).
    */
-  startsSent: { resourceId: string; at: number; refused?: boolean }[];
+  startsSent: { resourceId: string; refused?: boolean }[];
   /**
    * A start request was sent in this run: only a recorder_started that arrives after it can be ours. One from before is
    * a late or resent notification of an earlier recording with the same workflow ID (same cname + uid, older sid).

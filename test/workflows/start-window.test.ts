@@ -85,3 +85,21 @@ test('code 53 after a re-acquire means our earlier start took: the buffered reco
   expect(activities.stop).toHaveBeenCalledTimes(1);
   expect(activities.stop.mock.calls[0]![0]).toMatchObject({ resourceId: 'rid-1', sid: 'sid-first' });
 });
+
+test('"already started" (code 7) without a sid after an earlier start may have taken: the task is on the resourceId that answered 7', async () => {
+  const activities = stubActivities({
+    start: (n) =>
+      n === 1 ? answerLate(3000, { alreadyStarted: false, sid: 'sid-ignored' }) : { alreadyStarted: true as const },
+  });
+  const input = mixInput({ policy: { startWindowSeconds: 2 } });
+  const result = await withRecording(ctx, { input, activities }, async ({ handle }) => {
+    await waitForStatus(handle, (s) => /recovering the sid/.test(s.reason ?? ''), 'sid recovery');
+    await handle.signal(agoraNotificationSignal, ncs(NcsEvent.recorder_started, { sid: 'sid-second', sequence: 0 }));
+    await waitForState(handle, 'recording');
+    await handle.signal(stopSignal);
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-second', resourceId: 'rid-2' });
+  expect(activities.query).not.toHaveBeenCalled();
+  expect(activities.stop.mock.calls[0]![0]).toMatchObject({ resourceId: 'rid-2', sid: 'sid-second' });
+});
