@@ -259,8 +259,10 @@ export const VERIFY_RECOVERED_RESOURCE_ID = 'verify-recovered-resource-id';
  * can query, update or stop it (§5.2: 400 code 1003 otherwise). `known`: the resourceId whose start answered code 7
  * (the task is on it). Otherwise every start sent in this run is a candidate, newest first among those Agora did not
  * refuse, then the refused ones (a refusal is judged from the start's last answer; an earlier attempt of it may have
- * taken). With one candidate it is that one; with more, each is asked with query until one does not answer 1003
- * (runs recorded before {@link VERIFY_RECOVERED_RESOURCE_ID} took the first).
+ * taken). With one candidate it is that one. With more, each is asked with query: an answer for the sid decides; a
+ * 404 or 501 (failover window, or gone) marks the first such as the likely one; 1003 rules one out; a query that fails
+ * otherwise (Agora unreachable) ends the asking. Then the likely one, else the first not ruled out. Runs recorded
+ * before {@link VERIFY_RECOVERED_RESOURCE_ID} took the first candidate.
  */
 async function recovered(mem: Memory, sid: string, known?: string): Promise<StartOutcome> {
   const newestFirst = [...mem.startsSent].reverse();
@@ -269,29 +271,46 @@ async function recovered(mem: Memory, sid: string, known?: string): Promise<Star
     .filter((rid, i, all) => all.indexOf(rid) === i);
   let origin = known ?? order[0];
   if (known === undefined && order.length > 1 && patched(VERIFY_RECOVERED_RESOURCE_ID)) {
+    const ruledOut = new Set<string>();
+    let likely: string | undefined;
+    let found: string | undefined;
     for (const [i, resourceId] of order.entries()) {
-      if (await startedSid(mem, resourceId, sid, `${i + 1} of ${order.length}`)) {
-        origin = resourceId;
-        break;
-      }
+      const answer = await askForSid(mem, resourceId, sid, `${i + 1} of ${order.length}`);
+      if (answer === 'found') found = resourceId;
+      else if (answer === 'refused') ruledOut.add(resourceId);
+      else if (answer === 'absent') likely ??= resourceId;
+      if (found !== undefined || answer === 'unknown') break;
     }
+    origin = found ?? likely ?? order.find((rid) => !ruledOut.has(rid)) ?? origin;
   }
   if (origin !== undefined) mem.status.resourceId = origin;
   return { kind: 'started', sid };
 }
 
-/** Whether Agora knows `sid` on `resourceId`: a query not refused as invalid (code 1003: another resourceId's sid). */
-async function startedSid(mem: Memory, resourceId: string, sid: string, which: string): Promise<boolean> {
+/**
+ * Asks Agora for `sid` on `resourceId` (query): `found` (an answer for it, even one whose body fails its schema),
+ * `absent` (404 or 501: a failover window, or the task is gone), `refused` (an invalid request: code 1003, another
+ * resourceId's sid), or `unknown` (the query failed otherwise; recorded as the last error).
+ */
+async function askForSid(
+  mem: Memory,
+  resourceId: string,
+  sid: string,
+  which: string,
+): Promise<'found' | 'absent' | 'refused' | 'unknown'> {
   const { cname, uid, mode } = mem.status;
   try {
-    await healthQuery.executeWithOptions({ summary: `query: did resourceId ${which} start the recovered sid?` }, [
-      { cname, uid, mode, resourceId, sid },
-    ]);
-    return true;
+    const r = await healthQuery.executeWithOptions(
+      { summary: `query: did resourceId ${which} start the recovered sid?` },
+      [{ cname, uid, mode, resourceId, sid }],
+    );
+    return r.kind === 'ok' ? 'found' : 'absent';
   } catch (err) {
     const failure = describeFailure(err);
-    if (failure.type !== AgoraFailureType.invalidRequest) recordError(mem, failure);
-    return false;
+    if (failure.type === AgoraFailureType.invalidResponse) return 'found';
+    if (failure.type === AgoraFailureType.invalidRequest) return 'refused';
+    recordError(mem, failure);
+    return 'unknown';
   }
 }
 

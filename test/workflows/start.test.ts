@@ -249,45 +249,51 @@ test('an invalid input fails the workflow with a non-retryable InvalidRecordingI
   expect(cause!.message).toMatch(/policy.maxAcquireAttempts/);
 });
 
-test('two starts that may have taken, then 53: query tells which resourceId started the recovered sid; the stop goes there', async () => {
-  const activities = stubActivities({
-    start: (n) => {
-      // rid-1 and rid-2: a 500 after its retries (one attempt here), either may have taken; rid-3: code 53.
-      if (n <= 2) {
-        throw ApplicationFailure.create({
-          type: AgoraFailureType.serverError,
-          message: 'Agora answered 500',
+test.each([
+  ['answers for the sid', { kind: 'ok', status: 5 }, 'rid-2', 'rid-1'],
+  ['answers 404 (a failover window): the likely one', { kind: 'not_found' }, 'rid-2', 'rid-1', 'rid-3'],
+] as const)(
+  'two starts that may have taken, then 53: query tells which resourceId started the recovered sid (rid-1 %s); the stop goes there',
+  async (_name, rid1Answer, ...asked) => {
+    const activities = stubActivities({
+      start: (n) => {
+        // rid-1 and rid-2: a 500 after its retries (one attempt here), either may have taken; rid-3: code 53.
+        if (n <= 2) {
+          throw ApplicationFailure.create({
+            type: AgoraFailureType.serverError,
+            message: 'Agora answered 500',
+            nonRetryable: true,
+          });
+        }
+        throw ApplicationFailure.create({ type: AgoraFailureType.taskConflict, message: 'task conflict (53)' });
+      },
+    });
+    // The task is rid-1's: Agora refuses the sid on any other resourceId with code 1003.
+    activities.query.mockImplementation(({ resourceId }) => {
+      if (resourceId === 'rid-1') return Promise.resolve(rid1Answer);
+      return Promise.reject(
+        ApplicationFailure.create({
+          type: AgoraFailureType.invalidRequest,
+          message: 'Agora query answered 400 code 1003: sid does not match the resourceId',
           nonRetryable: true,
-        });
-      }
-      throw ApplicationFailure.create({ type: AgoraFailureType.taskConflict, message: 'task conflict (53)' });
-    },
-  });
-  // The task is rid-1's: Agora refuses the sid on any other resourceId with code 1003.
-  activities.query.mockImplementation(({ resourceId }) => {
-    if (resourceId === 'rid-1') return Promise.resolve({ kind: 'ok', status: 5 });
-    return Promise.reject(
-      ApplicationFailure.create({
-        type: AgoraFailureType.invalidRequest,
-        message: 'Agora query answered 400 code 1003: sid does not match the resourceId',
-        nonRetryable: true,
-      }),
+        }),
+      );
+    });
+    const result = await withRecording(
+      ctx,
+      { input: mixInput(), activities, fixture: 'start-recovered-resource-id-queried' },
+      async ({ handle }) => {
+        await waitForStatus(handle, (s) => /recovering the sid/.test(s.reason ?? ''), 'sid recovery');
+        await handle.signal(agoraNotificationSignal, ncs(NcsEvent.recorder_started, { sid: 'sid-first', sequence: 0 }));
+        const recording = await waitForState(handle, 'recording');
+        expect(recording).toMatchObject({ sid: 'sid-first', resourceId: 'rid-1' });
+        await handle.signal(stopSignal);
+        return handle.result();
+      },
     );
-  });
-  const result = await withRecording(
-    ctx,
-    { input: mixInput(), activities, fixture: 'start-recovered-resource-id-queried' },
-    async ({ handle }) => {
-      await waitForStatus(handle, (s) => /recovering the sid/.test(s.reason ?? ''), 'sid recovery');
-      await handle.signal(agoraNotificationSignal, ncs(NcsEvent.recorder_started, { sid: 'sid-first', sequence: 0 }));
-      const recording = await waitForState(handle, 'recording');
-      expect(recording).toMatchObject({ sid: 'sid-first', resourceId: 'rid-1' });
-      await handle.signal(stopSignal);
-      return handle.result();
-    },
-  );
-  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-first', resourceId: 'rid-1' });
-  // Newest candidate first (rid-2, refused with 1003), then rid-1; rid-3 (53) is never asked.
-  expect(activities.query.mock.calls.map(([r]) => r.resourceId)).toEqual(['rid-2', 'rid-1']);
-  expect(activities.stop.mock.calls[0]![0]).toMatchObject({ resourceId: 'rid-1', sid: 'sid-first' });
-});
+    expect(result).toMatchObject({ ending: 'completed', sid: 'sid-first', resourceId: 'rid-1' });
+    // Newest candidate first (rid-2, refused with 1003), then rid-1; rid-3 (53) only when rid-1's answer did not decide.
+    expect(activities.query.mock.calls.map(([r]) => r.resourceId)).toEqual(asked);
+    expect(activities.stop.mock.calls[0]![0]).toMatchObject({ resourceId: 'rid-1', sid: 'sid-first' });
+  },
+);
