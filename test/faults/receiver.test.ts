@@ -151,8 +151,10 @@ scenario(
   'a real notice replayed (valid signature, old notifyMs): 200 duplicate; signalled once',
   60_000,
   async () => {
-    const real = await waitFor('the recorder_started notice of the target', async () =>
-      (await stack.emu.notifications()).find((n) => n.eventType === 40 && n.payload.sid === target.sid),
+    // Event 3 (status update at the first slice): the receiver always signals it. (recorder_started, 40, reaches a
+    // workflow only while it lacks its sid; this one's may have found it already known.)
+    const real = await waitFor('the status-update notice of the target', async () =>
+      (await stack.emu.notifications()).find((n) => n.eventType === 3 && n.payload.sid === target.sid),
     );
     const replay = JSON.stringify({ ...real, fate: undefined, notifyMs: Date.now() - 86_400_000 });
     const answers: RawAnswer[] = [];
