@@ -44,10 +44,10 @@ export interface DeliveryOptions {
 type SpoolLine = { t: 'accepted'; at: number; n: NcsNotification } | { t: 'done'; id: string };
 
 /**
- * How a delivery ended. `not_needed`: a recorder_started for a workflow that already holds its sid (acknowledged, not
+ * How a delivery ended. `sid_held`: a recorder_started for a workflow that already holds its sid (acknowledged, not
  * signalled); `deferred`: the receiver shut down first, the spool replays it at the next start.
  */
-export type DeliveryOutcome = 'signalled' | 'not_needed' | 'dead_lettered' | 'deferred';
+export type DeliveryOutcome = 'signalled' | 'sid_held' | 'dead_lettered' | 'deferred';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -76,7 +76,7 @@ export class NotificationDelivery {
   private readonly inFlight = new Set<Promise<DeliveryOutcome>>();
   private closed = false;
   /** Counters for /healthz and tests. */
-  readonly stats = { accepted: 0, signalled: 0, notNeeded: 0, deadLettered: 0, retries: 0 };
+  readonly stats = { accepted: 0, signalled: 0, sidHeld: 0, deadLettered: 0, retries: 0 };
 
   constructor(private readonly o: DeliveryOptions) {}
 
@@ -158,9 +158,9 @@ export class NotificationDelivery {
     const log = this.o.logger.child({ noticeId: n.noticeId, eventType: n.eventType, workflowId });
     if (await holdsSid(this.o.client, workflowId, n)) {
       log.debug('recorder_started of a sid the workflow already holds: acknowledged, not signalled');
-      this.stats.notNeeded++;
+      this.stats.sidHeld++;
       await this.writeSpool({ t: 'done', id: n.noticeId });
-      return 'not_needed';
+      return 'sid_held';
     }
     let delay = 200;
     let lastError = '';

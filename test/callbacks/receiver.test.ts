@@ -293,7 +293,7 @@ describe('NCS receiver', () => {
       workflowId: recordingWorkflowId(appId, cname, uid),
       typedSearchAttributes: [{ key: agoraSidKey, value: sid }],
     });
-    const before = delivery.stats.notNeeded;
+    const before = delivery.stats.sidHeld;
     const held = notification(cname, uid, { payload: { cname, uid, sid, sequence: seq++, details: {} } });
     // Another sid, and another event type of the held sid: both still signalled (deliveries to one workflow keep
     // their arrival order, so once these arrived, the first one was decided).
@@ -311,7 +311,7 @@ describe('NCS receiver', () => {
       (r) => r.length >= 2,
     );
     expect(got).toEqual([otherSid.noticeId, otherEvent.noticeId]);
-    expect(delivery.stats.notNeeded).toBe(before + 1);
+    expect(delivery.stats.sidHeld).toBe(before + 1);
     await sink.signal(finishSignal);
   });
 

@@ -25,7 +25,7 @@ useFaultStack(__filename, (s) => void (stack = s));
 
 const group = 'NCS faults';
 
-type DeliveryStats = { accepted: number; signalled: number; notNeeded: number; deadLettered: number };
+type DeliveryStats = { accepted: number; signalled: number; sidHeld: number; deadLettered: number };
 async function receiverStats(): Promise<DeliveryStats> {
   const res = await fetch(stack.receiverUrl.replace('/agora/ncs', '/healthz'));
   return ((await res.json()) as { delivery: DeliveryStats }).delivery;
@@ -76,18 +76,18 @@ scenario(
       const d = (await stack.emu.deliveries()).filter((x) => x.sid === sid && x.httpStatus === 200);
       return d.length >= notices.length * 3 ? d.length : undefined;
     });
-    // Each notice accepted once (the copies are acknowledged as duplicates), then signalled, found not needed (a
+    // Each notice accepted once (the copies are acknowledged as duplicates), then signalled, found moot (a
     // recorder_started once the workflow holds its sid) or, once the workflow closed, dead-lettered.
     const after = await waitFor('every notice accepted and settled', async () => {
       const s = await receiverStats();
-      const total = (x: DeliveryStats) => x.signalled + x.notNeeded + x.deadLettered;
+      const total = (x: DeliveryStats) => x.signalled + x.sidHeld + x.deadLettered;
       const settled = total(s) - total(before);
       return s.accepted - before.accepted >= forwarded && settled >= forwarded ? s : undefined;
     });
     expect(after.accepted - before.accepted).toBe(forwarded);
     const signals = await notificationSignals(stack.client.client, workflowId);
     expect(new Set(signals.map((s) => s.noticeId)).size).toBe(signals.length);
-    return `${notices.length} notices × 3 deliveries, all answered 200; of the ${forwarded} the workflow acts on, each accepted once (copies dropped as duplicates): ${signals.length} signalled, each noticeId once, ${after.notNeeded - before.notNeeded} not needed (recorder_started of a sid already held), the rest dead-lettered after the close; ended ${result.ending}`;
+    return `${notices.length} notices × 3 deliveries, all answered 200; of the ${forwarded} the workflow acts on, each accepted once (copies dropped as duplicates): ${signals.length} signalled, each noticeId once, ${after.sidHeld - before.sidHeld} recorder_started of a sid already held (acknowledged, not signalled), the rest dead-lettered after the close; ended ${result.ending}`;
   },
 );
 
