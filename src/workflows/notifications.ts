@@ -53,7 +53,7 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
     n.eventType === NcsEvent.recorder_started &&
     mem.recorderUids.includes(payload.uid) &&
     // patched: histories recorded before this rule adopted such a notification; they must replay as they ran.
-    (mem.startSent || !patched(IGNORE_RECORDER_STARTED_BEFORE_START)) &&
+    (mem.startsSent.length > 0 || !patched(IGNORE_RECORDER_STARTED_BEFORE_START)) &&
     // Checked AFTER the patched() call above, never before: histories recorded before these checks existed made that
     // call in these cases too (e.g. a failover recorder's recorder_started in a run continued as new, where the sid is
     // known but no start was sent in this run), and a patch marker in history whose patched() call the code no longer

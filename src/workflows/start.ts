@@ -145,7 +145,6 @@ async function startWithinWindow(
 ): Promise<Attempt> {
   const remainingMs = acquiredAt + policy.startWindowSeconds * 1000 - now();
   if (remainingMs <= 0) return { kind: 'windowClosed' };
-  mem.startSent = true;
   mem.startSentAt ??= now();
   mem.startsSent.push({ resourceId });
   const summary = `start ${input.mode} recording (resourceId ${attempt})`;
@@ -266,9 +265,9 @@ export const VERIFY_RECOVERED_RESOURCE_ID = 'verify-recovered-resource-id';
  */
 async function recovered(mem: Memory, sid: string, known?: string): Promise<StartOutcome> {
   const newestFirst = [...mem.startsSent].reverse();
-  const order = [...newestFirst.filter((s) => !s.refused), ...newestFirst.filter((s) => s.refused)]
-    .map((s) => s.resourceId)
-    .filter((rid, i, all) => all.indexOf(rid) === i);
+  const order = [...newestFirst.filter((s) => !s.refused), ...newestFirst.filter((s) => s.refused)].map(
+    (s) => s.resourceId,
+  ); // one start per resourceId (startWithinWindow runs once per acquire)
   let origin = known ?? order[0];
   if (known === undefined && order.length > 1 && patched(VERIFY_RECOVERED_RESOURCE_ID)) {
     const ruledOut = new Set<string>();

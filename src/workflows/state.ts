@@ -68,14 +68,11 @@ export interface Memory {
   /**
    * The start requests sent in this run, in order; `refused` once Agora's last answer to that start showed it did not
    * take. A sid recovered from recorder_started belongs to one of them, and only its own resourceId can query or stop
-   * it (§5.2: code 1003 otherwise; start.ts `recovered`).
+   * it (§5.2: code 1003 otherwise; start.ts `recovered`). Empty: no start sent yet, so a recorder_started that arrives
+   * now is a late or resent notification of an earlier recording with the same workflow ID (same cname + uid, older
+   * sid), never ours.
    */
   startsSent: { resourceId: string; refused?: boolean }[];
-  /**
-   * A start request was sent in this run: only a recorder_started that arrives after it can be ours. One from before is
-   * a late or resent notification of an earlier recording with the same workflow ID (same cname + uid, older sid).
-   */
-  startSent: boolean;
   /** Workflow time of this run's first start request, Unix ms: an older recorder_started (by sendts) is not ours. */
   startSentAt?: number;
   /** A session_exit (event 11) arrived: the session is over, nothing more to stop. */
@@ -130,7 +127,6 @@ export function createMemory(
     early: [],
     recorderUids: [input.uid],
     sessionExited: false,
-    startSent: false,
     startsSent: [],
     cancelRequested: false,
     stopSettled: false,
