@@ -3,7 +3,8 @@
  * activities that answer like the real ones (src/activities/types.ts): the events a recording writes.
  *
  * - lifecycle: start → recording → one layout (signal) → stop (signal) → uploaded, without NCS; and the same with the
- *   notifications the emulator sends for such a session (40, 30 at start; 41, 33, 31, 11 at the end), each signalled
+ *   notifications the emulator sends for such a session (40, 30 at start; 42, 4, 3 when a participant publishes; 41,
+ *   33, 31, 11 at the end), each signalled
  *   only when the receiver would signal it (src/callbacks/receiver.ts `signalsWorkflow`, and
  *   src/callbacks/delivery.ts `holdsSid`: recorder_started reaches a workflow only while it lacks that sid).
  * - at rest: a recording left idle for `hours` hours (time skipped), events per hour; without NCS (the workflow's own
@@ -210,6 +211,10 @@ export async function runHistory(o: { restHours: number; log: Log }): Promise<Hi
       const steps: [typeof stopSignal | typeof updateLayoutSignal | typeof agoraNotificationSignal, unknown][] = [
         [agoraNotificationSignal, ncs(40)],
         [agoraNotificationSignal, ncs(30)],
+        // A participant publishes: the first slice (42), the file list (4) and the status update (3, status 5).
+        [agoraNotificationSignal, ncs(42, { streamUid: '0', trackType: 'audio_and_video' })],
+        [agoraNotificationSignal, ncs(4, { fileList: 'sid-bench_room.m3u8' })],
+        [agoraNotificationSignal, ncs(3, { status: 5 })],
         [updateLayoutSignal, layoutNo(0)],
         [stopSignal, 'bench'],
         [agoraNotificationSignal, ncs(41, { leaveCode: 2 })],

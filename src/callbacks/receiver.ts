@@ -9,7 +9,8 @@
  * 4. other products and unknown event types are acknowledged (200) and ignored; a cloud-recording event without
  *    `cname`/`uid`/`sid` (e.g. the console's test probe) is acknowledged and kept in the dead-letter log;
  * 5. a `noticeId` seen before is acknowledged and dropped (NCS resends, §6.1);
- * 6. events the workflow does not act on (slice starts, stream states, warnings, upload progress below 100 %...) are
+ * 6. events the workflow does not act on (slice starts, stream states, warnings, upload progress below 100 %, status
+ *    updates of a task not ending...) are
  *    acknowledged and logged, not signalled: each signal costs the workflow ~4 history events, and NCS sends event 33
  *    every minute, which alone would add ~240 events per recording-hour;
  * 7. the notification is spooled and acknowledged with 200; {@link NotificationDelivery} signals the workflow (except
@@ -23,7 +24,7 @@ import { CLOUD_RECORDING_PRODUCT_ID, NcsEvent, ncsNotificationSchema } from '../
 import { NCS_SIGNATURE_HEADER, NCS_SIGNATURE_V2_HEADER, verifyNcsSignature } from '../agora/signature';
 import type { DeadLetterLog } from './dead-letter';
 import { NoticeIdSet } from './dedupe';
-import { NcsEvent as WorkflowNcsEvent } from '../workflows/ncs-events';
+import { isEndingStatus, NcsEvent as WorkflowNcsEvent } from '../workflows/ncs-events';
 import type { NotificationDelivery } from './delivery';
 
 /** What the receiver needs. */
@@ -44,10 +45,19 @@ export interface ReceiverOptions {
 const knownEventTypes = new Set<number>(Object.values(NcsEvent));
 const workflowEventTypes = new Set<number>(Object.values(WorkflowNcsEvent));
 
-/** Whether the workflow acts on this notification: its event types, and upload progress only once complete (10000). */
+/**
+ * Whether the workflow acts on this notification: its event types; upload progress only once complete (10000); a
+ * status update (event 3, sent at the first slice and on calls that do not fit the task's state) only when its status
+ * is missing or shows the task ending (≥ 6, §4.1): below that the workflow would only postpone its health check, as
+ * for progress below 10000, and each signal costs a workflow task.
+ */
 export function signalsWorkflow(n: { eventType: number; payload: { details?: Record<string, unknown> } }): boolean {
   if (!workflowEventTypes.has(n.eventType)) return false;
-  if (n.eventType === NcsEvent.uploading_progress) return n.payload.details?.progress === 10_000;
+  const details = n.payload.details;
+  if (n.eventType === NcsEvent.uploading_progress) return details?.progress === 10_000;
+  if (n.eventType === NcsEvent.cloud_recording_status_update) {
+    return typeof details?.status !== 'number' || isEndingStatus(details.status);
+  }
   return true;
 }
 

@@ -19,6 +19,9 @@ export const NcsEvent = {
   web_recorder_stopped: 71,
 } as const satisfies Partial<typeof AgoraNcsEvent>;
 
+/** query / event 3 statuses meaning the task is ending or gone (§4.1): 6 stop requested … 8 exited, 20 abnormal. */
+export const isEndingStatus = (status: number | undefined): boolean => status !== undefined && status >= 6;
+
 /** recorder_leave `leaveCode` bits (§6.4), for describing why a recorder left. */
 const leaveBits: [bit: number, meaning: string][] = [
   [2, 'SIGINT'],

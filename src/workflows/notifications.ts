@@ -9,7 +9,7 @@
 import { log, patched } from '@temporalio/workflow';
 import type { NcsNotification } from '../agora/notifications';
 import type { FileListEntry } from '../agora/schemas';
-import { describeLeaveCode, NcsEvent } from './ncs-events';
+import { describeLeaveCode, isEndingStatus, NcsEvent } from './ncs-events';
 import { describe, MAX_EARLY_NOTICES, MAX_SEEN_NOTICES, now, recordError, type Memory } from './state';
 import type { ResolvedPolicy } from './validate';
 
@@ -29,9 +29,6 @@ export const IGNORE_RECORDER_STARTED_BEFORE_START_TIME = 'ignore-recorder-starte
  * NTP-synchronised servers; an earlier recording of the same cname + uid started at least this long before ours.
  */
 export const RECORDER_STARTED_SKEW_MS = 10_000;
-
-/** query / event 3 statuses meaning the task is ending or gone (§4.1): 6 stop requested … 8 exited, 20 abnormal. */
-export const isEndingStatus = (status: number | undefined): boolean => status !== undefined && status >= 6;
 
 /**
  * Receives one notification (the agoraNotification signal handler). Never throws: a malformed notification is logged

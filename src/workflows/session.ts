@@ -13,7 +13,7 @@ import { CancellationScope, allHandlersFinished, condition, sleep, workflowInfo 
 import type { SessionRef } from '../activities/types';
 import type { RecordingInput } from './definitions';
 import { agoraCall, healthQuery } from './activities';
-import { isEndingStatus } from './notifications';
+import { isEndingStatus } from './ncs-events';
 import { describeFailure, now, recordError, type Memory, type Refusal } from './state';
 import type { ResolvedPolicy } from './validate';
 

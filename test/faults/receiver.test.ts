@@ -148,21 +148,27 @@ scenario(group, 'wrong productId', 'signed, productId 1: 200 ignored; no signal'
 scenario(
   group,
   'replayed old notices',
-  'a real notice replayed (valid signature, old notifyMs): 200 duplicate; signalled once',
+  'a signed notice accepted, then replayed (valid signature, old notifyMs): 200 duplicate; signalled once',
   60_000,
   async () => {
-    // Event 3 (status update at the first slice): the receiver always signals it. (recorder_started, 40, reaches a
-    // workflow only while it lacks its sid; this one's may have found it already known.)
-    const real = await waitFor('the status-update notice of the target', async () =>
-      (await stack.emu.notifications()).find((n) => n.eventType === 3 && n.payload.sid === target.sid),
+    // A warning (event 1, errorLevel 2): signalled and harmless. Sent once as Agora would, then replayed a day later.
+    const real = JSON.parse(
+      notice(1, { msgName: 'cloud_recording_error', errorLevel: 2, errorCode: 2 }, { noticeId: `real-${Date.now()}` }),
     );
-    const replay = JSON.stringify({ ...real, fate: undefined, notifyMs: Date.now() - 86_400_000 });
+    const first = JSON.stringify(real);
+    const sent = await send(first, signed(first));
+    expect(sent.status).toBe(200);
+    expect(JSON.parse(sent.body)).toEqual({ ok: true });
+    const replay = JSON.stringify({ ...real, notifyMs: Date.now() - 86_400_000 });
     const answers: RawAnswer[] = [];
     for (let i = 0; i < 3; i++) answers.push(await send(replay, signed(replay)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     for (const a of answers) expect(JSON.parse(a.body)).toMatchObject({ duplicate: true });
-    const signals = await notificationSignals(stack.client.client, target.workflowId);
-    expect(signals.filter((s) => s.noticeId === real.noticeId)).toHaveLength(1);
+    const ofReal = async () =>
+      (await notificationSignals(stack.client.client, target.workflowId)).filter((s) => s.noticeId === real.noticeId);
+    await waitFor('the notice signalled', async () => ((await ofReal()).length > 0 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await ofReal()).toHaveLength(1);
     return `3 replays answered 200 {duplicate: true}; the notice reached the workflow once`;
   },
 );
