@@ -154,7 +154,7 @@ scenario(
     // A warning (event 1, errorLevel 2): signalled and harmless. Sent once as Agora would, then replayed a day later.
     const real = JSON.parse(
       notice(1, { msgName: 'cloud_recording_error', errorLevel: 2, errorCode: 2 }, { noticeId: `real-${Date.now()}` }),
-    );
+    ) as { noticeId: string; notifyMs: number };
     const first = JSON.stringify(real);
     const sent = await send(first, signed(first));
     expect(sent.status).toBe(200);
