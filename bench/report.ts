@@ -163,7 +163,7 @@ export function rows(r: BenchResults): Row[] {
       value: String(h.lifecycleEventsWithNcs),
       goal: '≤ 40',
       verdict: yes(h.lifecycleEventsWithNcs <= 40),
-      note: 'NCS 40, 30, then 42, 4, 3 (status 5) when a participant publishes, before the layout; 41, 33, 31, 11 after the stop, each signalled only if the receiver would: not 30, 42, 4 (not acted on), not 3 below status 6 (the task is not ending), not 40 once the workflow holds its sid (`holdsSid`), not after the workflow closed (a sync stop that reports the upload completes it first); each step its own workflow task',
+      note: 'NCS 40, 30, then 42, 4, 3 (status 5) when a participant publishes, before the layout; 41, 33, 31, 11 after the stop, each signalled only if the receiver would: not 30, 42, 4 (not acted on), not 3 with status 4 or 5 (the task runs), not 40 once the workflow holds its sid (`holdsSid`), not after the workflow closed (a sync stop that reports the upload completes it first); each step its own workflow task',
     });
   }
   const l = r.latency;

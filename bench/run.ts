@@ -167,6 +167,7 @@ async function main(): Promise<number> {
 
   if (only.has('latency') || only.has('economy')) {
     let stack: BenchStack | undefined;
+    const errorsBefore = results.errors.length;
     try {
       log(`starting the stack with Agora limits (10 requests/s, 50 concurrent; worker rate ${o.agoraRps}/s)…`);
       stack = await startBenchStack('agora', { logLevel: opts.logLevel, log, agoraRps: o.agoraRps });
@@ -186,12 +187,13 @@ async function main(): Promise<number> {
       results.errors.push({ section: 'stack (agora)', message: e instanceof Error ? e.message : String(e) });
       log(`stack FAILED: ${String(e)}`);
     } finally {
-      await stack?.stop();
+      await stack?.stop(results.errors.length > errorsBefore);
     }
   }
 
   if (only.has('density')) {
     let stack: BenchStack | undefined;
+    const errorsBefore = results.errors.length;
     try {
       log('starting the stack with Agora limits lifted…');
       stack = await startBenchStack('unthrottled', { logLevel: opts.logLevel, log });
@@ -211,7 +213,7 @@ async function main(): Promise<number> {
       results.errors.push({ section: 'stack (unthrottled)', message: e instanceof Error ? e.message : String(e) });
       log(`stack FAILED: ${String(e)}`);
     } finally {
-      await stack?.stop();
+      await stack?.stop(results.errors.length > errorsBefore);
     }
   }
 

@@ -36,7 +36,8 @@ export interface BenchStack {
   /** The path prefix the echo activity POSTs to (logged by the emulator like an Agora call). */
   echoPath: string;
   logDir: string;
-  stop(): Promise<void>;
+  /** Stops every process; removes the logs unless `keepLogs` (a section failed: they explain why). */
+  stop(keepLogs?: boolean): Promise<void>;
 }
 
 /** Worker environment per profile (read by src/config.ts in the worker process). */
@@ -147,14 +148,17 @@ export async function startBenchStack(
       echoMetricsUrl: `http://127.0.0.1:${echoMetricsPort}/metrics`,
       echoPath,
       logDir,
-      stop: async () => {
+      stop: async (keepLogs = false) => {
         await stopChild(echoProc);
         await stack.stop();
+        if (keepLogs) o.log(`  [${profile}] logs kept in ${logDir}`);
+        else fs.rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
       },
     };
   } catch (e) {
     if (echo) await stopChild(echo);
     await stack.stop();
+    o.log(`  [${profile}] logs kept in ${logDir}`);
     throw e;
   }
 }

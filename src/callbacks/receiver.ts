@@ -10,7 +10,7 @@
  *    `cname`/`uid`/`sid` (e.g. the console's test probe) is acknowledged and kept in the dead-letter log;
  * 5. a `noticeId` seen before is acknowledged and dropped (NCS resends, §6.1);
  * 6. events the workflow does not act on (slice starts, stream states, warnings, upload progress below 100 %, status
- *    updates of a task not ending...) are
+ *    updates of a running task...) are
  *    acknowledged and logged, not signalled: each signal costs the workflow ~4 history events, and NCS sends event 33
  *    every minute, which alone would add ~240 events per recording-hour;
  * 7. the notification is spooled and acknowledged with 200; {@link NotificationDelivery} signals the workflow (except
@@ -24,7 +24,7 @@ import { CLOUD_RECORDING_PRODUCT_ID, NcsEvent, ncsNotificationSchema } from '../
 import { NCS_SIGNATURE_HEADER, NCS_SIGNATURE_V2_HEADER, verifyNcsSignature } from '../agora/signature';
 import type { DeadLetterLog } from './dead-letter';
 import { NoticeIdSet } from './dedupe';
-import { isEndingStatus, NcsEvent as WorkflowNcsEvent } from '../workflows/ncs-events';
+import { isRunningStatus, NcsEvent as WorkflowNcsEvent } from '../workflows/ncs-events';
 import type { NotificationDelivery } from './delivery';
 
 /** What the receiver needs. */
@@ -47,18 +47,23 @@ const workflowEventTypes = new Set<number>(Object.values(WorkflowNcsEvent));
 
 /**
  * Whether the workflow acts on this notification: its event types; upload progress only once complete (10000); a
- * status update (event 3, sent at the first slice and on calls that do not fit the task's state) only when its status
- * is missing or shows the task ending (≥ 6, §4.1): below that the workflow would only postpone its health check, as
- * for progress below 10000, and each signal costs a workflow task.
+ * status update (event 3, sent at the first slice and on calls that do not fit the task's state) unless its status
+ * says the task runs (4 or 5, §4.1; a number or a numeric string): the workflow would then only postpone its health
+ * check, as for progress below 10000, and each signal costs a workflow task. Any other status (not started yet, ending,
+ * exited) or none is signalled.
  */
 export function signalsWorkflow(n: { eventType: number; payload: { details?: Record<string, unknown> } }): boolean {
   if (!workflowEventTypes.has(n.eventType)) return false;
   const details = n.payload.details;
   if (n.eventType === NcsEvent.uploading_progress) return details?.progress === 10_000;
-  if (n.eventType === NcsEvent.cloud_recording_status_update) {
-    return typeof details?.status !== 'number' || isEndingStatus(details.status);
-  }
+  if (n.eventType === NcsEvent.cloud_recording_status_update) return !isRunningStatus(numeric(details?.status));
   return true;
+}
+
+/** A number, or a string holding only a decimal integer (Agora's payload types are partly unconfirmed). */
+function numeric(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 function header(value: string | string[] | undefined): string | undefined {

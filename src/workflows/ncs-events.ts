@@ -22,6 +22,9 @@ export const NcsEvent = {
 /** query / event 3 statuses meaning the task is ending or gone (§4.1): 6 stop requested … 8 exited, 20 abnormal. */
 export const isEndingStatus = (status: number | undefined): boolean => status !== undefined && status >= 6;
 
+/** query / event 3 statuses of a task that started successfully and runs (§4.1: 4 all components ready, 5 in progress). */
+export const isRunningStatus = (status: number | undefined): boolean => status === 4 || status === 5;
+
 /** recorder_leave `leaveCode` bits (§6.4), for describing why a recorder left. */
 const leaveBits: [bit: number, meaning: string][] = [
   [2, 'SIGINT'],

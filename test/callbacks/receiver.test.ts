@@ -70,6 +70,7 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await env?.teardown();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 let seq = 0;

@@ -109,6 +109,7 @@ describe('npm run demo', () => {
         expect(text(name)).not.toContain(secret);
       }
     }
+    if (path.basename(logs) === 'logs') fs.rmSync(path.dirname(logs), { recursive: true, force: true });
   });
 
   it('with --keep leaves everything running: the recording is found by AgoraChannel, NCS went through signed', async () => {
@@ -195,5 +196,10 @@ describe('npm run demo', () => {
       demo.proc.kill('SIGTERM');
     }
     expect(await demo.exited).toBe(0);
+    const ready = demo.steps.find((s) => s.step === 'ready');
+    const logDir = ready?.logDir;
+    if (typeof logDir === 'string' && path.basename(logDir) === 'logs') {
+      fs.rmSync(path.dirname(logDir), { recursive: true, force: true });
+    }
   });
 });

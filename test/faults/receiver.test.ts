@@ -151,7 +151,8 @@ scenario(
   'a signed notice accepted, then replayed (valid signature, old notifyMs): 200 duplicate; signalled once',
   60_000,
   async () => {
-    // A warning (event 1, errorLevel 2): signalled and harmless. Sent once as Agora would, then replayed a day later.
+    // A cloud_recording_error of low level (event 1, errorLevel 2): signalled and harmless (it only sets lastError).
+    // Sent once as Agora would, then replayed a day later.
     const real = JSON.parse(
       notice(1, { msgName: 'cloud_recording_error', errorLevel: 2, errorCode: 2 }, { noticeId: `real-${Date.now()}` }),
     ) as { noticeId: string; notifyMs: number };
@@ -166,8 +167,8 @@ scenario(
     for (const a of answers) expect(JSON.parse(a.body)).toMatchObject({ duplicate: true });
     const ofReal = async () =>
       (await notificationSignals(stack.client.client, target.workflowId)).filter((s) => s.noticeId === real.noticeId);
-    await waitFor('the notice signalled', async () => ((await ofReal()).length > 0 ? true : undefined));
-    await new Promise((r) => setTimeout(r, 2_000));
+    // The replays were answered as duplicates before any spooling, so nothing can add a second signal later.
+    await waitFor('the notice signalled', async () => ((await ofReal()).length > 0 ? true : undefined), 20_000);
     expect(await ofReal()).toHaveLength(1);
     return `3 replays answered 200 {duplicate: true}; the notice reached the workflow once`;
   },

@@ -102,6 +102,45 @@ test('a recorder_leave that arrives before the start answer is buffered, then en
   expect(result.reason).toMatch(/initialisation failed/);
 });
 
+test('a status update showing the task ending (event 3, status 7) forces the health query at once', async () => {
+  // The receiver signals event 3 only for such statuses (src/callbacks/receiver.ts signalsWorkflow); this is why.
+  const activities = stubActivities({ query: () => ({ kind: 'exiting' }), stop: () => ({ kind: 'already_exiting' }) });
+  const input = mixInput({ policy: { healthCheckIntervalSeconds: 1_800 } });
+  const result = await withRecording(ctx, { input, activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(
+      agoraNotificationSignal,
+      ncs(NcsEvent.cloud_recording_status_update, { sid: 'sid-1', sequence: 4, details: { status: 7 } }),
+    );
+    return handle.result();
+  });
+  expect(result.ending).toBe('exited');
+  expect(activities.query).toHaveBeenCalledTimes(1);
+  // Not at the 30-minute health check: right after the notification.
+  expect(result.stoppedAt! - result.startedAt!).toBeLessThan(60_000);
+});
+
+test('a status update of a running task (event 3, status 5) forces no query', async () => {
+  const activities = stubActivities();
+  const input = mixInput({ policy: { healthCheckIntervalSeconds: 1_800 } });
+  await withRecording(ctx, { input, activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(
+      agoraNotificationSignal,
+      ncs(NcsEvent.cloud_recording_status_update, { sid: 'sid-1', sequence: 4, details: { status: 5 } }),
+    );
+    // A later notice that shows in the status: once it is there, the status update before it was handled.
+    await handle.signal(
+      agoraNotificationSignal,
+      ncs(NcsEvent.cloud_recording_error, { sid: 'sid-1', sequence: 5, details: { errorLevel: 2, errorCode: 9 } }),
+    );
+    await waitForStatus(handle, (s) => s.lastError !== undefined, 'the error notice handled');
+    expect(activities.query).not.toHaveBeenCalled();
+    await handle.executeUpdate(stopUpdate, { args: ['done'] });
+    return handle.result();
+  });
+});
+
 test('a 404 inside the failover window is not death: query again, and the recording goes on', async () => {
   const activities = stubActivities({ query: (n) => (n <= 2 ? { kind: 'not_found' } : { kind: 'ok', status: 5 }) });
   const input = mixInput({ policy: { healthCheckIntervalSeconds: 60, maxDurationSeconds: 600 } });

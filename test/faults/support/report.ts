@@ -53,6 +53,12 @@ let declared = 0;
 const fileStarted = Date.now();
 
 /**
+ * Whether every scenario declared in this test file ran and passed within its time (one that Jest timed out counts as
+ * failed, even if its function finished later).
+ */
+export const allScenariosPassed = (): boolean => results.filter((r) => r.status === 'pass').length === declared;
+
+/**
  * Declares a scenario: a Jest test that records its outcome for docs/reliability.md.
  * @param fn runs the scenario, asserts, and returns the observed outcome in a line
  */
@@ -71,7 +77,16 @@ export function scenario(
       const seconds = () => Math.round((Date.now() - t0) / 100) / 10;
       try {
         const outcome = await fn();
-        results.push({ group, scenario: name, expected, outcome, status: 'pass', seconds: seconds() });
+        // Jest has already failed a scenario that outlived its timeout; one finishing later must not read as passed.
+        const late = Date.now() - t0 >= timeoutMs;
+        results.push({
+          group,
+          scenario: name,
+          expected,
+          outcome: late ? `timed out after ${timeoutMs / 1000} s (finished later: ${outcome})` : outcome,
+          status: late ? 'fail' : 'pass',
+          seconds: seconds(),
+        });
       } catch (e) {
         const message = (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 4).join(' ');
         results.push({

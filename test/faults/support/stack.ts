@@ -13,7 +13,7 @@ import type { FaultRule } from '../../../src/emulator/faults';
 import type { CallLogEntry } from '../../../src/emulator/call-log';
 import type { TaskSnapshot } from '../../../src/emulator/task';
 import type { EmittedNotification, NcsDeliveryAttempt } from '../../../src/emulator/ncs';
-import { writeReport } from './report';
+import { allScenariosPassed, writeReport } from './report';
 
 export type { CallLogEntry, TaskSnapshot, EmittedNotification, NcsDeliveryAttempt };
 
@@ -268,5 +268,13 @@ export function useFaultStack(
     o.beforeStop?.();
     await stack?.stop();
     writeReport(testFile);
+    // The processes' logs explain a failure; after a clean file they are only litter in the temp directory.
+    if (stack && allScenariosPassed()) {
+      try {
+        fs.rmSync(stack.workDir, { recursive: true, force: true });
+      } catch (e) {
+        console.warn(`cannot remove ${stack.workDir}: ${String(e)}`);
+      }
+    } else if (stack) console.log(`fault stack logs kept in ${stack.workDir}`);
   });
 }
