@@ -22,6 +22,13 @@ const files = (d: Details): FileListEntry[] | undefined =>
 /** Patch id: a recorder_started that arrives before this run sent any start is not ours (an earlier recording's). */
 export const IGNORE_RECORDER_STARTED_BEFORE_START = 'ignore-recorder-started-before-start';
 
+/**
+ * Patch id: a status update (event 3) whose status is missing or not a number forces the health query like an ending
+ * status does. The receiver forwards every event 3 except those of a running task (status 4 or 5, also as numeric
+ * strings); one the workflow cannot read may be an ending, and the query tells.
+ */
+export const HEALTH_CHECK_ON_UNREADABLE_STATUS = 'health-check-on-unreadable-status-update';
+
 /** Patch id: a recorder_started whose event time is before this run's first start request is not ours either. */
 export const IGNORE_RECORDER_STARTED_BEFORE_START_TIME = 'ignore-recorder-started-before-start-time';
 /**
@@ -164,7 +171,10 @@ function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotificati
       break;
     }
     case NcsEvent.cloud_recording_status_update: {
-      if (live && isEndingStatus(num(d, 'status'))) mem.healthCheckForced = true;
+      const status = num(d, 'status');
+      // patched (asked only for an unreadable status): histories recorded before this rule did not query here.
+      const unreadable = status === undefined && patched(HEALTH_CHECK_ON_UNREADABLE_STATUS);
+      if (live && (isEndingStatus(status) || unreadable)) mem.healthCheckForced = true;
       break;
     }
     default:

@@ -120,6 +120,26 @@ test('a status update showing the task ending (event 3, status 7) forces the hea
   expect(result.stoppedAt! - result.startedAt!).toBeLessThan(60_000);
 });
 
+test.each([
+  ['a numeric string', { status: '7' }],
+  ['no status at all', {}],
+])('a status update the workflow cannot read (%s) forces the health query too', async (_what, details) => {
+  const activities = stubActivities({ query: () => ({ kind: 'exiting' }), stop: () => ({ kind: 'already_exiting' }) });
+  const input = mixInput({ policy: { healthCheckIntervalSeconds: 1_800 } });
+  const fixture = 'status' in details ? 'status-update-unreadable' : undefined;
+  const result = await withRecording(ctx, { input, activities, fixture }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(
+      agoraNotificationSignal,
+      ncs(NcsEvent.cloud_recording_status_update, { sid: 'sid-1', sequence: 4, details }),
+    );
+    return handle.result();
+  });
+  expect(result.ending).toBe('exited');
+  expect(activities.query).toHaveBeenCalledTimes(1);
+  expect(result.stoppedAt! - result.startedAt!).toBeLessThan(60_000);
+});
+
 test('a status update of a running task (event 3, status 5) forces no query', async () => {
   const activities = stubActivities();
   const input = mixInput({ policy: { healthCheckIntervalSeconds: 1_800 } });
