@@ -10,9 +10,8 @@
  *    `cname`/`uid`/`sid` (e.g. the console's test probe) is acknowledged and kept in the dead-letter log;
  * 5. a `noticeId` seen before is acknowledged and dropped (NCS resends, §6.1);
  * 6. events the workflow does not act on (slice starts, stream states, warnings, upload progress below 100 %, status
- *    updates of a running task...) are
- *    acknowledged and logged, not signalled: each signal costs the workflow ~4 history events, and NCS sends event 33
- *    every minute, which alone would add ~240 events per recording-hour;
+ *    updates of a running task...) are acknowledged and logged, not signalled: each signal costs the workflow ~4
+ *    history events, and NCS sends event 33 every minute, which alone would add ~240 events per recording-hour;
  * 7. the notification is spooled and acknowledged with 200; {@link NotificationDelivery} signals the workflow (except
  *    a recorder_started whose workflow already holds that sid: it would change nothing, see `holdsSid`).
  *
