@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { integerOption } from '../src/cli/numbers';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { markdown, type BenchResults } from './report';
 import { runDensity } from './sections/density';
@@ -27,16 +28,8 @@ import { startBenchStack, type BenchStack } from './stack';
 const SECTIONS = ['history', 'latency', 'economy', 'density'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const list = (v: string) =>
-  v
-    .split(',')
-    .map((x) => Number(x.trim()))
-    .filter((x) => Number.isInteger(x) && x > 0);
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number: ${v}`);
-  return n;
-};
+const int = integerOption(1);
+const list = (v: string) => v.split(',').map(int);
 
 interface Options {
   full?: boolean;

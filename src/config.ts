@@ -7,6 +7,7 @@
  * same list in code (the README test checks they agree).
  */
 import { z } from 'zod';
+import { plainDecimal } from './cli/numbers';
 import { storageConfigSchema, type StorageConfig } from './agora/schemas';
 import { defaultTaskQueue } from './workflows/definitions';
 
@@ -196,7 +197,13 @@ const duration = z.string().transform((s, ctx) => {
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((s) => s === 'true' || s === '1' || s === 'yes');
-const port = z.coerce.number().int().min(0).max(65_535);
+/** A number in plain decimal ("12", "0.5"), see src/cli/numbers.ts; z.coerce.number would also take "1e1" or "0x10". */
+const decimal = z.string().transform((s, ctx) => {
+  const n = plainDecimal(s);
+  if (n === undefined) ctx.addIssue({ code: 'custom', message: 'must be a plain decimal number (e.g. 10 or 0.5)' });
+  return n ?? z.NEVER;
+});
+const port = decimal.pipe(z.number().int().min(0).max(65_535));
 const optionalText = z
   .string()
   .optional()
@@ -419,10 +426,10 @@ const workerEnvSchema = z.object({
     .optional()
     .transform((s) => s?.replace(/\/+$/, '')),
   AGORA_AREA: z.enum(['US', 'EU', 'AP', 'CN']).default('US'),
-  AGORA_REQUESTS_PER_SECOND: z.coerce.number().positive().default(10),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(50),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(10),
-  WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: z.coerce.number().int().positive().optional(),
+  AGORA_REQUESTS_PER_SECOND: decimal.pipe(z.number().positive()).default(10),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: decimal.pipe(z.number().int().positive()).default(50),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: decimal.pipe(z.number().int().min(2)).default(10),
+  WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: decimal.pipe(z.number().int().positive()).optional(),
   WORKER_SHUTDOWN_GRACE_TIME: duration.default(30_000),
   WORKFLOW_BUNDLE_PATH: optionalText,
   METRICS_BIND_ADDRESS: z
@@ -491,7 +498,7 @@ const receiverEnvSchema = z.object({
   RECEIVER_HOST: z.string().default('0.0.0.0'),
   RECEIVER_PORT: port.default(8080),
   RECEIVER_PATH: z.string().startsWith('/').default('/agora/ncs'),
-  RECEIVER_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  RECEIVER_BODY_LIMIT_BYTES: decimal.pipe(z.number().int().min(1024).max(10_485_760)).default(65_536),
   RECEIVER_DATA_DIR: z.string().default('./data'),
   RECEIVER_DELIVERY_DEADLINE: duration.default(3_600_000),
   LOG_LEVEL: logLevel,

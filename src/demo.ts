@@ -19,6 +19,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { integerOption } from './cli/numbers';
 import { Client, Connection } from '@temporalio/client';
 import { NcsEvent } from './agora/notifications';
 import { RecordingClient, type StartRecordingInput } from './client';
@@ -592,8 +593,8 @@ async function main(): Promise<number> {
       'keep the temp directory with the child logs after a successful run (always kept on failure)',
     )
     .option('--json', 'print one JSON object per step (use `npm run -s demo -- --json` for JSON lines only)')
-    .option('--temporal-port <port>', 'Temporal frontend port', (v) => Number(v), 7233)
-    .option('--ui-port <port>', 'Temporal Web UI port', (v) => Number(v), 8233)
+    .option('--temporal-port <port>', 'Temporal frontend port', integerOption(1), 7233)
+    .option('--ui-port <port>', 'Temporal Web UI port', integerOption(1), 8233)
     .addHelpText(
       'after',
       '\nEnvironment: AGORA_APP_ID, AGORA_CUSTOMER_ID, AGORA_CUSTOMER_SECRET and STORAGE_PROFILES (and no AGORA_BASE_URL)\n' +

@@ -18,6 +18,7 @@
  */
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { integerOption } from './numbers';
 import { RecordingClient, RecordingInputError, type RecordingRef } from '../client';
 import { ConfigError, environmentHelp } from '../config';
 import { parseMixLayout, parseStartInput, parseStreamSubscribe } from '../input';
@@ -187,7 +188,7 @@ export async function runCli(
     .description('list recordings of a channel (Temporal visibility: AgoraChannel = "<cname>")')
     .argument('<cname>', 'channel name')
     .option('--running', 'only running recordings')
-    .option('-n, --limit <n>', 'at most n', (v) => Number(v), 100)
+    .option('-n, --limit <n>', 'at most n', integerOption(1), 100)
     .action(async (cname: string, o: { running?: boolean; limit: number }) => {
       const rows = await (await connect()).listByChannel(cname, { running: !!o.running, limit: o.limit });
       print(

@@ -4,6 +4,7 @@
  * Runs on a wall clock (optionally sped up) until SIGINT/SIGTERM. Secrets are never printed.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { integerOption, positiveOption } from '../cli/numbers';
 import { type FaultRule, faultRuleSchema, startEmulator } from './index';
 
 /** Demo credentials used when neither flags nor environment give any. */
@@ -12,20 +13,6 @@ export const DEMO_CREDENTIALS = {
   customerId: 'emulator-customer-id',
   customerSecret: 'emulator-customer-secret',
 } as const;
-
-function int(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-    return n;
-  };
-}
-
-function positive(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError('must be a positive number');
-  return n;
-}
 
 function fault(v: string, previous: FaultRule[] = []): FaultRule[] {
   let json: unknown;
@@ -44,7 +31,7 @@ export function buildCommand(): Command {
   const env = process.env;
   return new Command('emulator')
     .description('Local Agora Cloud Recording REST API (v1) with NCS notifications and fault injection')
-    .option('--port <n>', 'TCP port (0 = any free port)', int('--port'), 9080)
+    .option('--port <n>', 'TCP port (0 = any free port)', integerOption(), 9080)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--app-id <id>', 'App ID (env AGORA_APP_ID)', env.AGORA_APP_ID ?? DEMO_CREDENTIALS.appId)
     .option(
@@ -60,20 +47,15 @@ export function buildCommand(): Command {
     )
     .option('--callback-url <url>', 'where NCS notifications are POSTed (env AGORA_NCS_CALLBACK_URL)')
     .addOption(new Option('--ncs-secret <secret>', 'NCS signing secret (env AGORA_NCS_SECRET)'))
-    .option('--speed-up <factor>', 'run the emulated clock this many times faster than real time', positive, 1)
+    .option('--speed-up <factor>', 'run the emulated clock this many times faster than real time', positiveOption, 1)
     .option('--manual-clock', 'freeze time; move it with POST /_emulator/clock/advance {"ms": N}')
-    .option(
-      '--concurrency-quota <n>',
-      'concurrent recordings before acquire answers 406',
-      int('--concurrency-quota'),
-      50,
-    )
-    .option('--qps-limit <n>', 'requests/s per App ID before 429 (0 = off)', int('--qps-limit'), 10)
-    .option('--sync-stop-ms <ms>', 'upload time after a recording ends (emulated ms)', int('--sync-stop-ms'), 2000)
+    .option('--concurrency-quota <n>', 'concurrent recordings before acquire answers 406', integerOption(), 50)
+    .option('--qps-limit <n>', 'requests/s per App ID before 429 (0 = off)', integerOption(), 10)
+    .option('--sync-stop-ms <ms>', 'upload time after a recording ends (emulated ms)', integerOption(), 2000)
     .option(
       '--startup-ms <ms>',
       'time from a successful start until the recorder is ready and sends recorder_started (emulated ms)',
-      int('--startup-ms'),
+      integerOption(),
       0,
     )
     .option('--fault <json>', 'a fault rule, repeatable (see src/emulator/faults.ts)', fault)

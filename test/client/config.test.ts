@@ -85,6 +85,26 @@ describe('configuration from the environment', () => {
     expect(loadWorkerConfig({ ...worker, METRICS_BIND_ADDRESS: '' }).metricsBindAddress).toBeUndefined();
   });
 
+  it('takes numbers in plain decimal only: 1e1, 0x10 or blanks are refused, naming the variable (empty = unset)', () => {
+    for (const bad of ['1e1', '0x10', '0b11', ' ', '-1', 'ten', '1_000']) {
+      expect(() => loadWorkerConfig({ ...worker, WORKER_MAX_CONCURRENT_ACTIVITIES: bad })).toThrow(
+        /WORKER_MAX_CONCURRENT_ACTIVITIES: must be a plain decimal number/,
+      );
+    }
+    expect(() => loadWorkerConfig({ ...worker, AGORA_REQUESTS_PER_SECOND: '1e1' })).toThrow(
+      /AGORA_REQUESTS_PER_SECOND/,
+    );
+    expect(() => loadWorkerConfig({ ...worker, WORKER_MAX_CONCURRENT_ACTIVITIES: '2.5' })).toThrow(
+      /WORKER_MAX_CONCURRENT_ACTIVITIES/,
+    );
+    expect(
+      loadWorkerConfig({ ...worker, WORKER_MAX_CONCURRENT_ACTIVITIES: ' 12 ', AGORA_REQUESTS_PER_SECOND: '0.5' }),
+    ).toMatchObject({ maxConcurrentActivities: 12, agora: { requestsPerSecond: 0.5 } });
+    expect(loadWorkerConfig({ ...worker, WORKER_MAX_CONCURRENT_ACTIVITIES: '' })).toMatchObject({
+      maxConcurrentActivities: 50,
+    });
+  });
+
   it('keeps a workflow-task slot for running recordings: non-sticky below the total, by default too', () => {
     expect(loadWorkerConfig({ ...worker, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '3' })).toMatchObject({
       maxConcurrentWorkflowTasks: 3,
