@@ -7,6 +7,7 @@
  *     /tmp/snap/recording-300.heapsnapshot 200
  */
 import fs from 'node:fs';
+import { integerOption } from '../src/cli/numbers';
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: (string[] | string)[] } };
@@ -42,7 +43,7 @@ function groups(file: string): Map<string, { count: number; size: number }> {
 
 const [a, b, n] = process.argv.slice(2);
 if (!a || !b) throw new Error('usage: heap-diff A.heapsnapshot B.heapsnapshot [ΔN]');
-const per = Number(n ?? 1);
+const per = n === undefined ? 1 : integerOption(1)(n);
 const ga = groups(a);
 const gb = groups(b);
 const rows: { key: string; count: number; size: number }[] = [];
@@ -64,6 +65,6 @@ console.log(
     .map(([t, s]) => `  ${t}: ${(s / 1024).toFixed(1)} KiB`)
     .join('\n'),
 );
-for (const r of rows.slice(0, Number(process.env.TOP ?? 60))) {
+for (const r of rows.slice(0, integerOption(1)(process.env.TOP ?? '60'))) {
   console.log(`${(r.size / 1024).toFixed(2).padStart(8)} KiB ${r.count.toFixed(1).padStart(7)}  ${r.key}`);
 }

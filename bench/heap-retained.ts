@@ -6,6 +6,7 @@
  *   node --max-old-space-size=8000 --import tsx bench/heap-retained.ts /tmp/snap/recording-300.heapsnapshot 300 Activator
  */
 import fs from 'node:fs';
+import { integerOption } from '../src/cli/numbers';
 
 interface Snapshot {
   snapshot: {
@@ -23,7 +24,7 @@ interface Snapshot {
 
 const [file, nArg, ...expand] = process.argv.slice(2);
 if (!file) throw new Error('usage: heap-retained SNAPSHOT [N] [name ...]');
-const per = Number(nArg ?? 1);
+const per = nArg === undefined ? 1 : integerOption(1)(nArg);
 const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
 const nf = s.snapshot.meta.node_fields;
 const ef = s.snapshot.meta.edge_fields;
@@ -144,7 +145,9 @@ for (let i = 1; i < N; i++) {
   byLabel.set(l, g);
 }
 console.log(`retained per unit (N = ${per}); total heap ${(retained[0]! / 1024 / 1024).toFixed(1)} MiB`);
-for (const [l, g] of [...byLabel].sort((a, b) => b[1].size - a[1].size).slice(0, Number(process.env.TOP ?? 50))) {
+for (const [l, g] of [...byLabel]
+  .sort((a, b) => b[1].size - a[1].size)
+  .slice(0, integerOption(1)(process.env.TOP ?? '50'))) {
   console.log(`${kib(g.size)} ${(g.count / per).toFixed(1).padStart(7)}  ${l}`);
 }
 // Dominator-tree children of every node, to expand a name: what its instances dominate, named by the edge from the
@@ -182,7 +185,9 @@ for (const spec of expand) {
     }
   }
   console.log(`\n${spec}: ${roots.length} instances, retained ${kib(total)} per unit`);
-  for (const [k, g] of [...fields].sort((a, b) => b[1].size - a[1].size).slice(0, Number(process.env.FIELDS ?? 25))) {
+  for (const [k, g] of [...fields]
+    .sort((a, b) => b[1].size - a[1].size)
+    .slice(0, integerOption(1)(process.env.FIELDS ?? '25'))) {
     console.log(`  ${kib(g.size)} ${(g.count / per).toFixed(1).padStart(7)}  ${k.replace(/\n/g, ' ').slice(0, 110)}`);
   }
 }

@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { Command } from 'commander';
+import { integerOption } from '../src/cli/numbers';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { freePort } from '../src/demo';
@@ -66,7 +67,7 @@ function vmWorkflows(): VmWorkflow[] {
   return [...m.ReusableVMWorkflowCreator.workflowByRunId.values()];
 }
 
-const list = (v: string) => v.split(',').map((x) => Number(x.trim()));
+const list = (v: string) => v.split(',').map(integerOption(1));
 
 function gc(): void {
   const g = (globalThis as { gc?: () => void }).gc;
@@ -131,14 +132,18 @@ async function main(): Promise<void> {
     .option('--no-preload', "bundle without the worker's preloadModules (the A/B of issue 7)")
     .option('--extra-preload <list>', 'more preloadModules, comma-separated (./paths relative to the repo)')
     .option('--bundle <path>', 'a prebuilt workflow bundle (e.g. lib/workflow-bundle.js from npm run build) instead')
-    .option('--stack-limit <n>', 'preload a module that sets Error.stackTraceLimit = n in the workflow VM', Number)
+    .option(
+      '--stack-limit <n>',
+      'preload a module that sets Error.stackTraceLimit = n in the workflow VM',
+      integerOption(),
+    )
     .option('--snapshot-dir <dir>', 'write a heap snapshot after each step (with --debug they include the workflows)')
-    .option('--settle-seconds <s>', 'wait after each step before measuring', Number, 5)
-    .option('--concurrency <n>', 'client start concurrency', Number, 50)
+    .option('--settle-seconds <s>', 'wait after each step before measuring', integerOption(), 5)
+    .option('--concurrency <n>', 'client start concurrency', integerOption(1), 50)
     .option(
       '--hold-seconds <s>',
       'keep the worker and its workflows alive this long at the end (gdb, heaptrack)',
-      Number,
+      integerOption(),
       0,
     )
     .option('--exit-at-end', 'exit without shutting the worker down: heaptrack then reports what the workflows hold')

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { integerOption } from '../src/cli/numbers';
+import { integerOption, positiveOption } from '../src/cli/numbers';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { markdown, type BenchResults } from './report';
 import { runDensity } from './sections/density';
@@ -84,11 +84,15 @@ async function main(): Promise<number> {
     .option('--layouts <n>', 'distinct layouts per recording in the economy run', int)
     .option('--rest-hours <h>', 'idle hours skipped for the at-rest history count', int)
     .option('--concurrency <n>', 'client start concurrency (throughput, density)', int)
-    .option('--agora-rps <n>', 'AGORA_REQUESTS_PER_SECOND of the worker in the Agora-limits stack (default 10)', int)
+    .option(
+      '--agora-rps <n>',
+      'AGORA_REQUESTS_PER_SECOND of the worker in the Agora-limits stack (default 10)',
+      positiveOption,
+    )
     .option('--only <sections>', `comma-separated subset of ${SECTIONS.join(',')}`)
     .option('--log-level <level>', 'worker log level (the worker announces itself at info)', 'info')
     .option('--out <dir>', 'results directory', path.join(__dirname, 'results'))
-    .option('--max-minutes <m>', 'abort the whole run after this long', int)
+    .option('--max-minutes <m>', 'abort the whole run after this long', positiveOption)
     .parse()
     .opts<Options>();
   const full = !!opts.full;

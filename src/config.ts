@@ -362,7 +362,8 @@ export function loadStorageProfiles(env: Env = process.env): Record<string, Stor
       continue;
     }
     const profile = (raw[name] ??= {});
-    const v = field[1] === 'number' ? Number(value) : value;
+    // A number that is not plain decimal stays text, so the schema refuses it naming the field ("1e1", " ", "0x1").
+    const v = field[1] === 'number' ? (plainDecimal(value) ?? value) : value;
     if (field[0] === 'endpoint') profile.extensionParams = { ...(profile.extensionParams as object), endpoint: v };
     else profile[field[0]] = v;
   }

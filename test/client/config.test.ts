@@ -148,6 +148,20 @@ describe('configuration from the environment', () => {
     ).toThrow(/storage profile "p"\.accessKey: .* \(set in STORAGE_PROFILES or STORAGE_PROFILE_P_ACCESS_KEY\)/);
     // A profile set only by per-field variables: the error names the variable still missing.
     expect(() => loadStorageProfiles({ STORAGE_PROFILE_MYS3_BUCKET: 'b' })).toThrow(/STORAGE_PROFILE_MYS3_VENDOR/);
+    // Numbers in per-field variables are plain decimal: " " is not region 0, "1e1" not vendor 10.
+    const backup = { BUCKET: 'b', ACCESS_KEY: 'a', SECRET_KEY: 's', VENDOR: '1', REGION: '0' };
+    const vars = (over: Record<string, string>) =>
+      Object.fromEntries(Object.entries({ ...backup, ...over }).map(([k, v]) => [`STORAGE_PROFILE_B_${k}`, v]));
+    expect(loadStorageProfiles(vars({})).b).toMatchObject({ vendor: 1, region: 0 });
+    for (const [field, bad] of [
+      ['REGION', ' '],
+      ['VENDOR', '1e1'],
+      ['VENDOR', '0x1'],
+    ]) {
+      expect(() => loadStorageProfiles(vars({ [field!]: bad! }))).toThrow(
+        new RegExp(`STORAGE_PROFILE_B_${field}|storage profile "b"\\.${field!.toLowerCase()}`),
+      );
+    }
     try {
       loadStorageProfiles({
         STORAGE_PROFILES: JSON.stringify({

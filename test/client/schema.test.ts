@@ -86,6 +86,21 @@ describe('CLI', () => {
     expect(out).toContain('AGORA_APP_ID');
   });
 
+  it('exits 2 on a number it cannot mean (list --limit 1e1, abc, 0), naming the option, before connecting', async () => {
+    for (const bad of ['1e1', 'abc', '0']) {
+      let err = '';
+      const args = ['node', 'client', '--app-id', 'x', 'list', 'room', '--limit', bad];
+      expect(
+        await runCli(
+          args,
+          () => undefined,
+          (s) => void (err += s),
+        ),
+      ).toBe(2);
+      expect(err).toContain(`option '-n, --limit <n>' argument '${bad}' is invalid`);
+    }
+  });
+
   it('exits 2 without an App ID, like every configuration error; --json prints the error as JSON', async () => {
     const saved = process.env.AGORA_APP_ID;
     delete process.env.AGORA_APP_ID;
