@@ -23,9 +23,10 @@ import { runDensity } from './sections/density';
 import { runEconomy } from './sections/economy';
 import { runHistory } from './sections/history';
 import { runLatency } from './sections/latency';
+import { runThroughput } from './sections/throughput';
 import { startBenchStack, type BenchStack } from './stack';
 
-const SECTIONS = ['history', 'latency', 'economy', 'density'] as const;
+const SECTIONS = ['history', 'latency', 'economy', 'throughput', 'density'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const int = integerOption(1);
@@ -44,6 +45,8 @@ interface Options {
   layouts?: number;
   restHours?: number;
   concurrency?: number;
+  throughputRounds?: number;
+  throughputBatch?: number;
   agoraRps?: number;
   only?: string;
   logLevel: string;
@@ -84,6 +87,8 @@ async function main(): Promise<number> {
     .option('--layouts <n>', 'distinct layouts per recording in the economy run', int)
     .option('--rest-hours <h>', 'idle hours skipped for the at-rest history count', int)
     .option('--concurrency <n>', 'client start concurrency (throughput, density)', int)
+    .option('--throughput-rounds <n>', 'throughput rounds (a batch of no-ops and one of recordings each)', int)
+    .option('--throughput-batch <n>', 'no-op workflows, and recordings, per throughput batch', int)
     .option(
       '--agora-rps <n>',
       'AGORA_REQUESTS_PER_SECOND of the worker in the Agora-limits stack (default 10)',
@@ -108,6 +113,8 @@ async function main(): Promise<number> {
     layouts: opts.layouts ?? 2,
     restHours: opts.restHours ?? (full ? 8 : 3),
     concurrency: opts.concurrency ?? 50,
+    throughputRounds: opts.throughputRounds ?? (full ? 5 : 3),
+    throughputBatch: opts.throughputBatch ?? (full ? 250 : 150),
     agoraRps: opts.agoraRps ?? 10,
     maxMinutes: opts.maxMinutes ?? (full ? 90 : 15),
   };
@@ -188,11 +195,38 @@ async function main(): Promise<number> {
     }
   }
 
+  // Throughput and density each on a fresh stack: the dev server's cost per operation grows with what it holds.
+  if (only.has('throughput')) {
+    let stack: BenchStack | undefined;
+    const errorsBefore = results.errors.length;
+    try {
+      log('starting the stack with Agora limits lifted (throughput)…');
+      stack = await startBenchStack('unthrottled', { logLevel: opts.logLevel, log });
+      const s = stack;
+      await attempt('throughput', async () => {
+        results.throughput = await runThroughput(s, {
+          rounds: o.throughputRounds,
+          batch: o.throughputBatch,
+          concurrency: o.concurrency,
+          log,
+        });
+      });
+    } catch (e) {
+      results.errors.push({
+        section: 'stack (unthrottled, throughput)',
+        message: e instanceof Error ? e.message : String(e),
+      });
+      log(`stack FAILED: ${String(e)}`);
+    } finally {
+      await stack?.stop(results.errors.length > errorsBefore);
+    }
+  }
+
   if (only.has('density')) {
     let stack: BenchStack | undefined;
     const errorsBefore = results.errors.length;
     try {
-      log('starting the stack with Agora limits lifted…');
+      log('starting the stack with Agora limits lifted (density)…');
       stack = await startBenchStack('unthrottled', { logLevel: opts.logLevel, log });
       const s = stack;
       await attempt('density', async () => {

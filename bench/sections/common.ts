@@ -4,7 +4,8 @@ import type { StartRecordingInput } from '../../src/client';
 import type { MixLayout } from '../../src/workflows/definitions';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { callCname } from '../lib/emulator';
-import { mapLimit, percentile } from '../lib/stats';
+import type { BenchStack } from '../stack';
+import { mapLimit, percentile, waitUntil } from '../lib/stats';
 
 /** Where progress lines go. */
 export type Log = (line: string) => void;
@@ -150,4 +151,37 @@ export function describeGapParts(g: GapBreakdown): string {
     toStartCall: 'to the start call',
   };
   return (Object.keys(names) as (keyof GapBreakdown)[]).map((k) => `${names[k]} ${g[k].p50}/${g[k].p99}`).join(', ');
+}
+
+/**
+ * Starts `cnames` (client concurrency `c`) and waits until each reached Agora's start (the emulator's call log, polled
+ * every `pollMs`); the rate runs from the first client call to the last start's arrival at the emulator (its clock is
+ * this machine's wall clock), so the poll interval does not count.
+ * @returns the rate (recordings/s) and the started recordings
+ */
+export async function startRecordings(
+  b: BenchStack,
+  cnames: string[],
+  c: number,
+  o: { input?: (cname: string) => StartRecordingInput; pollMs?: number } = {},
+): Promise<{ rate: number; started: { workflowId: string; cname: string }[] }> {
+  const input = o.input ?? benchInput;
+  const t0 = Date.now();
+  const started = await mapLimit(cnames, c, (cname) => b.stack.client.start(input(cname)));
+  const want = new Set(cnames);
+  let last: CallLogEntry[] = [];
+  await waitUntil(
+    `${cnames.length} recordings to reach Agora's start`,
+    async () => {
+      const calls = await b.emulator.calls();
+      last = calls.filter(
+        (x) => x.endpoint === 'start' && x.httpStatus === 200 && want.has((x.body as { cname?: string }).cname ?? ''),
+      );
+      return last.length >= cnames.length ? true : undefined;
+    },
+    120_000 + cnames.length * 200,
+    o.pollMs ?? 1_000,
+  );
+  const end = Math.max(...last.map((x) => x.at));
+  return { rate: cnames.length / ((end - t0) / 1000), started };
 }

@@ -1,9 +1,6 @@
 /**
- * Throughput and density on the `unthrottled` stack (Agora's QPS limit and quota lifted, so the worker and Temporal are
- * what is measured).
- *
- * Throughput: `noopWorkflow` runs to completion on the baseline worker, then the first density step of recordings
- * reaches Agora's start on the recording worker, both with the same client concurrency; each a rate per second.
+ * Density on the `unthrottled` stack (Agora's QPS limit and quota lifted, so the worker and Temporal are what is
+ * measured; start throughput has its own section and stack, see throughput.ts).
  *
  * Density: recordings are added step by step (N₁ < N₂ < ...) and left idle in the recording state (nobody joins, so
  * they stay; Agora's per-minute `uploading_progress` notifications are dropped at the emulator while measuring memory,
@@ -13,13 +10,20 @@
  * (as Agora sends them: one per recording per minute, each a signal).
  */
 import type { StartRecordingInput } from '../../src/client';
-import type { CallLogEntry } from '../../src/emulator';
 import { defaultRecordingPolicy } from '../../src/workflows/definitions';
 import type { BenchStack } from '../stack';
 import { metricNames, metricSum, scrape, stageMeans } from '../lib/prometheus';
 import { cpuPercentOver, cpuProfile, rssKiB } from '../lib/proc';
 import { linearFit, mapLimit, median, percentile, round, sleep, waitUntil } from '../lib/stats';
-import { acquireStartGaps, benchInput, callsByCname, gapParts, type GapBreakdown, type Log } from './common';
+import {
+  acquireStartGaps,
+  benchInput,
+  callsByCname,
+  gapParts,
+  startRecordings,
+  type GapBreakdown,
+  type Log,
+} from './common';
 
 export interface DensityStep {
   n: number;
@@ -44,8 +48,7 @@ export interface DensityResult {
   /** Recordings with a short health-check cadence, so that the idle windows see the steady-state rate of checks. */
   healthProbes?: { recordings: number; everySeconds: number; queriesInQuietWindow: number };
   progressWindowSeconds: number;
-  /** CPU, % of one core, per process while no-op workflows ran / while the first recordings started / idle with progress. */
-  cpuNoopPhase: Record<string, number>;
+  /** CPU, % of one core, per process while the first recordings started / idle with progress. */
   cpuStartPhase: Record<string, number>;
   cpuIdleWithProgress: Record<string, number>;
   /** Worker-side means (ms) while the first step started, from the worker's Prometheus histograms. */
@@ -53,14 +56,6 @@ export interface DensityResult {
   /** RSS growth of the baseline worker per cached bare workflow (echoWorkflow idle on its signal), KiB. */
   bareWorkflowKiB: number;
   bareWorkflows: number;
-  throughput: {
-    concurrency: number;
-    noopWorkflows: number;
-    noopPerSecond: number;
-    recordings: number;
-    recordingsPerSecond: number;
-    ratio: number;
-  };
   acquireStartGapMs: { p50: number; p99: number };
   /** The gap's parts (p50/p99 ms) for the recordings of the first step, from their histories. */
   acquireStartGapParts: GapBreakdown;
@@ -69,39 +64,6 @@ export interface DensityResult {
 
 const EVICTIONS = 'temporal_sticky_cache_total_forced_eviction';
 const CACHE_SIZE = 'temporal_sticky_cache_size';
-
-/**
- * Starts `cnames` (concurrency `c`) and waits until each reached Agora's start; rate from the first client call.
- * @returns the rate (recordings/s) and the started recordings
- */
-async function startRecordings(
-  b: BenchStack,
-  cnames: string[],
-  c: number,
-  log: Log,
-  input: (cname: string) => StartRecordingInput = benchInput,
-): Promise<{ rate: number; started: { workflowId: string; cname: string }[] }> {
-  const t0 = Date.now();
-  const started = await mapLimit(cnames, c, (cname) => b.stack.client.start(input(cname)));
-  const want = new Set(cnames);
-  let last: CallLogEntry[] = [];
-  await waitUntil(
-    `${cnames.length} recordings to reach Agora's start`,
-    async () => {
-      const calls = await b.emulator.calls();
-      last = calls.filter(
-        (x) => x.endpoint === 'start' && x.httpStatus === 200 && want.has((x.body as { cname?: string }).cname ?? ''),
-      );
-      return last.length >= cnames.length ? true : undefined;
-    },
-    120_000 + cnames.length * 200,
-    1_000,
-  );
-  const end = Math.max(...last.map((x) => x.at));
-  const rate = cnames.length / ((end - t0) / 1000);
-  log(`  density: ${cnames.length} recordings started, ${round(rate, 1)}/s`);
-  return { rate, started };
-}
 
 async function settledRss(pid: number, settleMs: number): Promise<number> {
   await sleep(settleMs);
@@ -113,7 +75,7 @@ async function settledRss(pid: number, settleMs: number): Promise<number> {
   return median(samples);
 }
 
-/** Warm-up recordings (counted in N, not in the throughput): the first workflow tasks and HTTP connections. */
+/** Warm-up recordings, counted in N. */
 const WARMUP = 5;
 
 /**
@@ -150,30 +112,13 @@ export async function runDensity(
   // Quiet idle: Agora's per-minute uploading_progress (33) is dropped at the emulator until the last CPU window.
   await emulator.addFault({ kind: 'ncsDrop', eventType: 33 });
 
-  const noops = async (count: number, from: number) =>
-    mapLimit(
-      Array.from({ length: count }, (_, i) => from + i),
-      o.concurrency,
-      (i) =>
-        temporal.workflow.execute('noopWorkflow', { taskQueue: b.echoTaskQueue, workflowId: `bench-noop-${tag}-${i}` }),
-    );
-  // Warm-up of both workers (not measured).
-  await noops(WARMUP, 0);
+  // Warm-up (counted in N): the first workflow tasks and HTTP connections.
   await startRecordings(
     b,
     Array.from({ length: WARMUP }, (_, i) => `bench-den-${tag}-w${i}`),
     o.concurrency,
-    () => undefined,
   );
   let live = WARMUP;
-
-  // Throughput baseline: no-op workflows on the baseline worker, same count and client concurrency as step 1.
-  const first = o.steps[0]! - WARMUP;
-  o.log(`  throughput: ${first} no-op workflows, concurrency ${o.concurrency}`);
-  const n0 = Date.now();
-  const noopProfile = await cpuProfile(b.pids, () => noops(first, WARMUP));
-  const noopPerSecond = first / ((Date.now() - n0) / 1000);
-  o.log(`  throughput: ${round(noopPerSecond, 1)} no-op workflows/s`);
 
   const steps: DensityStep[] = [];
   let startPhaseLatencyMs: Record<string, number | undefined> = {};
@@ -191,8 +136,9 @@ export async function runDensity(
   for (const n of o.steps) {
     const cnames = Array.from({ length: n - live }, (_, i) => `bench-den-${tag}-${live + i}`);
     const before = steps.length === 0 ? await scrape(stack.metricsUrl) : '';
-    const { result, cpu } = await cpuProfile(b.pids, () => startRecordings(b, cnames, o.concurrency, o.log, input));
+    const { result, cpu } = await cpuProfile(b.pids, () => startRecordings(b, cnames, o.concurrency, { input }));
     const rate = result.rate;
+    o.log(`  density: ${cnames.length} recordings started, ${round(rate, 1)}/s`);
     if (steps.length === 0) {
       firstStep = result.started;
       cpuStartPhase = cpu;
@@ -281,17 +227,8 @@ export async function runDensity(
     startPhaseLatencyMs,
     bareWorkflowKiB: round(bareSlope, 1),
     bareWorkflows: bareN,
-    cpuNoopPhase: noopProfile.cpu,
     cpuStartPhase,
     cpuIdleWithProgress: progressProfile.cpu,
-    throughput: {
-      concurrency: o.concurrency,
-      noopWorkflows: first,
-      noopPerSecond: round(noopPerSecond, 1),
-      recordings: first,
-      recordingsPerSecond: steps[0]!.startsPerSecond,
-      ratio: round(steps[0]!.startsPerSecond / noopPerSecond),
-    },
     acquireStartGapMs: { p50: percentile(gaps, 50), p99: percentile(gaps, 99) },
     acquireStartGapParts: gapBreakdown,
     liveAtEnd: tasks.filter((t) => t.phase === 'recording').length,
