@@ -87,8 +87,16 @@ async function main(): Promise<number> {
     .option('--layouts <n>', 'distinct layouts per recording in the economy run', int)
     .option('--rest-hours <h>', 'idle hours skipped for the at-rest history count', int)
     .option('--concurrency <n>', 'client start concurrency (throughput, density)', int)
-    .option('--throughput-rounds <n>', 'throughput rounds (a batch of no-ops and one of recordings each)', int)
-    .option('--throughput-batch <n>', 'no-op workflows, and recordings, per throughput batch', int)
+    .option(
+      '--throughput-rounds <n>',
+      'throughput rounds, odd (a batch of no-ops and one of recordings each; default 3, 5 with --full)',
+      int,
+    )
+    .option(
+      '--throughput-batch <n>',
+      'no-op workflows, and recordings, per throughput batch (default 150, 250 with --full)',
+      int,
+    )
     .option(
       '--agora-rps <n>',
       'AGORA_REQUESTS_PER_SECOND of the worker in the Agora-limits stack (default 10)',
@@ -120,6 +128,7 @@ async function main(): Promise<number> {
   };
   const only = new Set<Section>(opts.only ? (opts.only.split(',').map((s) => s.trim()) as Section[]) : [...SECTIONS]);
   for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}`);
+  if (o.throughputRounds % 2 === 0) throw new Error('--throughput-rounds must be odd (the median is one round)');
   o.density.sort((a, b) => a - b);
   if ((o.density[0] ?? 0) <= 5) throw new Error('--density steps must be above 5 (five warm-up recordings come first)');
 

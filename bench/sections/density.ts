@@ -48,8 +48,7 @@ export interface DensityResult {
   /** Recordings with a short health-check cadence, so that the idle windows see the steady-state rate of checks. */
   healthProbes?: { recordings: number; everySeconds: number; queriesInQuietWindow: number };
   progressWindowSeconds: number;
-  /** CPU, % of one core, per process while the first recordings started / idle with progress. */
-  cpuStartPhase: Record<string, number>;
+  /** CPU, % of one core, per process while idle with progress. */
   cpuIdleWithProgress: Record<string, number>;
   /** Worker-side means (ms) while the first step started, from the worker's Prometheus histograms. */
   startPhaseLatencyMs: Record<string, number | undefined>;
@@ -122,7 +121,6 @@ export async function runDensity(
 
   const steps: DensityStep[] = [];
   let startPhaseLatencyMs: Record<string, number | undefined> = {};
-  let cpuStartPhase: Record<string, number> = {};
   let firstStep: { workflowId: string; cname: string }[] = [];
   const maxN = o.steps[o.steps.length - 1]!;
   const probes = healthProbeCount(maxN);
@@ -136,12 +134,11 @@ export async function runDensity(
   for (const n of o.steps) {
     const cnames = Array.from({ length: n - live }, (_, i) => `bench-den-${tag}-${live + i}`);
     const before = steps.length === 0 ? await scrape(stack.metricsUrl) : '';
-    const { result, cpu } = await cpuProfile(b.pids, () => startRecordings(b, cnames, o.concurrency, { input }));
+    const result = await startRecordings(b, cnames, o.concurrency, { input });
     const rate = result.rate;
     o.log(`  density: ${cnames.length} recordings started, ${round(rate, 1)}/s`);
     if (steps.length === 0) {
       firstStep = result.started;
-      cpuStartPhase = cpu;
       const after = await scrape(stack.metricsUrl);
       startPhaseLatencyMs = stageMeans(before, after);
     }
@@ -175,6 +172,16 @@ export async function runDensity(
   // The floor: the same count of bare workflows (echoWorkflow, idle on its signal) cached by the baseline worker.
   const bareN = o.steps[o.steps.length - 1]!;
   o.log(`  density: ${bareN} bare idle workflows on the baseline worker (RSS floor per cached workflow)`);
+  // Warm the baseline worker first (its JIT and first workflow tasks), as the recording worker is warm by now.
+  await mapLimit(
+    Array.from({ length: WARMUP * 10 }, (_, i) => i),
+    o.concurrency,
+    (i) =>
+      temporal.workflow.execute('noopWorkflow', {
+        taskQueue: b.echoTaskQueue,
+        workflowId: `bench-den-noop-${tag}-${i}`,
+      }),
+  );
   const bare0 = await settledRss(b.echoPid, 0);
   const bareHandles = await mapLimit(
     Array.from({ length: bareN }, (_, i) => i),
@@ -227,7 +234,6 @@ export async function runDensity(
     startPhaseLatencyMs,
     bareWorkflowKiB: round(bareSlope, 1),
     bareWorkflows: bareN,
-    cpuStartPhase,
     cpuIdleWithProgress: progressProfile.cpu,
     acquireStartGapMs: { p50: percentile(gaps, 50), p99: percentile(gaps, 99) },
     acquireStartGapParts: gapBreakdown,
