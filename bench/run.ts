@@ -24,7 +24,7 @@ import { runEconomy } from './sections/economy';
 import { runHistory } from './sections/history';
 import { runLatency } from './sections/latency';
 import { runThroughput } from './sections/throughput';
-import { startBenchStack, type BenchStack } from './stack';
+import { startBenchStack, type BenchStack, type StackProfile } from './stack';
 
 const SECTIONS = ['history', 'latency', 'economy', 'throughput', 'density'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -141,6 +141,18 @@ async function main(): Promise<number> {
     process.exit(2); // startStack's exit hook kills every child process group
   }, o.maxMinutes * 60_000);
   abort.unref();
+  // Ctrl-C / SIGTERM: the stack's processes run in their own process groups (the terminal's signal does not reach
+  // them), so stop the running stack, keeping its logs, then exit 130. A second signal while stopping is ignored.
+  let current: BenchStack | undefined;
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`bench: ${signal}, stopping the stack…`);
+    void (current?.stop(true) ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const results: BenchResults = {
     meta: {
@@ -178,13 +190,38 @@ async function main(): Promise<number> {
     results.history = await runHistory({ restHours: o.restHours, log });
   });
 
-  if (only.has('latency') || only.has('economy')) {
-    let stack: BenchStack | undefined;
+  /**
+   * Runs `f` on a fresh stack of `profile` when any of `sections` is selected; stops the stack after, keeping its logs
+   * when something failed. A stack that does not start is recorded as an error of `stack (<label>)`.
+   */
+  const withStack = async (
+    sections: Section[],
+    profile: StackProfile,
+    label: string,
+    f: (s: BenchStack) => Promise<void>,
+    agoraRps?: number,
+  ) => {
+    if (!sections.some((x) => only.has(x))) return;
     const errorsBefore = results.errors.length;
     try {
-      log(`starting the stack with Agora limits (10 requests/s, 50 concurrent; worker rate ${o.agoraRps}/s)…`);
-      stack = await startBenchStack('agora', { logLevel: opts.logLevel, log, agoraRps: o.agoraRps });
-      const s = stack;
+      log(`starting the stack ${label}…`);
+      current = await startBenchStack(profile, { logLevel: opts.logLevel, log, ...(agoraRps ? { agoraRps } : {}) });
+      await f(current);
+    } catch (e) {
+      results.errors.push({ section: `stack (${label})`, message: e instanceof Error ? e.message : String(e) });
+      log(`stack FAILED: ${String(e)}`);
+    } finally {
+      const s = current;
+      current = undefined;
+      await s?.stop(results.errors.length > errorsBefore);
+    }
+  };
+
+  await withStack(
+    ['latency', 'economy'],
+    'agora',
+    `with Agora limits (10 requests/s, 50 concurrent; worker rate ${o.agoraRps}/s)`,
+    async (s) => {
       await attempt('latency', async () => {
         results.latency = await runLatency(s, { samples: o.latencySamples, gapMs: o.gapMs, log });
       });
@@ -196,66 +233,33 @@ async function main(): Promise<number> {
           log,
         });
       });
-    } catch (e) {
-      results.errors.push({ section: 'stack (agora)', message: e instanceof Error ? e.message : String(e) });
-      log(`stack FAILED: ${String(e)}`);
-    } finally {
-      await stack?.stop(results.errors.length > errorsBefore);
-    }
-  }
-
+    },
+    o.agoraRps,
+  );
   // Throughput and density each on a fresh stack: the dev server's cost per operation grows with what it holds.
-  if (only.has('throughput')) {
-    let stack: BenchStack | undefined;
-    const errorsBefore = results.errors.length;
-    try {
-      log('starting the stack with Agora limits lifted (throughput)…');
-      stack = await startBenchStack('unthrottled', { logLevel: opts.logLevel, log });
-      const s = stack;
-      await attempt('throughput', async () => {
-        results.throughput = await runThroughput(s, {
-          rounds: o.throughputRounds,
-          batch: o.throughputBatch,
-          concurrency: o.concurrency,
-          log,
-        });
+  await withStack(['throughput'], 'unthrottled', 'with Agora limits lifted, for throughput', (s) =>
+    attempt('throughput', async () => {
+      results.throughput = await runThroughput(s, {
+        rounds: o.throughputRounds,
+        batch: o.throughputBatch,
+        concurrency: o.concurrency,
+        log,
       });
-    } catch (e) {
-      results.errors.push({
-        section: 'stack (unthrottled, throughput)',
-        message: e instanceof Error ? e.message : String(e),
+    }),
+  );
+  await withStack(['density'], 'unthrottled', 'with Agora limits lifted, for density', (s) =>
+    attempt('density', async () => {
+      results.density = await runDensity(s, {
+        steps: o.density,
+        idleSeconds: o.idleSeconds,
+        progressSeconds: o.progressSeconds,
+        settleSeconds: o.settleSeconds,
+        drainSeconds: o.drainSeconds,
+        concurrency: o.concurrency,
+        log,
       });
-      log(`stack FAILED: ${String(e)}`);
-    } finally {
-      await stack?.stop(results.errors.length > errorsBefore);
-    }
-  }
-
-  if (only.has('density')) {
-    let stack: BenchStack | undefined;
-    const errorsBefore = results.errors.length;
-    try {
-      log('starting the stack with Agora limits lifted (density)…');
-      stack = await startBenchStack('unthrottled', { logLevel: opts.logLevel, log });
-      const s = stack;
-      await attempt('density', async () => {
-        results.density = await runDensity(s, {
-          steps: o.density,
-          idleSeconds: o.idleSeconds,
-          progressSeconds: o.progressSeconds,
-          settleSeconds: o.settleSeconds,
-          drainSeconds: o.drainSeconds,
-          concurrency: o.concurrency,
-          log,
-        });
-      });
-    } catch (e) {
-      results.errors.push({ section: 'stack (unthrottled)', message: e instanceof Error ? e.message : String(e) });
-      log(`stack FAILED: ${String(e)}`);
-    } finally {
-      await stack?.stop(results.errors.length > errorsBefore);
-    }
-  }
+    }),
+  );
 
   results.meta.finishedAt = new Date().toISOString();
   fs.mkdirSync(opts.out, { recursive: true });

@@ -117,6 +117,16 @@ export async function startBenchStack(
     });
     fs.closeSync(out);
     const echoProc = echo;
+    // Like startStack's children: if the bench dies (--max-minutes, an uncaught error), the baseline worker goes too.
+    const killEcho = () => {
+      try {
+        process.kill(-echoProc.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    process.on('exit', killEcho);
+    echoProc.once('exit', () => process.off('exit', killEcho));
     await waitUntil(
       'the echo worker',
       () => {

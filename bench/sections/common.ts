@@ -155,7 +155,7 @@ export function describeGapParts(g: GapBreakdown): string {
 
 /**
  * Starts `cnames` (client concurrency `c`) and waits until each reached Agora's start (the emulator's call log, polled
- * every second); the rate runs from the first client call to the arrival of the last recording's first start call
+ * every `pollMs`, 1 s by default); the rate runs from the first client call to the arrival of the last recording's first start call
  * answered 200 (the call log's `at`, the emulator's clock: this machine's wall clock), so the poll does not count.
  * @returns the rate (recordings/s) and the started recordings
  */
@@ -163,7 +163,7 @@ export async function startRecordings(
   b: BenchStack,
   cnames: string[],
   c: number,
-  o: { input?: (cname: string) => StartRecordingInput } = {},
+  o: { input?: (cname: string) => StartRecordingInput; pollMs?: number } = {},
 ): Promise<{ rate: number; started: { workflowId: string; cname: string }[] }> {
   const input = o.input ?? benchInput;
   const t0 = Date.now();
@@ -182,7 +182,7 @@ export async function startRecordings(
       return firstStart.size >= cnames.length ? true : undefined;
     },
     120_000 + cnames.length * 200,
-    1_000,
+    o.pollMs ?? 1_000,
   );
   const end = Math.max(...firstStart.values());
   return { rate: cnames.length / ((end - t0) / 1000), started };

@@ -15,7 +15,8 @@
  * What limits it, from the same rounds: each process's CPU time (/proc/<pid>/stat) per operation, in ms, over the batch
  * and its tail (a recording's: until the receiver has delivered every recorder_started, which the emulator sends
  * RECORDER_STARTUP_MS after the start's answer, plus TAIL_MS; a no-op's: TAIL_MS), and the machine's CPU over the
- * batches alone (200 % = both cores of a 2-core machine busy). When both batches saturate the machine, the ratio
+ * batches alone (200 % = both cores of a 2-core machine busy; the wait polls the no-ops' counter every 100 ms and the
+ * emulator's call log every 250 ms, so each window ends at most that late). When both batches saturate the machine, the ratio
  * follows the CPU cost ratio: a no-op's total CPU ÷ a recording's.
  */
 import { mapLimit, round, sleep, waitUntil } from '../lib/stats';
@@ -99,7 +100,7 @@ export async function runThroughput(
         }),
     );
     const done = async () => ((await completed()) >= before + count ? true : undefined);
-    await waitUntil(`${count} no-op workflows to complete`, done, 60_000 + count * 200, 1_000);
+    await waitUntil(`${count} no-op workflows to complete`, done, 60_000 + count * 200, 100);
     await sleep(TAIL_MS);
     return { t0, handles };
   };
@@ -115,7 +116,7 @@ export async function runThroughput(
   const recordings = async (count: number): Promise<number> => {
     await b.emulator.clearCalls(); // keeps the polled call log small
     const cnames = Array.from({ length: count }, () => `bench-tp-${tag}-${seq++}`);
-    return (await startRecordings(b, cnames, o.concurrency)).rate;
+    return (await startRecordings(b, cnames, o.concurrency, { pollMs: 250 })).rate;
   };
   /** A recording batch's tail: until the receiver delivered each recording's recorder_started, then TAIL_MS. */
   const recordingTail = async (deliveredBefore: number, count: number) => {
