@@ -36,7 +36,7 @@ export interface BenchStack {
   /** The path prefix the echo activity POSTs to (logged by the emulator like an Agora call). */
   echoPath: string;
   logDir: string;
-  /** Stops every process; removes the logs unless `keepLogs` (a section failed: they explain why). */
+  /** Stops every process (once; later calls wait for the first); removes the logs unless `keepLogs` (a section failed). */
   stop(keepLogs?: boolean): Promise<void>;
 }
 
@@ -147,6 +147,7 @@ export async function startBenchStack(
       bench: process.pid,
     };
     await sleep(1_000);
+    let stopping: Promise<void> | undefined;
     return {
       profile,
       stack,
@@ -158,12 +159,14 @@ export async function startBenchStack(
       echoMetricsUrl: `http://127.0.0.1:${echoMetricsPort}/metrics`,
       echoPath,
       logDir,
-      stop: async (keepLogs = false) => {
-        await stopChild(echoProc);
-        await stack.stop();
-        if (keepLogs) o.log(`  [${profile}] logs kept in ${logDir}`);
-        else fs.rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
-      },
+      // Once: a Ctrl-C stops the stack while the section that used it still unwinds and stops it too.
+      stop: (keepLogs = false) =>
+        (stopping ??= (async () => {
+          await stopChild(echoProc);
+          await stack.stop();
+          if (keepLogs) o.log(`  [${profile}] logs kept in ${logDir}`);
+          else fs.rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
+        })()),
     };
   } catch (e) {
     if (echo) await stopChild(echo);
