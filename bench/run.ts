@@ -67,34 +67,45 @@ function gitCommit(): string {
 async function main(): Promise<number> {
   const opts = new Command('bench')
     .description('Benchmarks: density, Agora call economy, history cost, latency, throughput')
-    .option('--full', 'full size: N = 250,1000,2000; 200 latency samples; 40 recordings; 60 s idle windows')
-    .option('--density <list>', 'density steps N, comma-separated, ascending', list)
-    .option('--idle-seconds <s>', 'idle CPU window (each of two)', int)
+    .option(
+      '--full',
+      'full size: N = 250,1000,2000; 200 latency samples; 40 recordings; 5 throughput rounds of 250; 60 s idle window',
+    )
+    .option(
+      '--density <list>',
+      'density steps N, comma-separated, ascending (default 100,200,400; --full 250,1000,2000)',
+      list,
+    )
+    .option('--idle-seconds <s>', 'idle CPU window with no NCS traffic (default 30; --full 60)', int)
     .option(
       '--progress-seconds <s>',
-      'idle CPU window with uploading_progress flowing (60 s sees one per recording)',
+      'idle CPU window with uploading_progress flowing (default 60: a 60 s window sees one per recording)',
       int,
     )
-    .option('--settle-seconds <s>', 'wait after each density step before sampling RSS', int)
+    .option('--settle-seconds <s>', 'wait after each density step before sampling RSS (default 10; --full 20)', int)
     .option(
       '--drain-seconds <s>',
-      'wait after the last density step before the idle CPU windows (GC after the ramp)',
+      'wait after the last density step before the idle CPU windows, GC after the ramp (default 60; --full 150)',
       int,
     )
-    .option('--latency-samples <n>', 'samples of each latency (recording and echo)', int)
-    .option('--gap-ms <ms>', 'pause between latency signals', int)
-    .option('--economy-recordings <n>', 'recordings started at once under Agora limits (≤ 50, the quota)', int)
-    .option('--layouts <n>', 'distinct layouts per recording in the economy run', int)
-    .option('--rest-hours <h>', 'idle hours skipped for the at-rest history count', int)
-    .option('--concurrency <n>', 'client start concurrency (throughput, density)', int)
+    .option('--latency-samples <n>', 'samples of each latency, recording and echo (default 100; --full 200)', int)
+    .option('--gap-ms <ms>', 'pause between latency signals (default 200)', int)
+    .option(
+      '--economy-recordings <n>',
+      'recordings started at once under Agora limits, ≤ 50, the quota (default 20; --full 40)',
+      int,
+    )
+    .option('--layouts <n>', 'distinct layouts per recording in the economy run (default 2)', int)
+    .option('--rest-hours <h>', 'idle hours skipped for the at-rest history count (default 3; --full 8)', int)
+    .option('--concurrency <n>', 'client start concurrency, throughput and density (default 50)', int)
     .option(
       '--throughput-rounds <n>',
-      'throughput rounds, odd (a batch of no-ops and one of recordings each; default 3, 5 with --full)',
+      'throughput rounds, odd: a batch of no-ops and one of recordings each (default 3; --full 5)',
       int,
     )
     .option(
       '--throughput-batch <n>',
-      'no-op workflows, and recordings, per throughput batch (default 150, 250 with --full)',
+      'no-op workflows, and recordings, per throughput batch (default 150; --full 250)',
       int,
     )
     .option(
@@ -102,10 +113,10 @@ async function main(): Promise<number> {
       'AGORA_REQUESTS_PER_SECOND of the worker in the Agora-limits stack (default 10)',
       positiveOption,
     )
-    .option('--only <sections>', `comma-separated subset of ${SECTIONS.join(',')}`)
+    .option('--only <sections>', `comma-separated subset of ${SECTIONS.join(',')} (default all)`)
     .option('--log-level <level>', 'worker log level (the worker announces itself at info)', 'info')
     .option('--out <dir>', 'results directory', path.join(__dirname, 'results'))
-    .option('--max-minutes <m>', 'abort the whole run after this long', positiveOption)
+    .option('--max-minutes <m>', 'abort the whole run after this long (default 15; --full 90)', positiveOption)
     .parse()
     .opts<Options>();
   const full = !!opts.full;
