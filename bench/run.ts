@@ -2,7 +2,7 @@
  * `npm run bench` — issue 7's benchmarks, measured in one run on this machine, as ratios where a baseline applies.
  *
  *   npm run bench                  # default: short (≈ 6 min): N = 100, 200, 400; 100 latency samples; 20 recordings
- *   npm run bench -- --full        # full size: N = 250, 1000, 2000; 200 latency samples; 40 recordings; 60 s windows
+ *   npm run bench -- --full        # full size (≈ 12 min): N = 250, 1000, 2000; 200 latency samples; 40 recordings
  *   npm run bench -- --density 50,100 --only density,history   # any size, any subset
  *
  * Real servers only, loopback only: the Temporal dev server (.tools/bin/temporal), the Agora emulator over HTTP, the
