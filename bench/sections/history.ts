@@ -35,7 +35,7 @@ import { benchInput, layoutNo, type Log } from './common';
 export interface HistoryResult {
   lifecycleEvents: number;
   lifecycleEventsWithNcs: number;
-  /** Of the session's 6 notifications, those that found the workflow open. */
+  /** Of the session's 9 notifications, those the receiver would signal and that found the workflow open. */
   ncsDelivered: number;
   restEventsPerHour: number;
   restHours: number;

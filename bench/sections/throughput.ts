@@ -58,6 +58,15 @@ export interface ThroughputResult {
   recordingWorkerStagesMs: Record<string, number | undefined>;
 }
 
+/**
+ * The round whose ratio is the median (its rates are reported with it, so that they give the ratio).
+ * @throws Error for an even or zero count of rounds (no single median round)
+ */
+export function medianRound(rounds: ThroughputRound[]): ThroughputRound {
+  if (rounds.length % 2 !== 1) throw new Error(`the median round needs an odd count of rounds, got ${rounds.length}`);
+  return [...rounds].sort((x, y) => x.ratio - y.ratio)[(rounds.length - 1) / 2]!;
+}
+
 /** Warm-up of each side, not measured (the recordings stay live on this stack). */
 const WARMUP = 50;
 /** Settle time after a batch's own work, counted in its CPU, ms. */
@@ -184,7 +193,7 @@ export async function runThroughput(
   const total = (m: Record<string, number>) => Object.values(m).reduce((s, v) => s + v, 0);
   const perOp = (m: Record<string, number>) =>
     Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round(v / count, 1)]));
-  const mid = [...rounds].sort((x, y) => x.ratio - y.ratio)[(rounds.length - 1) / 2]!;
+  const mid = medianRound(rounds);
   return {
     concurrency: o.concurrency,
     batch: o.batch,
