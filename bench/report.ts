@@ -46,7 +46,7 @@ export function rows(r: BenchResults): Row[] {
       `${cpus(m)} (total ${round1(Object.values(m).reduce((a, v) => a + v, 0))})`;
     out.push({
       measure: 'Start throughput: recordings ÷ no-op workflows',
-      value: `${t.ratio} (median of ${t.rounds.length} rounds: ${t.rounds.map((x) => x.ratio).join(', ')}; that round ${t.recordingsPerSecond}/s ÷ ${t.noopPerSecond}/s)`,
+      value: `${t.ratio} (median of ${t.rounds.length} round${t.rounds.length === 1 ? '' : 's'}: ${t.rounds.map((x) => x.ratio).join(', ')}; that round ${t.recordingsPerSecond}/s ÷ ${t.noopPerSecond}/s)`,
       goal: '≥ 0.5',
       verdict: yes(t.ratio >= 0.5),
       note: `batches of ${t.batch} started at once (client concurrency ${Math.min(t.concurrency, t.batch)}), one of each per round, the order flipped every round, after ${t.warmup} of each; recording = first client call → the last start request at the emulator (acquire answered), Agora limits lifted; no-op = first client call → the last close time. CPU ms per operation, by process, tails included: recording ${ms(t.cpuMsPerRecording)}; no-op ${ms(t.cpuMsPerNoop)}; cost ratio ${t.cpuCostRatio} (no-op ÷ recording); machine CPU while recordings start ${t.machineCpuRecordings} %, while no-ops run ${t.machineCpuNoop} % (% of a core, ${r.meta.cpus * 100} = all ${r.meta.cpus} cores); recording worker means over the rounds: ${latencies(t.recordingWorkerStagesMs)}`,

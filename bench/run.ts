@@ -137,11 +137,19 @@ async function main(): Promise<number> {
     agoraRps: opts.agoraRps ?? 10,
     maxMinutes: opts.maxMinutes ?? (full ? 90 : 15),
   };
-  const only = new Set<Section>(opts.only ? (opts.only.split(',').map((s) => s.trim()) as Section[]) : [...SECTIONS]);
-  for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}`);
+  const chosen = opts.only === undefined ? [...SECTIONS] : opts.only.split(',').map((s) => s.trim());
+  for (const s of chosen) {
+    if (!SECTIONS.includes(s as Section)) {
+      throw new Error(`--only: unknown section "${s}" (sections: ${SECTIONS.join(', ')})`);
+    }
+  }
+  const only = new Set(chosen as Section[]);
   if (o.throughputRounds % 2 === 0) throw new Error('--throughput-rounds must be odd (the median is one round)');
   o.density.sort((a, b) => a - b);
   if ((o.density[0] ?? 0) <= 5) throw new Error('--density steps must be above 5 (five warm-up recordings come first)');
+  if (only.has('density') && new Set(o.density).size < 2) {
+    throw new Error('--density needs at least two different steps (the RSS per recording is a slope fitted over them)');
+  }
 
   // The bench's own Temporal runtime (history worker, clients): warnings only, the table is the output.
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -155,11 +163,14 @@ async function main(): Promise<number> {
   // Ctrl-C / SIGTERM: the stack's processes run in their own process groups (the terminal's signal does not reach
   // them), so stop the running stack, keeping its logs, then exit 130. A second signal while stopping is ignored.
   let current: BenchStack | undefined;
+  /** The directory of the stack being started or running (a Ctrl-C during start-up names it; the exit hooks kill). */
+  let currentDir: string | undefined;
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
     console.error(`bench: ${signal}, stopping the stack…`);
+    if (!current && currentDir) console.error(`bench: the stack was starting; its logs are in ${currentDir}/logs`);
     void (current?.stop(true) ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
@@ -216,7 +227,12 @@ async function main(): Promise<number> {
     const errorsBefore = results.errors.length;
     try {
       log(`starting the stack ${label}…`);
-      current = await startBenchStack(profile, { logLevel: opts.logLevel, log, ...(agoraRps ? { agoraRps } : {}) });
+      current = await startBenchStack(profile, {
+        logLevel: opts.logLevel,
+        log,
+        onWorkDir: (dir) => (currentDir = dir),
+        ...(agoraRps ? { agoraRps } : {}),
+      });
       await f(current);
     } catch (e) {
       results.errors.push({ section: `stack (${label})`, message: e instanceof Error ? e.message : String(e) });
@@ -225,6 +241,7 @@ async function main(): Promise<number> {
       const s = current;
       current = undefined;
       await s?.stop(results.errors.length > errorsBefore);
+      currentDir = undefined;
     }
   };
 

@@ -77,9 +77,16 @@ async function stopChild(proc: ChildProcess): Promise<void> {
 /** Starts the stack for `profile`; `log` prints progress. */
 export async function startBenchStack(
   profile: StackProfile,
-  o: { logLevel: string; log: (line: string) => void; agoraRps?: number },
+  o: {
+    logLevel: string;
+    log: (line: string) => void;
+    agoraRps?: number;
+    /** Called with the stack's directory (logs, spool) before anything starts: a Ctrl-C during start-up can name it. */
+    onWorkDir?: (dir: string) => void;
+  },
 ): Promise<BenchStack> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `agora-bench-${profile}-`));
+  o.onWorkDir?.(workDir);
   const stack = await startStack({
     workDir,
     emulatorArgs: emulatorArgs(profile),
