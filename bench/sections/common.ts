@@ -155,8 +155,9 @@ export function describeGapParts(g: GapBreakdown): string {
 
 /**
  * Starts `cnames` (client concurrency `c`) and waits until each reached Agora's start (the emulator's call log, polled
- * every `pollMs`, 1 s by default); the rate runs from the first client call to the arrival of the last recording's first start call
- * answered 200 (the call log's `at`, the emulator's clock: this machine's wall clock), so the poll does not count.
+ * every `pollMs`, 1 s by default); the rate runs from the first client call to the arrival of the last recording's
+ * first start call answered 200 (the call log's `at`, the emulator's clock: this machine's wall clock), so the poll
+ * does not count.
  * @returns the rate (recordings/s) and the started recordings
  */
 export async function startRecordings(

@@ -172,9 +172,9 @@ export async function runDensity(
   // The floor: the same count of bare workflows (echoWorkflow, idle on its signal) cached by the baseline worker.
   const bareN = o.steps[o.steps.length - 1]!;
   o.log(`  density: ${bareN} bare idle workflows on the baseline worker (RSS floor per cached workflow)`);
-  // Warm the baseline worker first (its JIT and first workflow tasks), as the recording worker is warm by now.
+  // Warm the baseline worker first (its JIT and first workflow tasks: 50 no-ops), as the recording worker is by now.
   await mapLimit(
-    Array.from({ length: WARMUP * 10 }, (_, i) => i),
+    Array.from({ length: 50 }, (_, i) => i),
     o.concurrency,
     (i) =>
       temporal.workflow.execute('noopWorkflow', {
