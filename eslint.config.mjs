@@ -1,21 +1,60 @@
 // @ts-check
+// The architecture in lint (docs/architecture.md "Modules"): each folder of src/ may import only what its row allows,
+// there is no import cycle, and workflow code stays deterministic. test/lint/architecture.test.ts shows each rule
+// failing on a forbidden import.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
+/**
+ * A `no-restricted-imports` rule for one folder: `only` is a regex of the module specifiers the folder may import
+ * (anything else is refused with `message`); `paths` bans named packages outright.
+ * @param {string} message
+ * @param {{ only?: string, forbid?: string, paths?: string[] }} o
+ */
+function allowOnly(message, o) {
+  const patterns = [];
+  if (o.only) patterns.push({ regex: `^(?!(${o.only})$)`, message });
+  if (o.forbid) patterns.push({ regex: o.forbid, message });
+  return ['error', { paths: (o.paths ?? []).map((name) => ({ name, message })), patterns }];
+}
+
+const sameFolder = '\\./.+';
+/** The folders and entry points of src/ that run processes: no library folder imports them. */
+const processFolders = 'workflows|activities|receiver|cli|dev|runtime|temporal|client|worker|demo|input';
+const temporalExceptClient = '^@temporalio/(?!client$)';
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'lib/', '.tools/', 'coverage/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'lib/', '.tools/', 'coverage/', 'test-results/', '**/*.js', '**/*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true })] },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      'import-x/no-duplicates': ['error', { 'prefer-inline': true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: { 'import-x/no-cycle': 'error' },
+  },
+  {
+    // The wire contract: plain types and data, shared with the workflow bundle and other SDKs.
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': allowOnly('src/contract imports only @temporalio/workflow (and its own files).', {
+        only: `@temporalio/workflow|${sameFolder}`,
+      }),
     },
   },
   {
@@ -32,32 +71,54 @@ export default tseslint.config(
           message: 'No module-level let/var in workflow code: the modules are shared by all workflows (preloaded).',
         },
       ],
-      'no-restricted-imports': [
-        'error',
+      'no-restricted-imports': allowOnly(
+        'Workflow code is deterministic: it imports only ../contract and @temporalio/workflow (no I/O, Node builtins, zod).',
+        { only: `@temporalio/workflow|\\.\\./contract|${sameFolder}` },
+      ),
+    },
+  },
+  {
+    // The Agora domain knows nothing of Temporal.
+    files: ['src/agora/**/*.ts'],
+    rules: {
+      'no-restricted-imports': allowOnly('src/agora imports contract, axios, zod, agora-token and Node; never Temporal.', {
+        forbid: `^@temporalio/|^\\.\\./(?!contract$)`,
+      }),
+    },
+  },
+  {
+    files: ['src/activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': allowOnly('src/activities imports contract and agora (and the Temporal activity SDK).', {
+        forbid: `^@temporalio/(?!activity$|common$)|^\\.\\./(?!contract$|agora/)`,
+      }),
+    },
+  },
+  {
+    files: ['src/receiver/**/*.ts'],
+    rules: {
+      'no-restricted-imports': allowOnly(
+        'src/receiver imports contract, agora notifications and signature, @temporalio/client, and config/runtime/temporal for its entry.',
         {
-          paths: [...nodeBuiltins, 'axios', 'zod', 'pino', 'fastify'].map((name) => ({
-            name,
-            message: 'Workflow code must be deterministic: no I/O, Node builtins or zod in src/workflows.',
-          })),
-          patterns: [
-            {
-              group: [
-                '@temporalio/activity',
-                '@temporalio/client',
-                '@temporalio/worker',
-                '@temporalio/testing',
-                'zod/*',
-              ],
-              message: 'Workflow code may import @temporalio/workflow and @temporalio/common only.',
-            },
-            {
-              group: ['../activities', '../activities/*', '../agora', '../agora/*'],
-              allowTypeImports: true,
-              message: 'Workflows may only `import type` from activities and agora.',
-            },
-          ],
+          forbid: `${temporalExceptClient}|^\\.\\./(?!contract$|agora/notifications$|agora/signature$|config(/|$)|runtime/|temporal/)`,
         },
-      ],
+      ),
+    },
+  },
+  {
+    files: ['src/emulator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': allowOnly('src/emulator imports contract, agora schemas/notifications/signature, config.', {
+        forbid: `^@temporalio/|^(\\.\\./)+(${processFolders})(/|$)|^(\\.\\./)+agora/(?!schemas$|notifications$|signature$)`,
+      }),
+    },
+  },
+  {
+    files: ['src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': allowOnly('src/config imports zod, contract and agora (profiles); no process code.', {
+        forbid: `^@temporalio/|^\\.\\./(?!contract$|agora/)`,
+      }),
     },
   },
   {

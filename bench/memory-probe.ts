@@ -28,10 +28,8 @@ import { integerOption } from '../src/cli/numbers';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { freePort } from '../src/demo';
-import type { RecordingActivities } from '../src/activities/types';
+import { type RecordingActivities, type RecordingInput, searchAttributeKeys } from '../src/contract';
 import { workflowBundlerOptions } from '../src/worker';
-import type { RecordingInput } from '../src/workflows/definitions';
-import { searchAttributeKeys } from '../src/workflows/search-attributes';
 import { linearFit, mapLimit, round, sleep, waitUntil } from './lib/stats';
 import { benchInput } from './sections/common';
 

@@ -42,7 +42,7 @@ import {
   type RecordingResult,
   type RecordingStatus,
   type StreamSubscribe,
-} from './workflows/definitions';
+} from './contract';
 
 export { RecordingInputError, type StartRecordingInput };
 

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { plainDecimal } from './cli/numbers';
 import { storageConfigSchema, type StorageConfig } from './agora/schemas';
-import { defaultTaskQueue } from './workflows/definitions';
+import { defaultTaskQueue } from './contract';
 
 /** A variable's documentation: name, default (as text), meaning. Used by the README table and `--help` output. */
 export interface ConfigVariable {

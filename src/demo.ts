@@ -23,8 +23,7 @@ import { integerOption } from './cli/numbers';
 import { Client, Connection } from '@temporalio/client';
 import { NcsEvent } from './agora/notifications';
 import { RecordingClient, type StartRecordingInput } from './client';
-import { searchAttributeKeys } from './workflows/search-attributes';
-import type { MixLayout, RecordingResult, RecordingStatus } from './workflows/definitions';
+import { searchAttributeKeys, type MixLayout, type RecordingResult, type RecordingStatus } from './contract';
 
 const root = path.resolve(__dirname, '..');
 const compiled = __filename.endsWith('.js');

@@ -23,55 +23,56 @@ import {
   webCnameSchema,
   type StartClientRequest,
 } from './agora/schemas';
-import type { MixLayout, RecordingInput, RecordingPolicy, StreamSubscribe } from './workflows/definitions';
+import {
+  defaultRecordingPolicy,
+  policyRanges,
+  RESOURCE_EXPIRED_HOUR,
+  type MixLayout,
+  type RecordingInput,
+  type RecordingPolicy,
+  type StreamSubscribe,
+} from './contract';
 
-/** A week, in seconds: the upper bound of the policy's durations (the workflow checks the same ranges). */
-const WEEK_SECONDS = 7 * 86_400;
+/**
+ * One {@link RecordingPolicy} field: an integer in the contract's range (policyRanges; maxDurationSeconds is bounded by
+ * resourceExpiredHour in checkInput instead), described with its default.
+ */
+function policyField(key: keyof typeof policyRanges, description: string) {
+  const { min, max } = policyRanges[key];
+  const n = z.number().int().min(min);
+  return (max === undefined ? n : n.max(max)).optional().describe(description);
+}
 
 /** {@link RecordingPolicy}: durations in seconds; the same ranges as the workflow's own check (validate.ts). */
 export const recordingPolicySchema = z.strictObject({
-  maxDurationSeconds: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe('Stop automatically after this long in the recording state; default 14400 s (4 h).'),
-  uploadTimeoutSeconds: z
-    .number()
-    .int()
-    .positive()
-    .max(WEEK_SECONDS)
-    .optional()
-    .describe('After stop, wait at most this long for uploaded/backuped; default 600 s.'),
-  healthCheckIntervalSeconds: z
-    .number()
-    .int()
-    .min(10)
-    .max(WEEK_SECONDS)
-    .optional()
-    .describe('Query fallback cadence while recording (NCS events come first); default 1800 s.'),
-  maxAcquireAttempts: z.number().int().min(1).max(20).optional().describe('acquire attempts; default 3.'),
-  failoverWindowSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(WEEK_SECONDS)
-    .optional()
-    .describe('A query 404 shorter than this is a failover in progress, not death; default 90 s.'),
-  startWindowSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(290)
-    .optional()
-    .describe('How long after acquire start is retried on one resourceId (it lives 300 s); default 270 s.'),
-  continueAsNewAfterEvents: z
-    .number()
-    .int()
-    .min(50)
-    .max(50_000)
-    .optional()
-    .describe('Continue-as-new at this history length too; default: only when the server suggests it.'),
+  maxDurationSeconds: policyField(
+    'maxDurationSeconds',
+    `Stop automatically after this long in the recording state; default ${defaultRecordingPolicy.maxDurationSeconds} s (4 h).`,
+  ),
+  uploadTimeoutSeconds: policyField(
+    'uploadTimeoutSeconds',
+    `After stop, wait at most this long for uploaded/backuped; default ${defaultRecordingPolicy.uploadTimeoutSeconds} s.`,
+  ),
+  healthCheckIntervalSeconds: policyField(
+    'healthCheckIntervalSeconds',
+    `Query fallback cadence while recording (NCS events come first); default ${defaultRecordingPolicy.healthCheckIntervalSeconds} s.`,
+  ),
+  maxAcquireAttempts: policyField(
+    'maxAcquireAttempts',
+    `acquire attempts; default ${defaultRecordingPolicy.maxAcquireAttempts}.`,
+  ),
+  failoverWindowSeconds: policyField(
+    'failoverWindowSeconds',
+    `A query 404 shorter than this is a failover in progress, not death; default ${defaultRecordingPolicy.failoverWindowSeconds} s.`,
+  ),
+  startWindowSeconds: policyField(
+    'startWindowSeconds',
+    `How long after acquire start is retried on one resourceId (it lives 300 s); default ${defaultRecordingPolicy.startWindowSeconds} s.`,
+  ),
+  continueAsNewAfterEvents: policyField(
+    'continueAsNewAfterEvents',
+    'Continue-as-new at this history length too; default: only when the server suggests it.',
+  ),
 });
 
 const recordingInputShape = {
@@ -94,7 +95,7 @@ const recordingInputShape = {
     .optional()
     .describe('Channel decryption by reference: an encryption profile configured on the worker (ENCRYPTION_PROFILES).'),
   token: z.string().min(1).optional().describe('RTC token of the recorder uid; minted by the worker when absent.'),
-  resourceExpiredHour: z.number().int().min(1).max(720).optional(),
+  resourceExpiredHour: z.number().int().min(RESOURCE_EXPIRED_HOUR.min).max(RESOURCE_EXPIRED_HOUR.max).optional(),
   policy: recordingPolicySchema.optional(),
 };
 
@@ -125,8 +126,8 @@ function checkInput(
   for (const p of checkStartForMode(v.mode, { ...v, storageConfig: undefined as never })) {
     ctx.addIssue({ code: 'custom', path: p.path.replace(/^clientRequest\./, '').split('.'), message: p.message });
   }
-  const hours = v.resourceExpiredHour ?? 72;
-  const max = v.policy?.maxDurationSeconds ?? 14_400;
+  const hours = v.resourceExpiredHour ?? RESOURCE_EXPIRED_HOUR.default;
+  const max = v.policy?.maxDurationSeconds ?? defaultRecordingPolicy.maxDurationSeconds;
   if (max >= hours * 3600) {
     ctx.addIssue({
       code: 'custom',
@@ -149,7 +150,7 @@ export const startRecordingInputSchema = z
 
 /** `true` when A and B have the same keys; `never` otherwise (a compile error where `true` is assigned). */
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : never) : never;
-// The schemas must follow the contract in src/workflows/definitions.ts: tsc fails here when a field is added to one only.
+// The schemas must follow the contract in src/contract: tsc fails here when a field is added to one only.
 export const inputKeysInSync: SameKeys<RecordingInput, z.infer<typeof recordingInputSchema>> = true;
 export const policyKeysInSync: SameKeys<RecordingPolicy, z.infer<typeof recordingPolicySchema>> = true;
 

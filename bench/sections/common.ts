@@ -1,7 +1,7 @@
 /** Shared pieces of the bench sections: the recording input, distinct layouts, call-log grouping. */
 import type { CallLogEntry } from '../../src/emulator';
 import type { StartRecordingInput } from '../../src/client';
-import type { MixLayout } from '../../src/workflows/definitions';
+import type { MixLayout } from '../../src/contract';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { callCname } from '../lib/emulator';
 import type { BenchStack } from '../stack';

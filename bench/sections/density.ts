@@ -10,7 +10,7 @@
  * (as Agora sends them: one per recording per minute, each a signal).
  */
 import type { StartRecordingInput } from '../../src/client';
-import { defaultRecordingPolicy } from '../../src/workflows/definitions';
+import { defaultRecordingPolicy } from '../../src/contract';
 import type { BenchStack } from '../stack';
 import { metricNames, metricSum, scrape, stageMeans } from '../lib/prometheus';
 import { cpuPercentOver, cpuProfile, rssKiB } from '../lib/proc';

@@ -5,7 +5,7 @@
  *
  * Minimum per lifecycle: 1 acquire + 1 start + 1 stop + 1 updateLayout per distinct layout.
  */
-import { updateLayoutSignal } from '../../src/workflows/definitions';
+import { updateLayoutSignal } from '../../src/contract';
 import type { BenchStack } from '../stack';
 import { mapLimit, percentile, round, waitUntil } from '../lib/stats';
 import { acquireStartGaps, benchInput, callsByCname, firstOk, layoutNo, type Log } from './common';

@@ -17,18 +17,15 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { RecordingActivities } from '../../src/activities/types';
-import type { NcsNotification } from '../../src/agora/notifications';
-import { holdsSid } from '../../src/callbacks/delivery';
-import { signalsWorkflow } from '../../src/callbacks/receiver';
-import {
+import { type RecordingActivities,
   agoraNotificationSignal,
   recordingWorkflowName,
   stopSignal,
   updateLayoutSignal,
-  type RecordingInput,
-} from '../../src/workflows/definitions';
-import { agoraChannelKey, recordingStatusKey } from '../../src/workflows/search-attributes';
+  type RecordingInput, agoraChannelKey, recordingStatusKey } from '../../src/contract';
+import type { NcsNotification } from '../../src/agora/notifications';
+import { holdsSid } from '../../src/callbacks/delivery';
+import { signalsWorkflow } from '../../src/callbacks/receiver';
 import { round, sleep } from '../lib/stats';
 import { benchInput, layoutNo, type Log } from './common';
 

@@ -7,7 +7,7 @@
  * The echo activity POSTs to `${emulator}/v1/apps/{appId}/cloud_recording/bench-echo/{seq}`, a path the emulator
  * logs like any Agora call (answered 404 by its gateway, no auth or rate limit on the way).
  */
-import { updateLayoutSignal } from '../../src/workflows/definitions';
+import { updateLayoutSignal } from '../../src/contract';
 import type { BenchStack } from '../stack';
 import { scrape, stageMeans } from '../lib/prometheus';
 import { percentile, round, sleep, waitUntil } from '../lib/stats';

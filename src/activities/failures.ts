@@ -15,7 +15,7 @@ import {
   AgoraTransportError,
 } from '../agora/errors';
 import type { Redactor } from '../agora/redact';
-import { AgoraFailureType } from './types';
+import { AgoraFailureType } from '../contract';
 
 /** Delay before retrying after acquire's 400/406 vendor_over_load (the concurrency quota frees up slowly), ms. */
 export const QUOTA_RETRY_DELAY_MS = 30_000;

@@ -39,10 +39,10 @@ import type {
   UpdateInput,
   UpdateLayoutInput,
   UpdateResult,
-} from './types';
+} from '../contract';
 
-export { AgoraFailureType } from './types';
-export type * from './types';
+export { AgoraFailureType } from '../contract';
+export type * from '../contract';
 export type { EncryptionProfile, StorageProfile, StorageProfiles } from './storage';
 
 /** What the activities need from the worker. */

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { fileNamePrefixSchema, storageConfigSchema, describeZodError, type StorageConfig } from '../agora/schemas';
 import type { Redactor } from '../agora/redact';
-import { AgoraFailureType } from './types';
+import { AgoraFailureType } from '../contract';
 
 /** One named storage configuration: a storageConfig without the per-recording fileNamePrefix (§3.2.6). */
 export type StorageProfile = Omit<StorageConfig, 'fileNamePrefix'>;

@@ -4,40 +4,11 @@
  * Parsing is tolerant: unknown event types and extra detail keys are kept, never rejected (§6.4: "new keys may be added").
  */
 import { z } from 'zod';
-import { fileListEntrySchema } from './schemas';
+import { fileListEntrySchema, type Same } from './schemas';
+import { CLOUD_RECORDING_PRODUCT_ID, LeaveCode, NcsEvent, type NcsEventType, type NcsNotification } from '../contract';
 
-/** productId of Cloud Recording notifications (§6.2). */
-export const CLOUD_RECORDING_PRODUCT_ID = 3;
-
-/** Cloud Recording event types (§6.4), by msgName. */
-export const NcsEvent = {
-  cloud_recording_error: 1,
-  cloud_recording_warning: 2,
-  cloud_recording_status_update: 3,
-  cloud_recording_file_infos: 4,
-  session_exit: 11,
-  session_failover: 12,
-  uploader_started: 30,
-  uploaded: 31,
-  backuped: 32,
-  uploading_progress: 33,
-  recorder_started: 40,
-  recorder_leave: 41,
-  recorder_slice_start: 42,
-  recorder_audio_stream_state_changed: 43,
-  recorder_video_stream_state_changed: 44,
-  recorder_snapshot_file: 45,
-  web_recorder_started: 70,
-  web_recorder_stopped: 71,
-  web_recorder_capability_limit: 72,
-  web_recorder_reload: 73,
-  download_failed: 90,
-  rtmp_publish_status: 100,
-} as const;
-export type NcsEventType = (typeof NcsEvent)[keyof typeof NcsEvent];
-
-/** recorder_leave `leaveCode` bits (§6.4). */
-export const LeaveCode = { initFailed: 0, sigint: 2, noUsers: 4, timer: 8, leaveChannel: 16 } as const;
+export { CLOUD_RECORDING_PRODUCT_ID, LeaveCode, NcsEvent, type NcsEventType };
+export type { NcsNotification };
 
 /** Cloud-recording payload common keys (§6.2). sequence counts from 0 per session; sendts is Unix ms. */
 export const ncsPayloadSchema = z.looseObject({
@@ -58,7 +29,7 @@ export const ncsNotificationSchema = z.looseObject({
   notifyMs: z.number(),
   payload: ncsPayloadSchema,
 });
-export type NcsNotification = z.infer<typeof ncsNotificationSchema>;
+export const ncsNotificationMatchesContract: Same<NcsNotification, z.infer<typeof ncsNotificationSchema>> = true;
 
 /** Details of the events the workflow acts on (§6.4). Others are passed through as plain objects. */
 export const ncsDetailsSchemas = {

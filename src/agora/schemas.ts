@@ -7,53 +7,91 @@
  * Never import this file from src/workflows except with `import type`.
  */
 import { z } from 'zod';
+import {
+  ALL_STREAMS,
+  CNAME_CHARSET_TEXT,
+  CNAME_MAX_BYTES_EXCLUSIVE,
+  CNAME_PATTERN,
+  COLOR_PATTERN,
+  FILE_NAME_PREFIX_MAX_LENGTH,
+  FILE_NAME_PREFIX_SEGMENT,
+  MAX_LAYOUT_REGIONS,
+  MAX_UID_LIST,
+  RESOURCE_EXPIRED_HOUR,
+  UID_MAX,
+  UID_PATTERN,
+  WEB_CNAME_MAX_BYTES,
+  type ExtensionServiceConfig,
+  type FileList,
+  type FileListEntry,
+  type LayoutRegion,
+  type MixLayout,
+  type RecordingConfig,
+  type RecordingFileConfig,
+  type RecordingMode,
+  type SnapshotConfig,
+  type StreamSubscribe,
+  type UploadingStatus,
+} from '../contract';
+
+export { UID_MAX };
+export type {
+  ExtensionServiceConfig,
+  FileList,
+  FileListEntry,
+  LayoutRegion,
+  MixLayout,
+  RecordingConfig,
+  RecordingFileConfig,
+  RecordingMode,
+  SnapshotConfig,
+  StreamSubscribe,
+  UploadingStatus,
+};
+
+/** `true` when A and B are mutually assignable; `false` otherwise (a compile error where `true` is assigned). */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Identity (§2.1)
 
-/** Largest uid Agora accepts: 2^32 - 1. */
-export const UID_MAX = 4_294_967_295;
-
 /** A uid: a decimal string of an integer in 1..2^32-1, never "0" (§2.1). */
 export const uidSchema = z
   .string()
-  .regex(/^[1-9][0-9]{0,9}$/, 'must be a decimal string of an integer in 1..4294967295, e.g. "527841"')
+  .regex(UID_PATTERN, 'must be a decimal string of an integer in 1..4294967295, e.g. "527841"')
   .refine((s) => Number(s) <= UID_MAX, 'must be at most 4294967295');
-
-/** Characters Agora allows in an RTC channel name (§2.1). */
-const CNAME_PATTERN = /^[a-zA-Z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]+$/;
 
 /** An RTC channel name: 1..63 bytes of the allowed charset (§2.1; error 1013 / 401 otherwise). */
 export const cnameSchema = z
   .string()
   .min(1, 'must not be empty')
-  .refine((s) => Buffer.byteLength(s, 'utf8') < 64, 'must be shorter than 64 bytes')
   .refine(
-    (s) => CNAME_PATTERN.test(s),
-    'may only contain a-z A-Z 0-9 space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,',
-  );
+    (s) => Buffer.byteLength(s, 'utf8') < CNAME_MAX_BYTES_EXCLUSIVE,
+    `must be shorter than ${CNAME_MAX_BYTES_EXCLUSIVE} bytes`,
+  )
+  .refine((s) => CNAME_PATTERN.test(s), `may only contain ${CNAME_CHARSET_TEXT}`);
 
 /** Web-mode cname: only a label, at most 1024 bytes (§2.1). */
 export const webCnameSchema = z
   .string()
   .min(1, 'must not be empty')
-  .refine((s) => Buffer.byteLength(s, 'utf8') <= 1024, 'must be at most 1024 bytes');
+  .refine((s) => Buffer.byteLength(s, 'utf8') <= WEB_CNAME_MAX_BYTES, `must be at most ${WEB_CNAME_MAX_BYTES} bytes`);
 
 /** Recording mode, the `{mode}` path segment (§3.2). */
 export const modeSchema = z.enum(['individual', 'mix', 'web']);
-export type RecordingMode = z.infer<typeof modeSchema>;
+export const recordingModeMatchesContract: Same<RecordingMode, z.infer<typeof modeSchema>> = true;
 
 /** A subscribe/unsubscribe list: uid strings or "#allstream#", at most 32 entries (§3.2.1). Numbers are code 2. */
 const uidListSchema = z
   .array(
-    z.union([uidSchema, z.literal('#allstream#')], {
+    z.union([uidSchema, z.literal(ALL_STREAMS)], {
       error: 'must be a uid string ("1".."4294967295") or "#allstream#", not a number',
     }),
   )
-  .max(32, 'at most 32 entries');
+  .max(MAX_UID_LIST, `at most ${MAX_UID_LIST} entries`);
 
 const unitInterval = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
-const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be #RRGGBB');
+const colorSchema = z.string().regex(COLOR_PATTERN, 'must be #RRGGBB');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Layout (§3.2.2-§3.2.4, §3.5)
@@ -68,7 +106,7 @@ export const layoutRegionSchema = z.strictObject({
   alpha: unitInterval.optional(),
   render_mode: z.union([z.literal(0), z.literal(1)]).optional(),
 });
-export type LayoutRegion = z.infer<typeof layoutRegionSchema>;
+export const layoutRegionMatchesContract: Same<LayoutRegion, z.infer<typeof layoutRegionSchema>> = true;
 
 /** Per-uid background image (§3.2.4). */
 export const backgroundConfigSchema = z.strictObject({
@@ -84,7 +122,7 @@ const layoutFields = {
   backgroundColor: colorSchema.optional(),
   backgroundImage: z.string().optional(),
   defaultUserBackgroundImage: z.string().optional(),
-  layoutConfig: z.array(layoutRegionSchema).max(17, 'at most 17 regions').optional(),
+  layoutConfig: z.array(layoutRegionSchema).max(MAX_LAYOUT_REGIONS, `at most ${MAX_LAYOUT_REGIONS} regions`).optional(),
   backgroundConfig: z.array(backgroundConfigSchema).optional(),
 };
 
@@ -103,7 +141,7 @@ function checkLayout(
 
 /** The full desired mix layout: exactly the clientRequest of updateLayout (§3.5). Agora replaces the whole layout. */
 export const mixLayoutSchema = z.strictObject(layoutFields).superRefine(checkLayout);
-export type MixLayout = z.infer<typeof mixLayoutSchema>;
+export const mixLayoutMatchesContract: Same<MixLayout, z.infer<typeof mixLayoutSchema>> = true;
 
 /** transcodingConfig (mix only, §3.2.2). */
 export const transcodingConfigSchema = z
@@ -168,7 +206,7 @@ export const recordingConfigSchema = z
     if (v.streamTypes === 0 && videoList)
       ctx.addIssue({ code: 'custom', path: [videoList], message: 'is not allowed with streamTypes 0 (audio only)' });
   });
-export type RecordingConfig = z.infer<typeof recordingConfigSchema>;
+export const recordingConfigMatchesContract: Same<RecordingConfig, z.infer<typeof recordingConfigSchema>> = true;
 
 /** recordingFileConfig (§3.2.5). `["mp4"]` alone is code 2. */
 export const recordingFileConfigSchema = z
@@ -182,19 +220,25 @@ export const recordingFileConfigSchema = z
     path: ['avFileType'],
     message: 'must include "hls" (["mp4"] alone is invalid)',
   });
-export type RecordingFileConfig = z.infer<typeof recordingFileConfigSchema>;
+export const recordingFileConfigMatchesContract: Same<
+  RecordingFileConfig,
+  z.infer<typeof recordingFileConfigSchema>
+> = true;
 
 /** snapshotConfig (individual only, §3.2.5). */
 export const snapshotConfigSchema = z.strictObject({
   captureInterval: z.number().int().min(1).max(3600).optional(),
   fileType: z.tuple([z.literal('jpg')]),
 });
-export type SnapshotConfig = z.infer<typeof snapshotConfigSchema>;
+export const snapshotConfigMatchesContract: Same<SnapshotConfig, z.infer<typeof snapshotConfigSchema>> = true;
 
 /** fileNamePrefix: directory segments of a-z A-Z 0-9, at most 128 characters joined with "/" (§3.2.6). */
 export const fileNamePrefixSchema = z
-  .array(z.string().regex(/^[a-zA-Z0-9]+$/, 'segments may only contain a-z A-Z 0-9'))
-  .refine((a) => a.join('/').length <= 128, 'must be at most 128 characters joined with "/"');
+  .array(z.string().regex(FILE_NAME_PREFIX_SEGMENT, 'segments may only contain a-z A-Z 0-9'))
+  .refine(
+    (a) => a.join('/').length <= FILE_NAME_PREFIX_MAX_LENGTH,
+    `must be at most ${FILE_NAME_PREFIX_MAX_LENGTH} characters joined with "/"`,
+  );
 
 /** storageConfig (§3.2.6). Carries secrets: never logged, never in workflow history. */
 export const storageConfigSchema = z.strictObject({
@@ -251,7 +295,10 @@ export const extensionServiceConfigSchema = z.strictObject({
     .array(z.discriminatedUnion('serviceName', [webRecorderServiceSchema, rtmpPublishServiceSchema]))
     .min(1),
 });
-export type ExtensionServiceConfig = z.infer<typeof extensionServiceConfigSchema>;
+export const extensionServiceConfigMatchesContract: Same<
+  ExtensionServiceConfig,
+  z.infer<typeof extensionServiceConfigSchema>
+> = true;
 
 /** appsCollection and transcodeOptions (scene 2, individual; §3.2.9). */
 export const appsCollectionSchema = z.strictObject({
@@ -354,7 +401,7 @@ export const acquireRequestSchema = z.strictObject({
   uid: uidSchema,
   clientRequest: z.strictObject({
     scene: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
-    resourceExpiredHour: z.number().int().min(1).max(720).optional(),
+    resourceExpiredHour: z.number().int().min(RESOURCE_EXPIRED_HOUR.min).max(RESOURCE_EXPIRED_HOUR.max).optional(),
     startParameter: startClientRequestSchema.optional(),
     excludeResourceIds: z.array(z.string()).optional(),
     region: z.enum(['CN', 'AP', 'EU', 'NA']).optional(),
@@ -388,7 +435,7 @@ export const streamSubscribeSchema = z.strictObject({
     })
     .optional(),
 });
-export type StreamSubscribe = z.infer<typeof streamSubscribeSchema>;
+export const streamSubscribeMatchesContract: Same<StreamSubscribe, z.infer<typeof streamSubscribeSchema>> = true;
 
 /** update body (§3.4). */
 export const updateRequestSchema = z.strictObject({
@@ -434,15 +481,15 @@ export const fileListEntrySchema = z.looseObject({
   isPlayable: z.boolean().optional(),
   sliceStartTime: z.number().optional(),
 });
-export type FileListEntry = z.infer<typeof fileListEntrySchema>;
+export const fileListEntryMatchesContract: Same<FileListEntry, z.infer<typeof fileListEntrySchema>> = true;
 
 /** A fileList: a single M3U8 name (fileListMode "string") or an array of entries ("json"). */
 export const fileListSchema = z.union([z.string(), z.array(fileListEntrySchema)]);
-export type FileList = z.infer<typeof fileListSchema>;
+export const fileListMatchesContract: Same<FileList, z.infer<typeof fileListSchema>> = true;
 
 /** uploadingStatus (§3.6); "unknow" is a legacy spelling. */
 export const uploadingStatusSchema = z.enum(['uploaded', 'backuped', 'unknown', 'unknow']);
-export type UploadingStatus = z.infer<typeof uploadingStatusSchema>;
+export const uploadingStatusMatchesContract: Same<UploadingStatus, z.infer<typeof uploadingStatusSchema>> = true;
 
 /** One entry of web mode's extensionServiceState; `payload` or the legacy misspelling `playload` (§3.6). */
 export const extensionServiceStateSchema = z.looseObject({

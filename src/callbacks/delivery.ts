@@ -24,8 +24,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { NcsEvent, type NcsNotification } from '../agora/notifications';
-import { agoraNotificationSignal, recordingWorkflowId } from '../workflows/definitions';
-import { agoraSidKey } from '../workflows/search-attributes';
+import { agoraNotificationSignal, recordingWorkflowId, agoraSidKey } from '../contract';
 import type { DeadLetterLog } from './dead-letter';
 
 /** What the delivery needs. */

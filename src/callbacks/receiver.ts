@@ -23,7 +23,7 @@ import { CLOUD_RECORDING_PRODUCT_ID, NcsEvent, ncsNotificationSchema } from '../
 import { NCS_SIGNATURE_HEADER, NCS_SIGNATURE_V2_HEADER, verifyNcsSignature } from '../agora/signature';
 import type { DeadLetterLog } from './dead-letter';
 import { NoticeIdSet } from './dedupe';
-import { isRunningStatus, NcsEvent as WorkflowNcsEvent } from '../workflows/ncs-events';
+import { isRunningStatus, NcsEvent as WorkflowNcsEvent } from '../contract';
 import type { NotificationDelivery } from './delivery';
 
 /** What the receiver needs. */

@@ -10,7 +10,7 @@ import { LeaveCode, NcsEvent } from '../agora/notifications';
 import { type MixLayout, type RecordingMode, type StartClientRequest, type StreamSubscribe } from '../agora/schemas';
 import { type ClockTimer, type EmulatorClock } from './clock';
 import { type FaultBook } from './faults';
-import { type AnswerFacts, queryServerResponse, stopServerResponse, uploadDetails } from './answers';
+import { type AnswerFacts, queryServerResponse, stopServerResponse, uploadDetails, type UploadingStatus } from './answers';
 import { type FileFacts, type FileListing, fileListing, mainPlaylist, trackTypeOf } from './files';
 import { newFailoverUid } from './ids';
 import { type NcsDispatcher } from './ncs';
@@ -30,7 +30,6 @@ export interface TaskEnv {
 /** Why a recording ended. */
 export type EndReason = 'stopped' | 'idle' | 'maxRecordingHour';
 export type { UploadingStatus } from './answers';
-import { type UploadingStatus } from './answers';
 
 /** A task as `tasks()` shows it. Times are emulated Unix ms. */
 export interface TaskSnapshot {

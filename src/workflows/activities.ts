@@ -15,24 +15,8 @@
  * Local calls skip the task queue, so Agora's QPS limit is kept by the client's limiter in each worker process.
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { RecordingActivities } from '../activities/types';
+import { type RecordingActivities, activityOptions } from '../contract';
 import type { Memory } from './state';
-// options.ts is dependency-free plain data written for the workflow bundle (its header says so); the lint rule on
-// ../activities/* guards against importing the Agora client, which this import does not do.
-// eslint-disable-next-line no-restricted-imports
-import { activityOptions } from '../activities/options';
-// types.ts holds only types and this closed set of failure types (plain data), the same guard applies.
-// eslint-disable-next-line no-restricted-imports
-export { AgoraFailureType } from '../activities/types';
-
-/**
- * Patch id of the history economy of issue 7, decided once at the start of each run (recording.ts) and kept in
- * `mem.economy`: acquire, update and updateLayout as local activities (this file), the start window as the start
- * activity's schedule-to-close timeout instead of a workflow timer (start.ts), the recording loop's timer neither
- * re-armed for a later wake-up nor cancelled on leaving (session.ts), search attributes upserted only when they change
- * (state.ts), and the health-check cadence decided without its own patch. Histories from before did none of these.
- */
-export const ECONOMY_PATCH = 'local-calls-and-lazy-timers';
 
 /**
  * acquire, start, update, updateLayout, stop as regular activities, each with its own timeouts and retry policy.
@@ -57,7 +41,7 @@ const local = {
 
 /**
  * The proxy for acquire, update or updateLayout: local (see the file comment) unless this run's history was recorded
- * before {@link ECONOMY_PATCH}.
+ * before ECONOMY_PATCH (patches.ts).
  */
 export function agoraCall<K extends keyof typeof local>(mem: Memory, name: K): (typeof local)[K] {
   return mem.economy ? local[name] : agora[name];

@@ -14,22 +14,24 @@
  * still ends (completed, or whatever the ending is) with lastError `UploadTimeout`.
  */
 import { condition, patched } from '@temporalio/workflow';
-import type { StopResult } from '../activities/types';
-import type { RecordingEnding, RecordingInput } from './definitions';
-import { agora, AgoraFailureType } from './activities';
-import type { SessionEnd } from './session';
-import { sessionRef } from './session';
+import {
+  type StopResult,
+  type RecordingEnding,
+  type RecordingInput,
+  WorkflowErrorType,
+  AgoraFailureType,
+} from '../contract';
+import { agora } from './activities';
+import { type SessionEnd, sessionRef } from './session';
 import { describeFailure, normaliseFileList, now, recordError, transition, type Memory } from './state';
 import type { ResolvedPolicy } from './validate';
+import { RESEND_STOP_AFTER_INVALID_RESPONSE } from './patches';
 
 /**
  * A stop answered 404 while Agora may be failing the recorder over (§7: stop can answer 404 for up to ~90 s although
  * the session survives): stop again this often until failoverWindowSeconds have passed since the first 404.
  */
 export const STOP_FAILOVER_RECHECK_SECONDS = 10;
-
-/** Patch id: a stop answered with an invalid body is sent once more before the recording is called failed. */
-export const RESEND_STOP_AFTER_INVALID_RESPONSE = 'resend-stop-after-invalid-response';
 
 /** After session_exit, how long to wait for an uploaded/backuped that NCS may deliver after it, seconds (§6.1). */
 export const EXIT_GRACE_SECONDS = 15;
@@ -100,7 +102,7 @@ async function stop(
       const windowEnd = since + policy.failoverWindowSeconds * 1000;
       if (now() < windowEnd) {
         recordError(mem, {
-          type: 'AgoraNotFound',
+          type: WorkflowErrorType.notFound,
           message: 'stop answered 404; inside the failover window, stopping again',
         });
         await condition(() => mem.sessionExited, Math.min(STOP_FAILOVER_RECHECK_SECONDS * 1000, windowEnd - now()), {
@@ -139,7 +141,7 @@ async function awaitUpload(policy: ResolvedPolicy, mem: Memory): Promise<void> {
   }
   if (!settled && mem.status.uploadingStatus !== 'backuped') {
     recordError(mem, {
-      type: 'UploadTimeout',
+      type: WorkflowErrorType.uploadTimeout,
       message: `no uploaded/backuped within ${policy.uploadTimeoutSeconds} s after stop; files may still be uploading`,
     });
   }

@@ -7,11 +7,21 @@
  *   `backuped`), and the one level that goes up and down with time, upload progress, follows `payload.sequence`.
  */
 import { log, patched } from '@temporalio/workflow';
-import type { NcsNotification } from '../agora/notifications';
-import type { FileListEntry } from '../agora/schemas';
-import { describeLeaveCode, isEndingStatus, NcsEvent } from './ncs-events';
+import {
+  type NcsNotification,
+  type FileListEntry,
+  describeLeaveCode,
+  isEndingStatus,
+  NcsEvent,
+  WorkflowErrorType,
+} from '../contract';
 import { describe, MAX_EARLY_NOTICES, MAX_SEEN_NOTICES, now, recordError, type Memory } from './state';
 import type { ResolvedPolicy } from './validate';
+import {
+  IGNORE_RECORDER_STARTED_BEFORE_START,
+  IGNORE_RECORDER_STARTED_BEFORE_START_TIME,
+  HEALTH_CHECK_ON_UNREADABLE_STATUS,
+} from './patches';
 
 type Details = Record<string, unknown>;
 const num = (d: Details, key: string): number | undefined => (typeof d[key] === 'number' ? d[key] : undefined);
@@ -19,18 +29,6 @@ const str = (d: Details, key: string): string | undefined => (typeof d[key] === 
 const files = (d: Details): FileListEntry[] | undefined =>
   Array.isArray(d.fileList) && d.fileList.length > 0 ? (d.fileList as FileListEntry[]) : undefined;
 
-/** Patch id: a recorder_started that arrives before this run sent any start is not ours (an earlier recording's). */
-export const IGNORE_RECORDER_STARTED_BEFORE_START = 'ignore-recorder-started-before-start';
-
-/**
- * Patch id: a status update (event 3) whose status is missing or not a number forces the health query like an ending
- * status does. The receiver forwards every event 3 except those of a running task (status 4 or 5, also as numeric
- * strings); one the workflow cannot read may be an ending, and the query tells.
- */
-export const HEALTH_CHECK_ON_UNREADABLE_STATUS = 'health-check-on-unreadable-status-update';
-
-/** Patch id: a recorder_started whose event time is before this run's first start request is not ours either. */
-export const IGNORE_RECORDER_STARTED_BEFORE_START_TIME = 'ignore-recorder-started-before-start-time';
 /**
  * Clock difference tolerated between Agora's event time (`sendts`) and the workflow's clock, ms. Both are
  * NTP-synchronised servers; an earlier recording of the same cname + uid started at least this long before ours.
@@ -165,7 +163,7 @@ function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotificati
     case NcsEvent.cloud_recording_error: {
       const level = num(d, 'errorLevel');
       const message = `module ${num(d, 'module') ?? '?'} errorCode ${num(d, 'errorCode') ?? '?'} level ${level ?? '?'}: ${str(d, 'errorMsg') ?? ''}`;
-      recordError(mem, { type: 'AgoraNcsError', message });
+      recordError(mem, { type: WorkflowErrorType.ncsError, message });
       // errorLevel 4 major, 5 fatal: "may end the recording; call query" (§6.4).
       if (live && level !== undefined && level >= 4) mem.healthCheckForced = true;
       break;

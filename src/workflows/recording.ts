@@ -24,8 +24,9 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { MixLayout, StreamSubscribe } from '../agora/schemas';
 import {
+  type MixLayout,
+  type StreamSubscribe,
   RecordingFailureType,
   agoraNotificationSignal,
   statusQuery,
@@ -38,17 +39,14 @@ import {
   type RecordingEnding,
   type RecordingInput,
   type RecordingResult,
-} from './definitions';
-import { ECONOMY_PATCH } from './activities';
+} from '../contract';
 import { stopAndCollect } from './finish';
 import { receiveNotification } from './notifications';
 import { recordUntilDone } from './session';
 import { acquireAndStart, enterRecording } from './start';
 import { buildResult, carryOver, createMemory, describe, isEnded, transition, type Memory } from './state';
 import { assertValidInput, checkLayout, checkSubscription, resolvePolicy, type ResolvedPolicy } from './validate';
-
-/** Patch id: the default healthCheckIntervalSeconds went from 1200 s to 1800 s (12 history events per idle hour). */
-export const HEALTH_CHECK_EVERY_30_MIN = 'health-check-every-30-min';
+import { ECONOMY_PATCH, HEALTH_CHECK_EVERY_30_MIN } from './patches';
 
 /**
  * Records one channel with one recorder uid until stopped, cancelled, timed out or ended by Agora.

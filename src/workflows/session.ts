@@ -10,10 +10,8 @@
  * layout change does not cancel and restart it), which saves two events per request.
  */
 import { CancellationScope, allHandlersFinished, condition, sleep, workflowInfo } from '@temporalio/workflow';
-import type { SessionRef } from '../activities/types';
-import type { RecordingInput } from './definitions';
+import { type SessionRef, type RecordingInput, isEndingStatus, WorkflowErrorType } from '../contract';
 import { agoraCall, healthQuery } from './activities';
-import { isEndingStatus } from './ncs-events';
 import { describeFailure, now, recordError, type Memory, type Refusal } from './state';
 import type { ResolvedPolicy } from './validate';
 
@@ -176,7 +174,7 @@ async function applySubscription(ref: SessionRef, mem: Memory): Promise<void> {
 function notFound(mem: Memory, generation: number, call: string): Refusal {
   const refusal = {
     generation,
-    type: 'AgoraNotFound',
+    type: WorkflowErrorType.notFound,
     message: `${call} answered 404: the task is gone or failing over`,
   };
   recordError(mem, refusal);
@@ -222,7 +220,7 @@ async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory)
     return;
   }
   recordError(mem, {
-    type: 'AgoraNotFound',
+    type: WorkflowErrorType.notFound,
     message: 'query answered 404; inside the failover window, querying again',
   });
   mem.nextHealthCheckAt = Math.min(now() + FAILOVER_RECHECK_SECONDS * 1000, windowEnd);

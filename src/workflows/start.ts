@@ -12,18 +12,21 @@
  *   after maxIdleTime of an empty channel; nothing can stop it without its sid).
  */
 import { ActivityFailure, CancellationScope, TimeoutFailure, condition, patched, sleep } from '@temporalio/workflow';
-import { TimeoutType } from '@temporalio/common';
-import type { StartInput, StartResult } from '../activities/types';
-import type { RecordingInput } from './definitions';
-import { agora, agoraCall, AgoraFailureType, healthQuery } from './activities';
+import {
+  type StartInput,
+  type StartResult,
+  type RecordingInput,
+  WorkflowErrorType,
+  AgoraFailureType,
+} from '../contract';
+import { agora, agoraCall, healthQuery } from './activities';
 import { applyEarlyNotifications } from './notifications';
 import { describeFailure, now, recordError, transition, type Memory } from './state';
 import type { ResolvedPolicy } from './validate';
+import { START_ANSWER_WITH_WINDOW_TIMER, VERIFY_RECOVERED_RESOURCE_ID } from './patches';
 
 /** How long to wait for the recorder_started notification that carries a lost sid, seconds. */
 export const SID_RECOVERY_SECONDS = 120;
-/** Patch id: a start answer that arrives in the same workflow task as the window timer is used (not re-acquired). */
-export const START_ANSWER_WITH_WINDOW_TIMER = 'start-answer-with-window-timer';
 /** Extra lifetime given to a minted RTC token beyond the maximum duration, seconds (tokens cannot be renewed, §7). */
 const TOKEN_MARGIN_SECONDS = 3600;
 
@@ -100,7 +103,7 @@ export async function acquireAndStart(
       case 'windowClosed':
         mayHaveTaken = true;
         recordError(mem, {
-          type: 'StartWindowClosed',
+          type: WorkflowErrorType.startWindowClosed,
           message: `no start answer within ${policy.startWindowSeconds} s of acquire; acquiring again`,
         });
         break;
@@ -169,7 +172,7 @@ async function startWithinWindow(
     return r.alreadyStarted ? { kind: 'alreadyStarted', sid: r.sid } : { kind: 'started', sid: r.sid };
   } catch (err) {
     const timeout = err instanceof ActivityFailure && err.cause instanceof TimeoutFailure ? err.cause : undefined;
-    if (timeout?.timeoutType === TimeoutType.SCHEDULE_TO_CLOSE) return { kind: 'windowClosed' };
+    if (timeout?.timeoutType === 'SCHEDULE_TO_CLOSE') return { kind: 'windowClosed' };
     return startFailed(mem, err);
   }
 }
@@ -244,14 +247,11 @@ async function recoverOrFail(mem: Memory, why: string, known?: string): Promise<
   if (mem.startedSidFromNcs !== undefined) return recovered(mem, mem.startedSidFromNcs, known);
   mem.resultFields.taskMayStillRun = true;
   recordError(mem, {
-    type: 'SidNotRecovered',
+    type: WorkflowErrorType.sidNotRecovered,
     message: `${why}; no recorder_started arrived within ${SID_RECOVERY_SECONDS} s, so the task cannot be stopped and may still run until Agora's maxIdleTime ends it`,
   });
   return { kind: 'ended', ending: 'failed', reason: why };
 }
-
-/** Patch id: with several starts that may have created the recovered sid's task, query tells which resourceId. */
-export const VERIFY_RECOVERED_RESOURCE_ID = 'verify-recovered-resource-id';
 
 /**
  * A sid recovered from recorder_started, with the resourceId of the start that created its task: only that resourceId

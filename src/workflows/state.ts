@@ -11,22 +11,27 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { FileList, FileListEntry, MixLayout, StreamSubscribe } from '../agora/schemas';
 import {
   agoraChannelKey,
   agoraSidKey,
   recordingStatusKey,
+  isLastErrorType,
+  WorkflowErrorType,
+  type FileList,
+  type FileListEntry,
   type LastAgoraError,
+  type LastErrorType,
+  type MixLayout,
+  type NcsNotification,
+  type StreamSubscribe,
   type RecordingCarryOver,
   type RecordingEnding,
   type RecordingInput,
   type RecordingResult,
   type RecordingState,
   type RecordingStatus,
-} from './definitions';
+} from '../contract';
 import { layoutOf, type ResolvedPolicy } from './validate';
-import type { NcsNotification } from '../agora/notifications';
 
 /**
  * Workflow time, Unix ms. Inside the workflow sandbox `Date.now()` is the deterministic time of the current workflow
@@ -48,7 +53,7 @@ export interface Desired<T> {
 /** The outcome of a generation that Agora refused: update handlers waiting for it fail with this. */
 export interface Refusal {
   generation: number;
-  type: string;
+  type: LastErrorType;
   message: string;
 }
 
@@ -180,7 +185,7 @@ export const isEnded = (state: RecordingState): boolean =>
 export function transition(mem: Memory, state: RecordingState, extra: { channel?: boolean; sid?: string } = {}): void {
   mem.status.state = state;
   mem.status.since = now();
-  let pairs: SearchAttributeUpdatePair[] = [{ key: recordingStatusKey, value: state }];
+  let pairs: SearchAttributePair[] = [{ key: recordingStatusKey, value: state }];
   if (extra.channel) pairs.push({ key: agoraChannelKey, value: mem.status.cname });
   if (extra.sid) pairs.push({ key: agoraSidKey, value: extra.sid });
   // Only what changed (the client already sets AgoraChannel and RecordingStatus=acquiring at start).
@@ -207,24 +212,31 @@ export function describe(mem: Memory): void {
   setCurrentDetails(lines.join('\n\n'));
 }
 
+/** One search attribute update, as upsertSearchAttributes takes it (the SDK's SearchAttributeUpdatePair). */
+type SearchAttributePair = Extract<Parameters<typeof upsertSearchAttributes>[0], unknown[]>[number];
+
 /**
  * The Agora-facing description of a failure from an activity: the ApplicationFailure `type` the activities throw
- * (AgoraFailureType), `ActivityTimeout`, or the failure's class name.
+ * (AgoraFailureType), `ActivityTimeout`, or `Unknown` with the failure's own type or class name first in the message.
  */
-export function describeFailure(err: unknown): { type: string; message: string; nonRetryable: boolean } {
+export function describeFailure(err: unknown): { type: LastErrorType; message: string; nonRetryable: boolean } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
-    return {
-      type: cause.type ?? 'ApplicationFailure',
-      message: cause.message,
-      nonRetryable: cause.nonRetryable === true,
-    };
+    const nonRetryable = cause.nonRetryable === true;
+    if (cause.type === undefined || cause.type === null) {
+      return { type: WorkflowErrorType.applicationFailure, message: cause.message, nonRetryable };
+    }
+    if (isLastErrorType(cause.type)) return { type: cause.type, message: cause.message, nonRetryable };
+    return { type: WorkflowErrorType.unknown, message: `${cause.type}: ${cause.message}`, nonRetryable };
   }
   if (cause instanceof TimeoutFailure) {
-    return { type: 'ActivityTimeout', message: cause.message || 'activity timed out', nonRetryable: false };
+    const message = cause.message || 'activity timed out';
+    return { type: WorkflowErrorType.activityTimeout, message, nonRetryable: false };
   }
-  if (cause instanceof Error) return { type: cause.name, message: cause.message, nonRetryable: false };
-  return { type: 'Unknown', message: String(cause), nonRetryable: false };
+  if (cause instanceof Error) {
+    return { type: WorkflowErrorType.unknown, message: `${cause.name}: ${cause.message}`, nonRetryable: false };
+  }
+  return { type: WorkflowErrorType.unknown, message: String(cause), nonRetryable: false };
 }
 
 /** Records the last error in the status (and the current details). */

@@ -5,8 +5,29 @@
  * keeps module state per cached workflow), so these checks mirror the rules of §2.1, §3.1, §3.2 and §3.5 by hand.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { MixLayout } from '../agora/schemas';
-import { defaultRecordingPolicy, RecordingFailureType, type RecordingInput, type RecordingPolicy } from './definitions';
+import {
+  ALL_STREAMS,
+  CNAME_CHARSET_TEXT,
+  CNAME_MAX_BYTES_EXCLUSIVE,
+  CNAME_PATTERN,
+  COLOR_PATTERN,
+  defaultRecordingPolicy,
+  FILE_NAME_PREFIX_MAX_LENGTH,
+  FILE_NAME_PREFIX_SEGMENT,
+  LAYOUT_KEYS,
+  MAX_LAYOUT_REGIONS,
+  MAX_UID_LIST,
+  policyRanges,
+  RecordingFailureType,
+  REGION_KEYS,
+  RESOURCE_EXPIRED_HOUR,
+  UID_MAX,
+  UID_PATTERN,
+  WEB_CNAME_MAX_BYTES,
+  type MixLayout,
+  type RecordingInput,
+  type RecordingPolicy,
+} from '../contract';
 
 /** A problem with one field: its path (e.g. `policy.maxDurationSeconds`) and what is wrong. */
 export interface FieldProblem {
@@ -17,22 +38,6 @@ export interface FieldProblem {
 /** {@link RecordingPolicy} with every default applied. Seconds. */
 export type ResolvedPolicy = Required<Omit<RecordingPolicy, 'continueAsNewAfterEvents'>> &
   Pick<RecordingPolicy, 'continueAsNewAfterEvents'>;
-
-const UID_MAX = 4_294_967_295;
-const UID_PATTERN = /^[1-9][0-9]{0,9}$/;
-const CNAME_PATTERN = /^[a-zA-Z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]+$/;
-const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
-const PREFIX_SEGMENT = /^[a-zA-Z0-9]+$/;
-const LAYOUT_KEYS = [
-  'maxResolutionUid',
-  'mixedVideoLayout',
-  'backgroundColor',
-  'backgroundImage',
-  'defaultUserBackgroundImage',
-  'layoutConfig',
-  'backgroundConfig',
-] as const;
-const REGION_KEYS = ['uid', 'x_axis', 'y_axis', 'width', 'height', 'alpha', 'render_mode'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isUid = (v: unknown): boolean => typeof v === 'string' && UID_PATTERN.test(v) && Number(v) <= UID_MAX;
@@ -86,7 +91,9 @@ export function checkLayout(
   }
   if (layoutConfig !== undefined) {
     if (!Array.isArray(layoutConfig)) return { field: `${at}.layoutConfig`, message: 'must be an array' };
-    if (layoutConfig.length > 17) return { field: `${at}.layoutConfig`, message: 'at most 17 regions' };
+    if (layoutConfig.length > MAX_LAYOUT_REGIONS) {
+      return { field: `${at}.layoutConfig`, message: `at most ${MAX_LAYOUT_REGIONS} regions` };
+    }
     for (const [i, region] of layoutConfig.entries()) {
       const problem = checkRegion(region, `${at}.layoutConfig[${i}]`);
       if (problem) return problem;
@@ -109,7 +116,8 @@ export function checkLayout(
 function checkRegion(region: unknown, at: string): FieldProblem | undefined {
   if (!isObject(region)) return { field: at, message: 'must be an object' };
   for (const key of Object.keys(region)) {
-    if (!REGION_KEYS.includes(key)) return { field: `${at}.${key}`, message: 'is not a region field (§3.2.3)' };
+    if (!(REGION_KEYS as readonly string[]).includes(key))
+      return { field: `${at}.${key}`, message: 'is not a region field (§3.2.3)' };
   }
   for (const key of ['x_axis', 'y_axis', 'width', 'height'] as const) {
     if (!isUnit(region[key])) return { field: `${at}.${key}`, message: 'must be a number in [0, 1]' };
@@ -145,10 +153,10 @@ export function checkSubscription(sub: unknown, at = 'subscription'): FieldProbl
     for (const [key, uids] of Object.entries(list)) {
       if (!allowed.includes(key))
         return { field: `${at}.${listKey}.${key}`, message: `must be one of ${allowed.join(', ')}` };
-      if (!Array.isArray(uids) || uids.length > 32) {
-        return { field: `${at}.${listKey}.${key}`, message: 'must be an array of at most 32 entries' };
+      if (!Array.isArray(uids) || uids.length > MAX_UID_LIST) {
+        return { field: `${at}.${listKey}.${key}`, message: `must be an array of at most ${MAX_UID_LIST} entries` };
       }
-      if (!uids.every((u) => u === '#allstream#' || isUid(u))) {
+      if (!uids.every((u) => u === ALL_STREAMS || isUid(u))) {
         return { field: `${at}.${listKey}.${key}`, message: 'entries must be uid strings or "#allstream#"' };
       }
     }
@@ -173,20 +181,13 @@ function checkPolicy(policy: unknown, maxApiSeconds: number): FieldProblem | und
   if (policy === undefined) return undefined;
   if (!isObject(policy)) return { field: 'policy', message: 'must be an object' };
   // No stricter than the client library's schema (src/input.ts), so what the client accepts the workflow runs.
-  const week = 7 * 86_400;
-  const ranges: Record<keyof RecordingPolicy, [min: number, max: number, integer: boolean]> = {
-    maxDurationSeconds: [1, maxApiSeconds, false],
-    uploadTimeoutSeconds: [1, week, false],
-    healthCheckIntervalSeconds: [10, week, false],
-    maxAcquireAttempts: [1, 20, true],
-    failoverWindowSeconds: [0, week, false],
-    startWindowSeconds: [1, 290, false],
-    continueAsNewAfterEvents: [50, 50_000, true],
-  };
+  const ranges: Record<keyof RecordingPolicy, { min: number; max: number | undefined; integer: boolean }> =
+    policyRanges;
   for (const key of Object.keys(policy)) {
     if (!(key in ranges)) return { field: `policy.${key}`, message: 'is not a policy field' };
   }
-  for (const [key, [min, max, integer]] of Object.entries(ranges)) {
+  for (const [key, { min, max: fixedMax, integer }] of Object.entries(ranges)) {
+    const max = fixedMax ?? maxApiSeconds;
     const v = policy[key];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
@@ -205,11 +206,12 @@ export function inputProblems(input: unknown): FieldProblem[] {
     p.push({ field: 'mode', message: 'must be individual, mix or web' });
   }
   if (typeof cname !== 'string' || cname === '') p.push({ field: 'cname', message: 'must be a non-empty string' });
-  else if (mode === 'web' && utf8Length(cname) > 1024) p.push({ field: 'cname', message: 'at most 1024 bytes' });
-  else if (mode !== 'web' && (utf8Length(cname) >= 64 || !CNAME_PATTERN.test(cname))) {
+  else if (mode === 'web' && utf8Length(cname) > WEB_CNAME_MAX_BYTES) {
+    p.push({ field: 'cname', message: `at most ${WEB_CNAME_MAX_BYTES} bytes` });
+  } else if (mode !== 'web' && (utf8Length(cname) >= CNAME_MAX_BYTES_EXCLUSIVE || !CNAME_PATTERN.test(cname))) {
     p.push({
       field: 'cname',
-      message: 'must be under 64 bytes of a-z A-Z 0-9 space ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,',
+      message: `must be under ${CNAME_MAX_BYTES_EXCLUSIVE} bytes of ${CNAME_CHARSET_TEXT.replace(' and ', ' ')}`,
     });
   }
   if (!isUid(uid)) p.push({ field: 'uid', message: 'must be a decimal string of an integer in 1..4294967295' });
@@ -217,9 +219,12 @@ export function inputProblems(input: unknown): FieldProblem[] {
     p.push({ field: 'storage.profile', message: 'must name a storage profile configured on the worker' });
   } else if (storage.fileNamePrefix !== undefined) {
     const prefix = storage.fileNamePrefix;
-    const ok = Array.isArray(prefix) && prefix.every((s) => typeof s === 'string' && PREFIX_SEGMENT.test(s));
-    if (!ok || prefix.join('/').length > 128) {
-      p.push({ field: 'storage.fileNamePrefix', message: 'segments of a-z A-Z 0-9, at most 128 characters joined' });
+    const ok = Array.isArray(prefix) && prefix.every((s) => typeof s === 'string' && FILE_NAME_PREFIX_SEGMENT.test(s));
+    if (!ok || prefix.join('/').length > FILE_NAME_PREFIX_MAX_LENGTH) {
+      p.push({
+        field: 'storage.fileNamePrefix',
+        message: `segments of a-z A-Z 0-9, at most ${FILE_NAME_PREFIX_MAX_LENGTH} characters joined`,
+      });
     }
   }
   if (token !== undefined && (typeof token !== 'string' || token === '')) {
@@ -229,11 +234,15 @@ export function inputProblems(input: unknown): FieldProblem[] {
   if (encryptionProfile !== undefined && (typeof encryptionProfile !== 'string' || encryptionProfile === '')) {
     p.push({ field: 'encryptionProfile', message: 'must name an encryption profile configured on the worker' });
   }
-  const hours = resourceExpiredHour ?? 72;
-  if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1 || hours > 720) {
-    p.push({ field: 'resourceExpiredHour', message: 'must be an integer in 1..720' });
+  const hours = resourceExpiredHour ?? RESOURCE_EXPIRED_HOUR.default;
+  const { min: minHours, max: maxHours } = RESOURCE_EXPIRED_HOUR;
+  if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < minHours || hours > maxHours) {
+    p.push({ field: 'resourceExpiredHour', message: `must be an integer in ${minHours}..${maxHours}` });
   }
-  const policyProblem = checkPolicy(input.policy, typeof hours === 'number' ? hours * 3600 : 72 * 3600);
+  const policyProblem = checkPolicy(
+    input.policy,
+    (typeof hours === 'number' ? hours : RESOURCE_EXPIRED_HOUR.default) * 3600,
+  );
   if (policyProblem) p.push(policyProblem);
   p.push(...modeProblems(input));
   return p;

@@ -6,8 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Emulator } from '../../src/emulator';
 import { createActivities, type ActivityDeps } from '../../src/activities';
-import { activityOptions } from '../../src/activities/options';
-import { AgoraFailureType, type RecordingActivities, type SessionRef } from '../../src/activities/types';
+import { activityOptions, AgoraFailureType, type RecordingActivities, type SessionRef } from '../../src/contract';
 import type { CloudRecordingClient } from '../../src/agora/client';
 import {
   APP_CERTIFICATE,

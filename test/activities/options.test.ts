@@ -5,9 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { activityOptions, nonRetryableAgoraFailures } from '../../src/activities/options';
+import { activityOptions, nonRetryableAgoraFailures, AgoraFailureType } from '../../src/contract';
 import { failureForAnswer } from '../../src/activities/failures';
-import { AgoraFailureType } from '../../src/activities/types';
 import { defaultTimeoutsMs } from '../../src/agora/client';
 import { endpoints, outcomes } from '../../src/agora/outcomes';
 

@@ -9,7 +9,7 @@
 import { inspect } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
-import type { RecordingActivities } from '../../src/activities/types';
+import type { RecordingActivities } from '../../src/contract';
 import {
   APP_CERTIFICATE,
   APP_ID,

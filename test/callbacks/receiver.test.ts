@@ -15,7 +15,7 @@ import { DeadLetterLog } from '../../src/callbacks/dead-letter';
 import { NotificationDelivery } from '../../src/callbacks/delivery';
 import { buildReceiver } from '../../src/callbacks/receiver';
 import { createLogger } from '../../src/logging';
-import { agoraSidKey, recordingWorkflowId } from '../../src/workflows/definitions';
+import { agoraSidKey, recordingWorkflowId } from '../../src/contract';
 import { finishSignal, notificationSink, receivedQuery } from './fixtures/notification-sink';
 
 const secret = 'ncs-test-secret';

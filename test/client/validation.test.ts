@@ -8,7 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
 import { RecordingClient, RecordingInputError, type StartRecordingInput } from '../../src/client';
 import { defaultRecorderUidRange } from '../../src/agora/uid';
-import { recordingWorkflowId } from '../../src/workflows/definitions';
+import { recordingWorkflowId } from '../../src/contract';
 
 let env: TestWorkflowEnvironment;
 let recordings: RecordingClient;

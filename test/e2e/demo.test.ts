@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { EMULATED, freePort } from '../../src/demo';
-import type { RecordingResult } from '../../src/workflows/definitions';
+import type { RecordingResult } from '../../src/contract';
 
 jest.setTimeout(300_000);
 

@@ -7,7 +7,7 @@
  * Emulator faults hold each state long enough to kill in it: real-time latency on acquire, start and stop; for
  * uploading, a `backuped` upload whose `uploaded` comes 20 s later and a session_exit delayed past it.
  */
-import type { RecordingState } from '../../src/workflows/definitions';
+import type { RecordingState } from '../../src/contract';
 import type { FaultRule } from '../../src/emulator/faults';
 import { scenario } from './support/report';
 import { scanForSecrets } from './support/secrets';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { RecordingClient, RecordingInputError, type StartRecordingInput } from '../../src/client';
-import { recordingWorkflowId } from '../../src/workflows/definitions';
+import { recordingWorkflowId } from '../../src/contract';
 import { scenario } from './support/report';
 import { keepErrorText, scanForSecrets } from './support/secrets';
 import { countCalls, mixInput, resultWithin, useFaultStack, type FaultStack } from './support/stack';

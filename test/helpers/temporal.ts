@@ -6,7 +6,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { searchAttributeKeys } from '../../src/workflows/search-attributes';
+import { searchAttributeKeys } from '../../src/contract';
 
 const toolsBin = path.resolve(__dirname, '../../.tools/bin');
 

@@ -8,7 +8,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { NcsEvent } from '../../src/agora/notifications';
-import { agoraNotificationSignal, stopSignal, updateLayoutUpdate } from '../../src/workflows/definitions';
+import { agoraNotificationSignal, stopSignal, updateLayoutUpdate } from '../../src/contract';
 import {
   eventNames,
   mixInput,

@@ -5,8 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { NcsEvent } from '../../src/agora/notifications';
-import type { StopResult } from '../../src/activities/types';
-import { agoraNotificationSignal, stopUpdate } from '../../src/workflows/definitions';
+import { type StopResult, agoraNotificationSignal, stopUpdate } from '../../src/contract';
 import {
   gate,
   mixFiles,

@@ -19,15 +19,13 @@ import {
   type QueryResult,
   type StartResult,
   type UpdateResult,
-} from '../../src/activities/types';
-import type { NcsNotification } from '../../src/agora/notifications';
-import {
   statusQuery,
   type RecordingInput,
   type RecordingResult,
   type RecordingState,
-  type RecordingStatus,
-} from '../../src/workflows/definitions';
+  type RecordingStatus
+} from '../../src/contract';
+import type { NcsNotification } from '../../src/agora/notifications';
 import { recordingWorkflow } from '../../src/workflows';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
 

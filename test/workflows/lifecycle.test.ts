@@ -10,10 +10,9 @@ import {
   statusQuery,
   stopSignal,
   updateLayoutUpdate,
-  type MixLayout,
-} from '../../src/workflows/definitions';
+  type MixLayout, AgoraFailureType
+} from '../../src/contract';
 import { NcsEvent } from '../../src/agora/notifications';
-import { AgoraFailureType } from '../../src/activities/types';
 import {
   FAKE_STORAGE_SECRET,
   allRuns,

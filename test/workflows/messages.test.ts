@@ -7,9 +7,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { AgoraFailureType } from '../../src/activities/types';
-import { NcsEvent } from '../../src/agora/notifications';
-import {
+import { AgoraFailureType,
   agoraNotificationSignal,
   statusQuery,
   stopSignal,
@@ -17,8 +15,8 @@ import {
   updateLayoutSignal,
   updateLayoutUpdate,
   updateSubscriptionSignal,
-  type MixLayout,
-} from '../../src/workflows/definitions';
+  type MixLayout } from '../../src/contract';
+import { NcsEvent } from '../../src/agora/notifications';
 import {
   allRuns,
   gate,

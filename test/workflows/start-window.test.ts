@@ -9,9 +9,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { AgoraFailureType } from '../../src/activities/types';
+import { AgoraFailureType, agoraNotificationSignal, stopSignal } from '../../src/contract';
 import { NcsEvent } from '../../src/agora/notifications';
-import { agoraNotificationSignal, stopSignal } from '../../src/workflows/definitions';
 import {
   answerLate,
   mixInput,

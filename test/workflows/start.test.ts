@@ -6,9 +6,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { AgoraFailureType } from '../../src/activities/types';
+import { AgoraFailureType, agoraNotificationSignal, stopSignal, type RecordingInput } from '../../src/contract';
 import { NcsEvent } from '../../src/agora/notifications';
-import { agoraNotificationSignal, stopSignal, type RecordingInput } from '../../src/workflows/definitions';
 import { recordingWorkflow } from '../../src/workflows';
 import {
   mixInput,

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { mixLayoutSchema, streamSubscribeSchema } from '../../src/agora/schemas';
 import { recordingInputSchema } from '../../src/input';
-import type { RecordingInput } from '../../src/workflows/definitions';
+import type { RecordingInput } from '../../src/contract';
 import {
   assertValidInput,
   checkLayout,

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EMULATED, startStack, type Stack, type StackOptions } from '../../../src/demo';
 import type { StartRecordingInput } from '../../../src/client';
-import type { RecordingResult, RecordingState, RecordingStatus } from '../../../src/workflows/definitions';
+import type { RecordingResult, RecordingState, RecordingStatus } from '../../../src/contract';
 import type { FaultRule } from '../../../src/emulator/faults';
 import type { CallLogEntry } from '../../../src/emulator/call-log';
 import type { TaskSnapshot } from '../../../src/emulator/task';

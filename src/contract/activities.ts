@@ -1,11 +1,14 @@
 /**
- * The activity contract between the recording workflow and the Agora activities. The workflow imports it with
- * `import type` only; src/activities/index.ts implements it. Shapes are plain JSON (they travel through history), so
- * no secret may appear here: storage is named by profile, resolved inside the activity from worker configuration.
+ * The activity contract between the recording workflow and the Agora activities: the inputs, results and options of
+ * acquire, start, query, update, updateLayout and stop. src/activities implements the interface; the workflow proxies it
+ * with these options. Shapes are plain JSON (they travel through history), so no secret may appear here: storage is
+ * named by profile, resolved inside the activity from worker configuration.
  *
  * Business outcomes the workflow must branch on are RESULTS (a `kind`); everything else is an ApplicationFailure whose
  * `type` is one of {@link AgoraFailureType}.
  */
+import type { ActivityOptions } from '@temporalio/workflow';
+import { AgoraFailureType } from './failures';
 import type {
   ExtensionServiceConfig,
   FileList,
@@ -16,7 +19,7 @@ import type {
   SnapshotConfig,
   StreamSubscribe,
   UploadingStatus,
-} from '../agora/schemas';
+} from './agora';
 
 /** The recorder identity: one live task per (appId, cname, uid) (§2.1). */
 export interface RecorderIdentity {
@@ -115,33 +118,6 @@ export type StopResult =
   | { kind: 'already_exiting' }
   | { kind: 'not_found' };
 
-/** The closed set of ApplicationFailure `type`s the activities throw. */
-export const AgoraFailureType = {
-  /** 400 code 2 / 1028 / 432 ...: the request is wrong. Non-retryable. */
-  invalidRequest: 'AgoraInvalidRequest',
-  /** 401, or 400 `appid is invalid`: credentials or App ID. Non-retryable. */
-  authFailed: 'AgoraAuthFailed',
-  /** The resourceId cannot be used any more (433 expired, 1001, 502 allocate failed...): acquire again. Non-retryable. */
-  reacquire: 'AgoraReacquireNeeded',
-  /** 400 code 53: a task for this cname+uid already runs. Non-retryable. */
-  taskConflict: 'AgoraTaskConflict',
-  /** 429: retryable, with nextRetryDelay from Retry-After. */
-  rateLimited: 'AgoraRateLimited',
-  /** 400 code 406: concurrency quota. Retryable later. */
-  quotaExceeded: 'AgoraQuotaExceeded',
-  /** 206 code 65, 504 code 62: retry the same call. Retryable. */
-  retrySameCall: 'AgoraRetrySameCall',
-  /** 5xx: retryable. */
-  serverError: 'AgoraServerError',
-  /** No answer (connection refused, timeout) on every domain: retryable. */
-  network: 'AgoraNetworkError',
-  /** A response body that fails its schema. Non-retryable. */
-  invalidResponse: 'AgoraInvalidResponse',
-  /** The storage profile name is not configured on this worker. Non-retryable. */
-  unknownStorageProfile: 'UnknownStorageProfile',
-} as const;
-export type AgoraFailureType = (typeof AgoraFailureType)[keyof typeof AgoraFailureType];
-
 /** The activities the workflow proxies. */
 export interface RecordingActivities {
   acquire(input: AcquireInput): Promise<AcquireResult>;
@@ -151,3 +127,78 @@ export interface RecordingActivities {
   updateLayout(input: UpdateLayoutInput): Promise<UpdateResult>;
   stop(input: StopInput): Promise<StopResult>;
 }
+
+/** Failures that no retry can fix. The activities also mark them non-retryable; listed here as a second guard. */
+export const nonRetryableAgoraFailures: string[] = [
+  AgoraFailureType.invalidRequest,
+  AgoraFailureType.authFailed,
+  AgoraFailureType.reacquire,
+  AgoraFailureType.taskConflict,
+  AgoraFailureType.invalidResponse,
+  AgoraFailureType.unknownStorageProfile,
+];
+
+/** Options per activity. startToCloseTimeout covers one HTTP call including domain failover. */
+export const activityOptions = {
+  acquire: {
+    startToCloseTimeout: '20 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '10 seconds',
+      maximumAttempts: 6,
+      nonRetryableErrorTypes: nonRetryableAgoraFailures,
+    },
+  },
+  start: {
+    startToCloseTimeout: '20 seconds',
+    retry: {
+      initialInterval: '3 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '9 seconds',
+      maximumAttempts: 4,
+      nonRetryableErrorTypes: nonRetryableAgoraFailures,
+    },
+  },
+  query: {
+    startToCloseTimeout: '15 seconds',
+    retry: {
+      initialInterval: '5 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '30 seconds',
+      maximumAttempts: 4,
+      nonRetryableErrorTypes: nonRetryableAgoraFailures,
+    },
+  },
+  update: {
+    startToCloseTimeout: '15 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '15 seconds',
+      maximumAttempts: 6,
+      nonRetryableErrorTypes: nonRetryableAgoraFailures,
+    },
+  },
+  updateLayout: {
+    startToCloseTimeout: '15 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '15 seconds',
+      maximumAttempts: 6,
+      nonRetryableErrorTypes: nonRetryableAgoraFailures,
+    },
+  },
+  /** Sync stop waits for the upload (≤ ~20 s, §3.6): 40 s per attempt; retried for up to 30 minutes. */
+  stop: {
+    startToCloseTimeout: '40 seconds',
+    scheduleToCloseTimeout: '30 minutes',
+    retry: {
+      initialInterval: '3 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '60 seconds',
+      nonRetryableErrorTypes: nonRetryableAgoraFailures,
+    },
+  },
+} satisfies Record<string, ActivityOptions>;

@@ -1,9 +1,8 @@
 /**
- * The public contract of the recording workflow: its name, default task queue, ID scheme, input and result types,
- * signals, updates, queries and search attributes. Imported by the client library, the NCS receiver and the workflow.
- * Everything here is plain JSON so callers using other Temporal SDKs can speak it too (see docs/recording-input.schema.json).
+ * The recording workflow's contract with its callers: its name, default task queue, ID scheme, input, status, result
+ * and carry-over types. Plain JSON, so callers using other Temporal SDKs can speak it too (see
+ * docs/recording-input.schema.json). Agora's API: https://docs.agora.io/en/cloud-recording/rest-api/overview.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   ExtensionServiceConfig,
   FileListEntry,
@@ -14,11 +13,8 @@ import type {
   SnapshotConfig,
   StreamSubscribe,
   UploadingStatus,
-} from '../agora/schemas';
-import type { NcsNotification } from '../agora/notifications';
-
-export { agoraChannelKey, agoraSidKey, recordingStatusKey, searchAttributeKeys } from './search-attributes';
-export type { MixLayout, RecordingMode, StreamSubscribe, UploadingStatus, FileListEntry, NcsNotification };
+} from './agora';
+import type { LastAgoraError } from './failures';
 
 /** Workflow type name. */
 export const recordingWorkflowName = 'recordingWorkflow';
@@ -35,7 +31,7 @@ export function recordingWorkflowId(appId: string, cname: string, uid: string): 
 
 /**
  * How long things may take. All durations in SECONDS. Every field is optional; the defaults are in
- * {@link defaultRecordingPolicy}. The defaults keep an idle recording hour at 12 history events (2 health checks of 6
+ * `defaultRecordingPolicy` (limits.ts). The defaults keep an idle recording hour at 12 history events (2 health checks of 6
  * events each), inside the budget of 20.
  */
 export interface RecordingPolicy {
@@ -66,16 +62,6 @@ export interface RecordingPolicy {
    */
   continueAsNewAfterEvents?: number;
 }
-
-/** Defaults of {@link RecordingPolicy}, in seconds. */
-export const defaultRecordingPolicy = {
-  maxDurationSeconds: 14_400,
-  uploadTimeoutSeconds: 600,
-  healthCheckIntervalSeconds: 1_800,
-  maxAcquireAttempts: 3,
-  failoverWindowSeconds: 90,
-  startWindowSeconds: 270,
-} as const;
 
 /**
  * Input of {@link recordingWorkflowName}. Plain JSON; contains no secret (storage is a profile name resolved by the
@@ -124,13 +110,6 @@ export type RecordingState =
 
 /** How a recording ended. */
 export type RecordingEnding = 'completed' | 'no_content' | 'exited' | 'failed' | 'cancelled';
-
-/** The last Agora error the workflow saw. `at` is Unix ms. */
-export interface LastAgoraError {
-  type: string;
-  message: string;
-  at: number;
-}
 
 /**
  * Typed result of a recording. Times are Unix ms (workflow time). `failed` and `cancelled` are results too, so the
@@ -213,56 +192,3 @@ export interface RecordingCarryOver {
   /** How many runs came before this one (0 for the first run). */
   previousRuns: number;
 }
-
-/**
- * The `type` of the ApplicationFailures the workflow throws or rejects updates with. Clients match on these.
- * `InvalidRecordingInput` fails the workflow (non-retryable); the others reject or fail an update.
- */
-export const RecordingFailureType = {
-  /** The workflow input is invalid; the message names the field. Non-retryable. */
-  invalidInput: 'InvalidRecordingInput',
-  /** updateLayout on a recording whose mode is not mix (§3.5). */
-  notMixMode: 'NotMixMode',
-  /** The update needs the recording state and the recording is elsewhere (starting, stopping, ended). */
-  notRecording: 'NotRecording',
-  /** The layout is invalid; the message names the field (Agora would answer 1028/2). */
-  invalidLayout: 'InvalidLayout',
-  /** The recording ended before the request could be applied. */
-  recordingEnded: 'RecordingEnded',
-  /** Agora refused or never answered the layout change; the message carries Agora's error type. */
-  layoutNotApplied: 'LayoutNotApplied',
-} as const;
-export type RecordingFailureType = (typeof RecordingFailureType)[keyof typeof RecordingFailureType];
-
-/**
- * Replace the mix layout (full layout, newest wins; §3.5). Taken while acquiring, starting or recording (until a stop
- * is requested) and applied once recording; an invalid layout, or one sent to a recording that is not mix, is ignored
- * (logged, never applied).
- */
-export const updateLayoutSignal = defineSignal<[MixLayout]>('updateLayout');
-/** Replace the subscription lists (full lists, newest wins; §3.4). Invalid lists are ignored (logged). */
-export const updateSubscriptionSignal = defineSignal<[StreamSubscribe]>('updateSubscription');
-/** Stop the recording; the argument is a human reason. Stop also comes from cancellation and the max duration. */
-export const stopSignal = defineSignal<[reason?: string]>('stop');
-/**
- * An NCS notification for this recording, forwarded as received by the receiver (src/callbacks). The workflow
- * de-duplicates by noticeId and ignores notifications of another cname or sid, so resends and strays are harmless.
- */
-export const agoraNotificationSignal = defineSignal<[NcsNotification]>('agoraNotification');
-
-/**
- * Replace the layout and wait until Agora applied it or a newer layout superseded it; returns the status then.
- * Rejected (ApplicationFailure type from {@link RecordingFailureType}) when the mode is not mix, the workflow is not
- * recording, or the layout is invalid; fails with `LayoutNotApplied` when Agora refused it, `RecordingEnded` when the
- * recording ended first.
- */
-export const updateLayoutUpdate = defineUpdate<RecordingStatus, [MixLayout]>('updateLayout');
-/**
- * Stop and wait until the stop call returned (not the upload); returns the status then. Rejected with `NotRecording`
- * when the recording already ended. The reason is required in the type (the client's executeUpdate cannot take an
- * optional argument) but tolerated as absent on the wire, for other SDKs.
- */
-export const stopUpdate = defineUpdate<RecordingStatus, [reason: string]>('stop');
-
-/** Current state, ids, layout, upload progress, last error. */
-export const statusQuery = defineQuery<RecordingStatus>('status');

@@ -1,0 +1,47 @@
+/**
+ * Every `patched()` id of the recording workflow, in one place: what it guards, where, and when it can go.
+ *
+ * A patch keeps the histories recorded before a change replaying (test/workflows/replay.test.ts replays the saved
+ * ones in test/fixtures/histories). Retiring one takes two releases: first `deprecatePatch(id)` in place of
+ * `patched(id)` with only the new branch kept, once no open workflow started before the patch's release remains (the
+ * namespace's retention after the last such run closed); then the call and its id can be deleted, together with the
+ * saved histories recorded before it. All of these landed on 2026-11-30, before version 0.1.0 was published.
+ */
+
+/**
+ * The history economy of issue 7, decided once at the start of each run (recording.ts) and kept in `mem.economy`:
+ * acquire, update and updateLayout as local activities (activities.ts), the start window as the start activity's
+ * schedule-to-close timeout instead of a workflow timer (start.ts), the recording loop's timer neither re-armed for a
+ * later wake-up nor cancelled on leaving (session.ts), search attributes upserted only when they change (state.ts),
+ * and the health-check cadence decided without its own patch. Histories from before did none of these
+ * (test/fixtures/histories/before-local-activities).
+ */
+export const ECONOMY_PATCH = 'local-calls-and-lazy-timers';
+
+/**
+ * The default healthCheckIntervalSeconds went from 1200 s to 1800 s (12 history events per idle hour). Asked only by
+ * runs without {@link ECONOMY_PATCH} whose input sets no interval (recording.ts).
+ */
+export const HEALTH_CHECK_EVERY_30_MIN = 'health-check-every-30-min';
+
+/** A stop answered with an invalid body is sent once more before the recording is called failed (finish.ts). */
+export const RESEND_STOP_AFTER_INVALID_RESPONSE = 'resend-stop-after-invalid-response';
+
+/** A recorder_started that arrives before this run sent any start is not ours, an earlier recording's (notifications.ts). */
+export const IGNORE_RECORDER_STARTED_BEFORE_START = 'ignore-recorder-started-before-start';
+
+/** A recorder_started whose event time is before this run's first start request is not ours either (notifications.ts). */
+export const IGNORE_RECORDER_STARTED_BEFORE_START_TIME = 'ignore-recorder-started-before-start-time';
+
+/**
+ * A status update (event 3) whose status is missing or not a number forces the health query like an ending status
+ * does. The receiver forwards every event 3 except those of a running task (status 4 or 5, also as numeric strings);
+ * one the workflow cannot read may be an ending, and the query tells (notifications.ts).
+ */
+export const HEALTH_CHECK_ON_UNREADABLE_STATUS = 'health-check-on-unreadable-status-update';
+
+/** A start answer that arrives in the same workflow task as the window timer is used, not re-acquired (start.ts). */
+export const START_ANSWER_WITH_WINDOW_TIMER = 'start-answer-with-window-timer';
+
+/** With several starts that may have created the recovered sid's task, query tells which resourceId (start.ts). */
+export const VERIFY_RECOVERED_RESOURCE_ID = 'verify-recovered-resource-id';
