@@ -1,10 +1,10 @@
 /**
- * NCS lost entirely while Agora ends the recording by itself (test:faults only; the CI part is ncs.test.ts): the
+ * NCS lost entirely while Agora ends the recording by itself (test:faults only; the CI part is ../ncs.test.ts): the
  * sparse query fallback (healthCheckIntervalSeconds 60) still finds the task gone and finishes the recording.
  */
-import { notificationSignals } from './support/http';
-import { scenario } from './support/report';
-import { scanForSecrets } from './support/secrets';
+import { notificationSignals } from '../support/http';
+import { scenario } from '../support/report';
+import { scanForSecrets } from '../support/secrets';
 import {
   channel,
   countCalls,
@@ -14,7 +14,7 @@ import {
   waitFor,
   waitForState,
   type FaultStack,
-} from './support/stack';
+} from '../support/stack';
 
 jest.setTimeout(600_000);
 

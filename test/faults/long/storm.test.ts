@@ -4,8 +4,8 @@
  * of real time (no time scaling: the workflows' retries run on real time too). The recordings start, record and are
  * stopped inside the window. All complete; no duplicate task; nothing left recording in the emulator.
  */
-import { scenario } from './support/report';
-import { scanForSecrets } from './support/secrets';
+import { scenario } from '../support/report';
+import { scanForSecrets } from '../support/secrets';
 import {
   channel,
   countCalls,
@@ -14,7 +14,7 @@ import {
   startRecording,
   waitForState,
   type FaultStack,
-} from './support/stack';
+} from '../support/stack';
 
 jest.setTimeout(900_000);
 
