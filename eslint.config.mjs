@@ -115,6 +115,15 @@ export default tseslint.config(
   {
     files: ['src/emulator/**/*.ts'],
     rules: {
+      // The emulator validates requests with src/agora's schemas: no second copy of a request field that could drift.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'Property[key.name=/^(storageConfig|recordingConfig|transcodingConfig|layoutConfig|fileNamePrefix|x_axis|clientRequest)$/] CallExpression[callee.object.name="z"]',
+          message: 'The emulator validates Agora requests with the schemas of src/agora/schemas.ts, not its own.',
+        },
+      ],
       'no-restricted-imports': allowOnly(
         'src/emulator imports contract, agora schemas/notifications/signature, config.',
         {

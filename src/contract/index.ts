@@ -51,6 +51,7 @@ export {
   describeLeaveCode,
   isEndingStatus,
   isRunningStatus,
+  workflowNcsEventTypes,
 } from './ncs';
 export {
   AgoraFailureType,

@@ -35,6 +35,23 @@ export const NcsEvent = {
 } as const;
 export type NcsEventType = (typeof NcsEvent)[keyof typeof NcsEvent];
 
+/**
+ * The event types the recording workflow acts on; the receiver signals only these (and answers the others
+ * `ignored: notNeeded`).
+ */
+export const workflowNcsEventTypes: readonly NcsEventType[] = [
+  NcsEvent.cloud_recording_error,
+  NcsEvent.cloud_recording_status_update,
+  NcsEvent.session_exit,
+  NcsEvent.session_failover,
+  NcsEvent.uploaded,
+  NcsEvent.backuped,
+  NcsEvent.uploading_progress,
+  NcsEvent.recorder_started,
+  NcsEvent.recorder_leave,
+  NcsEvent.web_recorder_stopped,
+];
+
 /** recorder_leave `details.leaveCode` bits. */
 export const LeaveCode = { initFailed: 0, sigint: 2, noUsers: 4, timer: 8, leaveChannel: 16 } as const;
 

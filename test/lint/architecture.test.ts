@@ -79,7 +79,7 @@ const allowed: [folder: string, importLine: string][] = [
   ['src/emulator', "import { uidSchema } from '../agora/schemas';"],
 ];
 
-const architectureRules = ['no-restricted-imports', 'import-x/no-cycle'];
+const architectureRules = ['no-restricted-imports', 'import-x/no-cycle', 'no-restricted-syntax'];
 const hits = (ids: string[]) => ids.filter((id) => architectureRules.includes(id) || id.startsWith('fatal'));
 
 describe('the architecture in lint', () => {
@@ -90,12 +90,17 @@ describe('the architecture in lint', () => {
     prefix: "import { UID_MAX as max } from './index';\nexport const again = max;\n",
   };
 
+  const emulatorSchema = {
+    filePath: fileIn('src/emulator'),
+    prefix: "import { z } from 'zod';\nexport const own = z.object({ layoutConfig: z.array(z.unknown()) });\n",
+  };
+
   beforeAll(() => {
     const cases = [...forbidden, ...allowed].map(([folder, line]) => ({
       filePath: fileIn(folder),
       prefix: `${line}\n`,
     }));
-    results = lint([...cases, cycle]);
+    results = lint([...cases, cycle, emulatorSchema]);
   }, 300_000);
 
   it.each(forbidden.map((c, i) => [...c, i] as const))('%s refuses %s', (_folder, _line, i) => {
@@ -107,6 +112,10 @@ describe('the architecture in lint', () => {
   });
 
   it('refuses an import cycle', () => {
-    expect(results.at(-1)).toContain('import-x/no-cycle');
+    expect(results.at(-2)).toContain('import-x/no-cycle');
+  });
+
+  it('refuses an Agora request field schema of its own in src/emulator', () => {
+    expect(results.at(-1)).toContain('no-restricted-syntax');
   });
 });
