@@ -4,7 +4,8 @@
  */
 import type { Emulator } from '../../src/emulator';
 import { AgoraCancelledError, AgoraRequestError, AgoraSchemaError, AgoraTransportError } from '../../src/agora/errors';
-import { CloudRecordingClient, parseRetryAfter } from '../../src/agora/client';
+import { CloudRecordingClient } from '../../src/agora/client';
+import { parseRetryAfter } from '../../src/agora/transport';
 import type { Endpoint } from '../../src/agora/outcomes';
 import { cases, type Case } from './outcome-cases';
 import {
