@@ -1,7 +1,9 @@
 /**
- * Turning what the Agora client says into Temporal failures: each non-result outcome becomes an ApplicationFailure
- * with a stable `type` from {@link AgoraFailureType}, non-retryable when repeating cannot help, with nextRetryDelay
- * from Retry-After for 429. Details carry only redacted facts (endpoint, status, code, reason, request id, row id).
+ * Turning what the Agora client says into Temporal failures: each non-result outcome (the status codes of
+ * https://docs.agora.io/en/cloud-recording/rest-api/status-codes, decided by src/agora/outcomes.ts) becomes an
+ * ApplicationFailure with a stable `type` from {@link AgoraFailureType}, non-retryable when repeating cannot help, with
+ * nextRetryDelay from Retry-After for 429. Details carry only redacted facts (endpoint, status, code, reason, request
+ * id, row id). Which outcomes are results instead is ./results.ts.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -24,10 +26,12 @@ export const QUOTA_RETRY_DELAY_MS = 30_000;
 export const MAX_RATE_LIMIT_DELAY_MS = 30_000;
 
 /**
- * The delay before retrying after a 429: Retry-After (or the client's default, 1 s: Agora sends none, §5.1), doubled
+ * The delay before retrying after a 429: Retry-After (or the client's default, 1 s: Agora sends none), doubled
  * for each attempt already made, at most {@link MAX_RATE_LIMIT_DELAY_MS}. A flat 1 s spent an activity's attempts in
  * a few seconds, so a 429 storm longer than that failed the recording; doubling rides it out (acquire's 6 attempts
  * cover ~30 s).
+ * @param retryAfterMs the answer's Retry-After, ms; undefined for none.
+ * @returns the delay, ms, or undefined when `retryAfterMs` is. Outside an activity, counts as the first attempt.
  */
 export function rateLimitDelay(retryAfterMs: number | undefined): number | undefined {
   if (retryAfterMs === undefined) return undefined;
@@ -69,6 +73,8 @@ function compact(d: AgoraFailureDetails): AgoraFailureDetails {
  * - re-acquire → AgoraReacquireNeeded, non-retryable (the workflow acquires again)
  * - invalid-request → AgoraInvalidRequest, non-retryable; start 400/53 → AgoraTaskConflict, non-retryable
  * - auth-failed → AgoraAuthFailed, non-retryable
+ * @param answer an answer whose outcome is not a result of its endpoint (./results.ts).
+ * @returns the failure to throw (never throws itself); nextRetryDelay in ms.
  */
 export function failureForAnswer(answer: AgoraAnswer<unknown>): ApplicationFailure {
   const details = compact({
@@ -122,6 +128,8 @@ export function failureForAnswer(answer: AgoraAnswer<unknown>): ApplicationFailu
  * - AgoraRequestError, AgoraConfigError → AgoraInvalidRequest, non-retryable
  * - ApplicationFailure / CancelledFailure → passed through (already ours)
  * - anything else → AgoraServerError, retryable, message redacted
+ * @param err what the call threw. @param endpoint the endpoint called. @param redactor scrubs messages and issues.
+ * @returns the error to throw (never throws itself).
  */
 export function failureForError(err: unknown, endpoint: string, redactor: Redactor): Error {
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;

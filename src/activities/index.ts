@@ -1,8 +1,10 @@
 /**
- * The recording activities: acquire, start, query, update, updateLayout, stop (reference §3), implementing the
- * contract of ./types.ts. Each Agora answer's outcome (src/agora/outcomes.ts) becomes either a result the workflow
- * branches on, or an ApplicationFailure with a stable `type` (./failures.ts). Storage credentials and the RTC token are
- * resolved here from worker configuration; the workflow passes only a storage profile name and a fileNamePrefix.
+ * The recording activities: acquire, start, query, update, updateLayout, stop
+ * (https://docs.agora.io/en/cloud-recording/rest-api/overview), implementing the contract's
+ * {@link RecordingActivities}. Each builds its Agora request from the workflow's input and calls the REST client; the
+ * answer becomes a result the workflow branches on (./results.ts) or an ApplicationFailure with a stable `type`
+ * (./failures.ts). Storage credentials and the RTC token are resolved here from worker configuration; the workflow
+ * passes only a storage profile name and a fileNamePrefix.
  *
  * Usage (worker): `activities: createActivities({ client, storageProfiles, appCertificate })`; the workflow proxies them
  * with `proxyActivities<RecordingActivities>(activityOptions.start)` and `import type`.
@@ -10,21 +12,11 @@
 import { Context } from '@temporalio/activity';
 import type { AgoraAnswer, CallOptions, CloudRecordingClient } from '../agora/client';
 import type { Endpoint } from '../agora/outcomes';
-import type { z } from 'zod';
-import {
-  describeZodError,
-  joinPath,
-  fileListSchema,
-  uploadingStatusSchema,
-  type FileList,
-  type QueryResponse,
-  type StopResponse,
-  type UploadingStatus,
-} from '../agora/schemas';
-import { AgoraConfigError, AgoraSchemaError } from '../agora/errors';
+import { AgoraConfigError } from '../agora/errors';
 import { parseRecorderUid, parseUid, type UidRange } from '../agora/uid';
 import { MAX_TOKEN_LIFETIME_SECONDS, mintRecorderToken } from '../agora/token';
-import { failureForAnswer, failureForError } from './failures';
+import { failureForError } from './failures';
+import { acquireResult, queryResult, startResult, stopResult, updateResult } from './results';
 import { resolveEncryption, resolveStorage, type EncryptionProfile, type StorageProfiles } from './storage';
 import type {
   AcquireInput,
@@ -77,8 +69,10 @@ function callOptions(marginMs: number): CallOptions {
 }
 
 /**
- * Builds the activities.
- * @param deps client, storage profiles, and optional App Certificate / uid range / token lifetime.
+ * Builds the activities. Adds the App Certificate and the storage and encryption profiles' keys to the client's
+ * redactor. Every activity throws only ApplicationFailure (a type of the contract's AgoraFailureType) or
+ * CancelledFailure; the Agora status codes behind them: https://docs.agora.io/en/cloud-recording/rest-api/status-codes.
+ * @param deps client, storage profiles, and optional App Certificate / uid range / token lifetime (s) / margin (ms).
  * @returns an object satisfying {@link RecordingActivities}; register it with the worker.
  */
 export function createActivities(deps: ActivityDeps): RecordingActivities {
@@ -117,10 +111,11 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
 
   return {
     /**
-     * acquire (§3.1). web mode uses scene 1 (required), the others scene 0.
-     * @returns `{ resourceId, requestId? }`; the resourceId lives 5 minutes (§7).
+     * acquire (https://docs.agora.io/en/cloud-recording/rest-api/acquire). web mode uses scene 1 (required), the
+     * others scene 0.
+     * @returns `{ resourceId, requestId? }`; the resourceId lives 5 minutes (./results.ts).
      * @throws ApplicationFailure AgoraInvalidRequest (bad uid/cname), AgoraAuthFailed, AgoraQuotaExceeded (406),
-     *   AgoraRateLimited, AgoraServerError, AgoraNetworkError, AgoraInvalidResponse.
+     *   AgoraRateLimited, AgoraServerError, AgoraNetworkError, AgoraInvalidResponse (types: ./failures.ts).
      */
     async acquire(input: AcquireInput): Promise<AcquireResult> {
       return run('acquire', async (opts) => {
@@ -138,15 +133,14 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
           opts,
         );
         log(answer);
-        if (answer.outcome !== 'ok') throw failureForAnswer(answer);
-        return withRequestId({ resourceId: answer.body.resourceId }, answer.requestId);
+        return acquireResult(answer);
       });
     },
 
     /**
-     * start (§3.2). Resolves the storage profile (and the encryption profile, if named) and, with an App Certificate
-     * and no input token, mints the recorder's RTC token (lifetime `tokenLifetimeSeconds`, default 24 h).
-     * @returns `{ alreadyStarted: false, sid }` (200) or `{ alreadyStarted: true, sid? }` (201/7: this resourceId was
+     * start (https://docs.agora.io/en/cloud-recording/rest-api/start). Resolves the storage profile (and the encryption profile, if named) and, with an App Certificate
+     * and no input token, mints the recorder's RTC token (lifetime `tokenLifetimeSeconds`, in s, default 24 h).
+     * @returns `{ alreadyStarted: false, sid, requestId? }` (200) or `{ alreadyStarted: true, sid? }` (201/7: this resourceId was
      *   started before; the sid is there only if Agora echoed it).
      * @throws ApplicationFailure UnknownStorageProfile, AgoraInvalidRequest (400/2, bad body, bad token lifetime),
      *   AgoraTaskConflict (400/53), AgoraReacquireNeeded (433, 1001, 500/502), AgoraAuthFailed (401, 109, 110),
@@ -187,23 +181,16 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
           opts,
         );
         log(answer);
-        if (answer.outcome === 'ok') {
-          return withRequestId({ alreadyStarted: false as const, sid: answer.body.sid }, answer.requestId);
-        }
-        if (answer.outcome === 'already-started') {
-          return answer.body.sid === undefined
-            ? { alreadyStarted: true as const }
-            : { alreadyStarted: true as const, sid: answer.body.sid };
-        }
-        throw failureForAnswer(answer);
+        return startResult(answer);
       });
     },
 
     /**
-     * query (§3.3).
-     * @returns `{ kind: 'ok', status?, fileList?, sliceStartTime? }` (status per §4.1; web mode's fileList comes from
-     *   the web_recorder_service payload), `{ kind: 'not_found' }` for a 404 (gone, or inside the ~90 s failover
-     *   window of §7: the workflow decides with its own clock), `{ kind: 'exiting' }` for legacy 501 "service exiting".
+     * query (https://docs.agora.io/en/cloud-recording/rest-api/query).
+     * @returns `{ kind: 'ok', status?, fileList?, sliceStartTime? }` (Agora's recording status; `sliceStartTime` Unix
+     *   time in ms; web mode's fileList comes from the web_recorder_service payload), `{ kind: 'not_found' }` for a 404
+     *   (gone, or inside the ~90 s in which Agora moves a recorder to another server: the workflow decides with its own
+     *   clock), `{ kind: 'exiting' }` for legacy 501 "service exiting".
      * @throws ApplicationFailure AgoraRetrySameCall (206/65, 504/62), AgoraInvalidRequest, AgoraAuthFailed,
      *   AgoraRateLimited, AgoraServerError, AgoraNetworkError, AgoraInvalidResponse.
      */
@@ -211,23 +198,13 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
       return run('query', async (opts) => {
         const answer = await client.query(input.resourceId, input.sid, input.mode, opts);
         log(answer, { sid: input.sid });
-        switch (answer.outcome) {
-          case 'ok':
-            return queryResult(answer.body);
-          case 'maybe-failover':
-          case 'not-found':
-            return { kind: 'not_found' };
-          case 'already-exiting':
-            return { kind: 'exiting' };
-          default:
-            throw failureForAnswer(answer);
-        }
+        return queryResult(answer);
       });
     },
 
     /**
-     * update (§3.4): subscription lists and/or web onhold; with `storageProfile`, also re-sends that profile's
-     * storageConfig (STS refresh, §3.2.6).
+     * update (https://docs.agora.io/en/cloud-recording/rest-api/update): subscription lists and/or web onhold; with
+     * `storageProfile`, also re-sends that profile's storageConfig (STS credentials refresh).
      * @returns `{ kind: 'ok' }` or `{ kind: 'not_found' }` (404, as for query).
      * @throws ApplicationFailure as for query, plus UnknownStorageProfile.
      */
@@ -258,7 +235,8 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
     },
 
     /**
-     * updateLayout (§3.5): sends the FULL desired layout (Agora replaces the whole layout); mix mode only.
+     * updateLayout (https://docs.agora.io/en/cloud-recording/rest-api/update-layout): sends the FULL desired layout
+     * (Agora replaces the whole layout); mix mode only.
      * @returns `{ kind: 'ok' }` or `{ kind: 'not_found' }` (404, as for query).
      * @throws ApplicationFailure AgoraInvalidRequest (not mix, 1028, 400/2), and as for query.
      */
@@ -277,7 +255,8 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
     },
 
     /**
-     * stop (§3.6). Sync by default (Agora answers after the upload, ≤ ~20 s; the client waits up to 25 s).
+     * stop (https://docs.agora.io/en/cloud-recording/rest-api/stop). Synchronous by default (Agora answers after the
+     * upload, up to about 20 s; the client waits up to 25 s).
      * @returns `{ kind: 'stopped', uploadingStatus?, fileList? }` (200; web mode reads the upload_service payload),
      *   `{ kind: 'no_content' }` (206/435), `{ kind: 'already_exiting' }` (400/49, or code 50 upload timeout, or
      *   legacy 501), `{ kind: 'not_found' }` (404: the task is gone).
@@ -295,24 +274,16 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
           opts,
         );
         log(answer, { sid: input.sid });
-        switch (answer.outcome) {
-          case 'ok':
-            return stopResult(answer.body);
-          case 'no-content':
-            return { kind: 'no_content' };
-          case 'already-exiting':
-            return { kind: 'already_exiting' };
-          case 'not-found':
-          case 'maybe-failover':
-            return { kind: 'not_found' };
-          default:
-            throw failureForAnswer(answer);
-        }
+        return stopResult(answer);
       });
     },
   };
 
-  /** recordingConfig with the named encryption profile's decryptionMode/secret/salt merged in (§3.2.1). */
+  /**
+   * recordingConfig with the named encryption profile's decryptionMode/secret/salt merged in (start's
+   * `recordingConfig`, https://docs.agora.io/en/cloud-recording/rest-api/start).
+   * @throws AgoraConfigError without a recordingConfig; ApplicationFailure AgoraInvalidRequest for an unknown profile.
+   */
   function withEncryption(
     recordingConfig: StartInput['recordingConfig'],
     profile: string,
@@ -324,7 +295,7 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
   }
 
   function mintToken(input: StartInput, recorderUid: string): string | undefined {
-    // The token is for the recorder joining an RTC channel (individual, mix; §3.2); web mode records a page instead.
+    // The token is for the recorder joining an RTC channel (individual, mix); web mode records a page instead.
     if (!deps.appCertificate || input.mode === 'web') return undefined;
     if (!deps.appId) throw new AgoraConfigError('appId', 'is required to mint tokens with an App Certificate');
     const lifetime = input.tokenLifetimeSeconds ?? deps.defaultTokenLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS;
@@ -336,74 +307,4 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
       maxDurationSeconds: lifetime,
     }).token;
   }
-}
-
-function withRequestId<T extends object>(result: T, requestId: string | undefined): T & { requestId?: string } {
-  return requestId === undefined ? result : { ...result, requestId };
-}
-
-function updateResult(answer: AgoraAnswer<unknown>): UpdateResult {
-  switch (answer.outcome) {
-    case 'ok':
-      return { kind: 'ok' };
-    case 'maybe-failover':
-    case 'not-found':
-    case 'already-exiting':
-      return { kind: 'not_found' };
-    default:
-      throw failureForAnswer(answer);
-  }
-}
-
-/** The web_recorder_service / upload_service payload of web mode (`payload`, or the legacy `playload`, §3.6). */
-function servicePayload(
-  state: QueryResponse['serverResponse']['extensionServiceState'],
-  serviceName: string,
-): Record<string, unknown> | undefined {
-  // Already validated by the response schema; only the payload's inner keys are checked by the callers.
-  const entry = state?.find((s) => s.serviceName === serviceName);
-  return entry?.payload ?? entry?.playload;
-}
-
-/** A web payload's fileList, validated like any other fileList (§3.3). */
-function payloadFileList(payload: Record<string, unknown> | undefined): FileList | undefined {
-  if (payload?.fileList === undefined) return undefined;
-  const parsed = fileListSchema.safeParse(payload.fileList);
-  if (!parsed.success) throw invalidPayload('fileList', parsed.error);
-  return parsed.data;
-}
-
-function invalidPayload(field: string, error: z.ZodError): AgoraSchemaError {
-  const prefix = `serverResponse.extensionServiceState[].payload.${field}`;
-  const issues = error.issues.map((i) => `${joinPath(prefix, i.path)}: ${i.message}`);
-  return new AgoraSchemaError(`Agora answered with an invalid body: ${describeZodError(error, prefix)}`, issues, {});
-}
-
-function queryResult(body: QueryResponse): QueryResult {
-  const sr = body.serverResponse;
-  const fileList = sr.fileList ?? payloadFileList(servicePayload(sr.extensionServiceState, 'web_recorder_service'));
-  return {
-    kind: 'ok',
-    ...(sr.status === undefined ? {} : { status: sr.status }),
-    ...(fileList === undefined ? {} : { fileList }),
-    ...(sr.sliceStartTime === undefined ? {} : { sliceStartTime: sr.sliceStartTime }),
-  };
-}
-
-function stopResult(body: StopResponse): StopResult {
-  const sr = body.serverResponse;
-  let uploadingStatus: UploadingStatus | undefined = sr?.uploadingStatus;
-  let fileList = sr?.fileList;
-  if (sr?.extensionServiceState) {
-    const upload = servicePayload(sr.extensionServiceState, 'upload_service');
-    const parsed = uploadingStatusSchema.safeParse(upload?.uploadingStatus);
-    if (upload?.uploadingStatus !== undefined && !parsed.success) throw invalidPayload('uploadingStatus', parsed.error);
-    uploadingStatus ??= parsed.success ? parsed.data : undefined;
-    fileList ??= payloadFileList(servicePayload(sr.extensionServiceState, 'web_recorder_service'));
-  }
-  return {
-    kind: 'stopped',
-    ...(uploadingStatus === undefined ? {} : { uploadingStatus }),
-    ...(fileList === undefined ? {} : { fileList }),
-  };
 }
