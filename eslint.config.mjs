@@ -120,7 +120,7 @@ export default tseslint.config(
         'error',
         {
           selector:
-            'Property[key.name=/^(storageConfig|recordingConfig|transcodingConfig|layoutConfig|fileNamePrefix|x_axis|clientRequest)$/] CallExpression[callee.object.name="z"]',
+            'Property[key.name=/^(storageConfig|recordingConfig|transcodingConfig|layoutConfig|fileNamePrefix|x_axis)$/] CallExpression[callee.object.name="z"]',
           message: 'The emulator validates Agora requests with the schemas of src/agora/schemas.ts, not its own.',
         },
       ],
