@@ -7,7 +7,7 @@
  *     /tmp/snap/recording-300.heapsnapshot 200
  */
 import fs from 'node:fs';
-import { integerOption } from '../src/cli/numbers';
+import { integerOption } from '../src/config/numbers';
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: (string[] | string)[] } };

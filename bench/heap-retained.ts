@@ -6,7 +6,7 @@
  *   node --max-old-space-size=8000 --import tsx bench/heap-retained.ts /tmp/snap/recording-300.heapsnapshot 300 Activator
  */
 import fs from 'node:fs';
-import { integerOption } from '../src/cli/numbers';
+import { integerOption } from '../src/config/numbers';
 
 interface Snapshot {
   snapshot: {

@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { Command } from 'commander';
-import { integerOption } from '../src/cli/numbers';
+import { integerOption } from '../src/config/numbers';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { freePort } from '../src/demo';

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { integerOption, positiveOption } from '../src/cli/numbers';
+import { integerOption, positiveOption } from '../src/config/numbers';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { markdown, type BenchResults } from './report';
 import { runDensity } from './sections/density';

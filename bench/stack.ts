@@ -40,7 +40,7 @@ export interface BenchStack {
   stop(keepLogs?: boolean): Promise<void>;
 }
 
-/** Worker environment per profile (read by src/config.ts in the worker process). */
+/** Worker environment per profile (read by src/config/ in the worker process). */
 function workerEnv(profile: StackProfile, logLevel: string, agoraRps: number): Record<string, string> {
   return {
     AGORA_REQUESTS_PER_SECOND: profile === 'agora' ? String(agoraRps) : '1000',

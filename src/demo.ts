@@ -19,7 +19,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { integerOption } from './cli/numbers';
+import { integerOption } from './config/numbers';
 import { Client, Connection } from '@temporalio/client';
 import { NcsEvent } from './agora/notifications';
 import { RecordingClient, type StartRecordingInput } from './client';

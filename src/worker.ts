@@ -2,7 +2,7 @@
  * The worker process (`npm run worker` in development, `node lib/worker.js` in production): polls the task queue and
  * runs recording workflows and the Agora activities.
  *
- * - Configuration from the environment (src/config.ts; README "Configuration").
+ * - Configuration from the environment (src/config/; README "Configuration").
  * - A {@link NativeConnection} to Temporal (TLS / API key when configured).
  * - Workflow code: the prebuilt bundle `lib/workflow-bundle.js` (made by `npm run build`) when the worker runs from
  *   lib/, or WORKFLOW_BUNDLE_PATH; otherwise `workflowsPath` (bundled at start, development). Either way the workflow

@@ -4,12 +4,19 @@
  * so they never enter workflow input or history (ARCHITECTURE.md "Where the secrets live").
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { fileNamePrefixSchema, storageConfigSchema, describeZodError, type StorageConfig } from '../agora/schemas';
+import {
+  fileNamePrefixSchema,
+  storageConfigSchema,
+  describeZodError,
+  type EncryptionProfile,
+  type StorageConfig,
+  type StorageProfile,
+} from '../agora/schemas';
 import type { Redactor } from '../agora/redact';
 import { AgoraFailureType } from '../contract';
 
-/** One named storage configuration: a storageConfig without the per-recording fileNamePrefix (§3.2.6). */
-export type StorageProfile = Omit<StorageConfig, 'fileNamePrefix'>;
+/** The profile types are the Agora domain's (src/agora/schemas.ts); src/config parses the same types. */
+export type { EncryptionProfile, StorageProfile };
 
 /**
  * Where profiles come from: a fixed map (from the worker's config), or a function (e.g. one that mints fresh STS
@@ -18,13 +25,6 @@ export type StorageProfile = Omit<StorageConfig, 'fileNamePrefix'>;
 export type StorageProfiles =
   | Readonly<Record<string, StorageProfile>>
   | ((name: string) => StorageProfile | undefined | Promise<StorageProfile | undefined>);
-
-/** Channel decryption settings of recordingConfig (§3.2.1): mode 1..8, the key, and the salt for modes 7 and 8. */
-export interface EncryptionProfile {
-  decryptionMode: number;
-  secret: string;
-  salt?: string;
-}
 
 /**
  * Resolves an encryption profile and registers its secrets with the redactor.

@@ -260,6 +260,22 @@ export const storageConfigSchema = z.strictObject({
 });
 export type StorageConfig = z.infer<typeof storageConfigSchema>;
 
+/**
+ * One named storage configuration of the worker: a storageConfig without the per-recording fileNamePrefix (§3.2.6).
+ * The workflow names the profile; the keys are resolved in the activity, never in workflow input or history.
+ */
+export type StorageProfile = Omit<StorageConfig, 'fileNamePrefix'>;
+
+/**
+ * One named encryption profile of the worker: recordingConfig's channel decryption settings (§3.2.1): mode 1..8, the
+ * key, and the salt for modes 7 and 8. The workflow names the profile; the key never enters its input or history.
+ */
+export interface EncryptionProfile {
+  decryptionMode: number;
+  secret: string;
+  salt?: string;
+}
+
 const webRecorderServiceSchema = z.strictObject({
   serviceName: z.literal('web_recorder_service'),
   errorHandlePolicy: z.string().optional(),

@@ -18,7 +18,7 @@
  */
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { integerOption } from './numbers';
+import { integerOption } from '../config/numbers';
 import { RecordingClient, RecordingInputError, type RecordingRef } from '../client';
 import { ConfigError, environmentHelp } from '../config';
 import { parseMixLayout, parseStartInput, parseStreamSubscribe } from '../input';

@@ -4,7 +4,7 @@
  * Runs on a wall clock (optionally sped up) until SIGINT/SIGTERM. Secrets are never printed.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { integerOption, positiveOption } from '../cli/numbers';
+import { integerOption, positiveOption } from '../config/numbers';
 import { type FaultRule, faultRuleSchema, startEmulator } from './index';
 
 /** Demo credentials used when neither flags nor environment give any. */

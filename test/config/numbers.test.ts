@@ -1,5 +1,5 @@
-/** Numbers typed by people (options, environment): plain decimal only (src/cli/numbers.ts). */
-import { integerOption, plainDecimal, positiveOption } from '../../src/cli/numbers';
+/** Numbers typed by people (options, environment): plain decimal only (src/config/numbers.ts). */
+import { integerOption, plainDecimal, positiveOption } from '../../src/config/numbers';
 
 test('plainDecimal takes digits with an optional fraction, nothing Number() would also take', () => {
   expect(plainDecimal('12')).toBe(12);
