@@ -1,6 +1,6 @@
 /**
- * The typed client library other Node services use to start and steer recordings, and (when run directly) the CLI
- * over it (`npm run client -- --help`, see src/cli/main.ts).
+ * The typed client library other Node services use to start and steer recordings. The CLI over it is src/cli/main.ts
+ * (`npm run client -- --help`).
  *
  * ```ts
  * const recordings = await RecordingClient.connect({ appId: 'your-app-id' });
@@ -14,8 +14,7 @@
  * Everything sent is validated first (zod, src/input.ts): an invalid input throws {@link RecordingInputError} naming
  * the field and starts nothing.
  */
-import fs from 'node:fs';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { allocateRecorderUid, type UidRange } from './agora/uid';
 import { ConfigError, loadStorageProfiles, loadTemporalConfig, type TemporalConfig } from './config';
 import {
@@ -43,55 +42,9 @@ import {
   type RecordingStatus,
   type StreamSubscribe,
 } from './contract';
+import { connectClient, TemporalConnectionError } from './temporal/connection';
 
-export { RecordingInputError, type StartRecordingInput };
-
-/** Temporal could not be reached: names the address and namespace; `cause` is the SDK's error. */
-export class TemporalConnectionError extends Error {
-  constructor(
-    readonly address: string,
-    readonly namespace: string,
-    cause: unknown,
-  ) {
-    super(
-      `cannot reach Temporal at ${address} (namespace ${namespace}; TEMPORAL_ADDRESS): ${
-        cause instanceof Error ? cause.message : String(cause)
-      }`,
-      { cause },
-    );
-    this.name = 'TemporalConnectionError';
-  }
-}
-
-/**
- * Connects a Temporal client with the project's connection settings (TEMPORAL_* variables).
- * @param config connection settings; read from the environment when omitted
- * @throws TemporalConnectionError naming the address when the server cannot be reached
- */
-export async function connectClient(config: TemporalConfig = loadTemporalConfig()): Promise<Client> {
-  const tls =
-    config.tls === false
-      ? undefined
-      : config.tls.clientCertPath && config.tls.clientKeyPath
-        ? {
-            clientCertPair: {
-              crt: fs.readFileSync(config.tls.clientCertPath),
-              key: fs.readFileSync(config.tls.clientKeyPath),
-            },
-          }
-        : true;
-  let connection: Connection;
-  try {
-    connection = await Connection.connect({
-      address: config.address,
-      ...(tls ? { tls } : {}),
-      ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-    });
-  } catch (e) {
-    throw new TemporalConnectionError(config.address, config.namespace, e);
-  }
-  return new Client({ connection, namespace: config.namespace });
-}
+export { connectClient, RecordingInputError, TemporalConnectionError, type StartRecordingInput };
 
 /** A recording: its workflow ID, or its channel and recorder uid (the App ID comes from the client). */
 export type RecordingRef = string | { cname: string; uid: string };
@@ -327,10 +280,3 @@ export class RecordingClient {
 }
 
 export { WorkflowExecutionAlreadyStartedError };
-
-if (require.main === module) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  void (require('./cli/main') as { runCli: (argv: string[]) => Promise<number> })
-    .runCli(process.argv)
-    .then((code) => process.exit(code));
-}

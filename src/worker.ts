@@ -3,7 +3,7 @@
  * runs recording workflows and the Agora activities.
  *
  * - Configuration from the environment (src/config/; README "Configuration").
- * - A {@link NativeConnection} to Temporal (TLS / API key when configured).
+ * - A {@link NativeConnection} to Temporal (TLS / API key when configured; src/temporal/connection.ts).
  * - Workflow code: the prebuilt bundle `lib/workflow-bundle.js` (made by `npm run build`) when the worker runs from
  *   lib/, or WORKFLOW_BUNDLE_PATH; otherwise `workflowsPath` (bundled at start, development). Either way the workflow
  *   modules are PRELOADED into the reusable V8 context ({@link workflowBundlerOptions}): evaluated once and shared by
@@ -29,10 +29,10 @@ import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporal
 import { Command } from 'commander';
 import { createActivities } from './activities';
 import { CloudRecordingClient } from './agora/client';
-import { TemporalConnectionError } from './client';
 import { ConfigError, describeConfig, environmentHelp, loadWorkerConfig, type WorkerConfig } from './config';
-import { createLogger, type Logger } from './logging';
-import { WorkflowTaskSlots } from './workflow-task-slots';
+import { createLogger, type Logger } from './runtime/logging';
+import { WorkflowTaskSlots } from './runtime/workflow-task-slots';
+import { connectTemporal } from './temporal/connection';
 
 /** Temporal's Logger interface over pino. */
 class PinoTemporalLogger implements TemporalLogger {
@@ -114,28 +114,7 @@ export async function createWorker(
   logger: Logger,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
   const t = config.temporal;
-  let connection: NativeConnection;
-  try {
-    connection = await NativeConnection.connect({
-      address: t.address,
-      ...(t.tls === false
-        ? {}
-        : {
-            tls:
-              t.tls.clientCertPath && t.tls.clientKeyPath
-                ? {
-                    clientCertPair: {
-                      crt: fs.readFileSync(t.tls.clientCertPath),
-                      key: fs.readFileSync(t.tls.clientKeyPath),
-                    },
-                  }
-                : true,
-          }),
-      ...(t.apiKey ? { apiKey: t.apiKey } : {}),
-    });
-  } catch (e) {
-    throw new TemporalConnectionError(t.address, t.namespace, e);
-  }
+  const connection = await connectTemporal(t, (options) => NativeConnection.connect(options));
   const storageSecrets = Object.values(config.storageProfiles).flatMap((p) => [p.accessKey, p.secretKey, p.stsToken]);
   const encryptionSecrets = Object.values(config.encryptionProfiles).flatMap((p) => [p.secret, p.salt]);
   const agora = new CloudRecordingClient({

@@ -15,33 +15,40 @@
 /** What replaces a secret. */
 export const REDACTED = '[REDACTED]';
 
-/** Object keys whose values are always redacted (compared case-insensitively, ignoring `-` and `_`). */
-const SECRET_KEYS = new Set(
-  [
-    'authorization',
-    'proxyauthorization',
-    'cookie',
-    'setcookie',
-    'password',
-    'customersecret',
-    'appcertificate',
-    'certificate',
-    'ncssecret',
-    'accesskey',
-    'secretkey',
-    'ststoken',
-    'secret',
-    'salt',
-    'token',
-    'auth',
-  ].map(normaliseKey),
-);
+/**
+ * The names of the keys whose values are secrets, spelled as they appear in requests, configuration and log objects.
+ * The one list of them: the {@link Redactor} compares keys against it case-insensitively, ignoring `-` and `_`; the
+ * process logger censors these keys (src/runtime/logging.ts) and the emulator masks them in its call log
+ * (src/emulator/mask.ts).
+ */
+export const secretKeyNames: readonly string[] = [
+  'authorization',
+  'proxyAuthorization',
+  'cookie',
+  'setCookie',
+  'password',
+  'customerSecret',
+  'appCertificate',
+  'certificate',
+  'ncsSecret',
+  'accessKey',
+  'secretKey',
+  'stsToken',
+  'secret',
+  'salt',
+  'token',
+  'auth',
+  'apiKey',
+];
+
+/** {@link secretKeyNames}, normalised (see {@link isSecretKey}). */
+const SECRET_KEYS = new Set(secretKeyNames.map(normaliseKey));
 
 function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[-_]/g, '');
 }
 
-/** True when a key names a credential (see {@link SECRET_KEYS}). */
+/** True when a key names a credential: one of {@link secretKeyNames}, ignoring case, `-` and `_`. */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(normaliseKey(key));
 }

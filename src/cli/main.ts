@@ -1,5 +1,5 @@
 /**
- * The recordings CLI over the client library (`npm run client -- <command>`; `node lib/client.js <command>`).
+ * The recordings CLI over the client library (`npm run client -- <command>`; `node lib/cli/main.js <command>`).
  *
  *   start  <input>                      start a recording from a RecordingInput (JSON, @file or - for stdin)
  *   layout <layout>   --cname --uid      replace the mix layout (full layout JSON) and wait until applied
@@ -214,4 +214,8 @@ export async function runCli(
   } finally {
     await client?.close().catch(() => undefined);
   }
+}
+
+if (require.main === module) {
+  void runCli(process.argv).then((code) => process.exit(code));
 }

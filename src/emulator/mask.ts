@@ -3,16 +3,10 @@
  * `stsToken`), the RTC `token` and decryption `secret`/`salt` (§3.2). The log is read by tests and benchmarks and may
  * be printed, so those values never enter it.
  */
+import { secretKeyNames } from '../agora/redact';
 
-/** Keys whose values are replaced, wherever they appear in a body. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set([
-  'accessKey',
-  'secretKey',
-  'stsToken',
-  'token',
-  'secret',
-  'salt',
-]);
+/** Keys whose values are replaced, wherever they appear in a body: the Agora redaction's secret key names. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(secretKeyNames);
 
 /** The replacement text. */
 export const MASK = '***';

@@ -35,14 +35,14 @@ describe('entry points with a bad environment', () => {
   });
 
   it('the receiver exits 2 naming NCS_SECRET and a bad port', () => {
-    const r = run('src/callbacks/main.ts', { AGORA_APP_ID: 'app', RECEIVER_PORT: '99999' });
+    const r = run('src/receiver/main.ts', { AGORA_APP_ID: 'app', RECEIVER_PORT: '99999' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('NCS_SECRET');
     expect(r.stderr).toContain('RECEIVER_PORT');
   });
 
   it('a TLS key without its certificate is refused, naming the missing variable', () => {
-    const r = run('src/callbacks/main.ts', { AGORA_APP_ID: 'app', NCS_SECRET: 's', TEMPORAL_TLS_KEY_PATH: '/k.pem' });
+    const r = run('src/receiver/main.ts', { AGORA_APP_ID: 'app', NCS_SECRET: 's', TEMPORAL_TLS_KEY_PATH: '/k.pem' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('TEMPORAL_TLS_CERT_PATH: is required when TEMPORAL_TLS_KEY_PATH is set');
   });
@@ -51,7 +51,7 @@ describe('entry points with a bad environment', () => {
 describe('entry points --help', () => {
   it.each([
     ['src/worker.ts', variablesOf('worker')],
-    ['src/callbacks/main.ts', variablesOf('receiver')],
+    ['src/receiver/main.ts', variablesOf('receiver')],
   ])('%s --help works with no environment and lists its variables with defaults', (entry, vars) => {
     const r = run(entry, {}, ['--help']);
     expect(r.status).toBe(0);

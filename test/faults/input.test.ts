@@ -92,7 +92,7 @@ async function nothingHappened(input: Record<string, unknown>, callsBefore: numb
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/client.ts', ...args], {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       cwd: root,
       env: { ...process.env, TEMPORAL_ADDRESS: stack.temporalAddress, AGORA_APP_ID: stack.appId, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

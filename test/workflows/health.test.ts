@@ -102,7 +102,7 @@ test('a recorder_leave that arrives before the start answer is buffered, then en
 });
 
 test('a status update showing the task ending (event 3, status 7) forces the health query at once', async () => {
-  // The receiver signals event 3 only for such statuses (src/callbacks/receiver.ts signalsWorkflow); this is why.
+  // The receiver signals event 3 only for such statuses (src/receiver/receiver.ts signalsWorkflow); this is why.
   const activities = stubActivities({ query: () => ({ kind: 'exiting' }), stop: () => ({ kind: 'already_exiting' }) });
   const input = mixInput({ policy: { healthCheckIntervalSeconds: 1_800 } });
   const result = await withRecording(ctx, { input, activities }, async ({ handle }) => {

@@ -1,4 +1,4 @@
-import { signalsWorkflow } from '../../src/callbacks/receiver';
+import { signalsWorkflow } from '../../src/receiver/receiver';
 
 const n = (eventType: number, details: Record<string, unknown> = {}) => ({ eventType, payload: { details } });
 

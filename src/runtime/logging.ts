@@ -4,25 +4,13 @@
  * as a second guard: callers log ids and outcomes, never request bodies or configuration values.
  */
 import pino, { type Logger } from 'pino';
-import type { LogLevel } from './config';
+import { secretKeyNames } from '../agora/redact';
+import type { LogLevel } from '../config';
 
 export type { Logger };
 
-const secretKeys = [
-  'authorization',
-  'customerSecret',
-  'appCertificate',
-  'ncsSecret',
-  'secret',
-  'accessKey',
-  'secretKey',
-  'stsToken',
-  'token',
-  'apiKey',
-];
-
-/** Paths redacted in every log line: the keys above at the top level and up to three levels deep. */
-const redactPaths = secretKeys.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
+/** Paths redacted in every log line: the secret key names at the top level and up to three levels deep. */
+const redactPaths = secretKeyNames.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
 
 /**
  * Creates the process logger.

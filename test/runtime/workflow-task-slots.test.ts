@@ -1,5 +1,5 @@
 import type { SlotPermit, SlotReserveContext } from '@temporalio/worker';
-import { WorkflowTaskSlots } from '../../src/workflow-task-slots';
+import { WorkflowTaskSlots } from '../../src/runtime/workflow-task-slots';
 
 const ctx = (isSticky: boolean): SlotReserveContext => ({
   slotType: 'workflow',

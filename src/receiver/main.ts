@@ -1,5 +1,5 @@
 /**
- * Entry point of the NCS receiver process (`npm run callbacks`, or `node lib/callbacks/main.js`).
+ * Entry point of the NCS receiver process (`npm run receiver`, or `node lib/receiver/main.js`).
  * Configuration: AGORA_APP_ID, NCS_SECRET, RECEIVER_*, TEMPORAL_* (README "Configuration").
  * Stops gracefully on SIGINT/SIGTERM: stops accepting, waits up to 10 s for deliveries in flight (the rest stay in the
  * spool and are replayed at the next start).
@@ -7,8 +7,8 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, describeConfig, environmentHelp, loadReceiverConfig } from '../config';
-import { connectClient } from '../client';
-import { createLogger } from '../logging';
+import { createLogger } from '../runtime/logging';
+import { connectClient } from '../temporal/connection';
 import { DeadLetterLog } from './dead-letter';
 import { NotificationDelivery } from './delivery';
 import { buildReceiver } from './receiver';

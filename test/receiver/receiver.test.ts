@@ -11,10 +11,11 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
 import { signNcsBody } from '../../src/agora/signature';
-import { DeadLetterLog } from '../../src/callbacks/dead-letter';
-import { NotificationDelivery } from '../../src/callbacks/delivery';
-import { buildReceiver } from '../../src/callbacks/receiver';
-import { createLogger } from '../../src/logging';
+import { DeadLetterLog } from '../../src/receiver/dead-letter';
+import { NotificationDelivery } from '../../src/receiver/delivery';
+import { buildReceiver } from '../../src/receiver/receiver';
+import { createLogger } from '../../src/runtime/logging';
+import { waitFor, WaitTimeoutError } from '../../src/dev/wait';
 import { agoraSidKey, recordingWorkflowId } from '../../src/contract';
 import { finishSignal, notificationSink, receivedQuery } from './fixtures/notification-sink';
 
@@ -116,12 +117,25 @@ async function startSink(cname: string, uid: string) {
   });
 }
 
+/**
+ * Polls `f` every 100 ms until `ok` holds, at most `timeoutMs`; returns the last value either way, so the test's
+ * assertion shows what it got.
+ */
 async function eventually<T>(f: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 100));
+  let last: { v: T } | undefined;
+  try {
+    const got = await waitFor(
+      'a value that passes the check',
+      async () => {
+        last = { v: await f() };
+        return ok(last.v) ? last : undefined;
+      },
+      { timeoutMs, everyMs: 100, onError: 'throw' },
+    );
+    return got.v;
+  } catch (e) {
+    if (e instanceof WaitTimeoutError && last) return last.v;
+    throw e;
   }
 }
 

@@ -20,8 +20,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { NcsEvent, type NcsNotification } from '../agora/notifications';
 import { agoraNotificationSignal, recordingWorkflowId, agoraSidKey } from '../contract';
