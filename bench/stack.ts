@@ -148,7 +148,7 @@ export async function startBenchStack(
     const pids = {
       worker: workerPid,
       temporal: pid('server start-dev'),
-      receiver: pid(path.join('src', 'callbacks', 'main.ts')),
+      receiver: pid(path.join('src', 'receiver', 'main.ts')),
       emulator: pid(path.join('src', 'emulator', 'main.ts')),
       baselineWorker: echo.pid!,
       bench: process.pid,

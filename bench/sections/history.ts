@@ -5,8 +5,8 @@
  * - lifecycle: start → recording → one layout (signal) → stop (signal) → uploaded, without NCS; and the same with the
  *   notifications the emulator sends for such a session (40, 30 at start; 42, 4, 3 when a participant publishes; 41,
  *   33, 31, 11 at the end), each signalled
- *   only when the receiver would signal it (src/callbacks/receiver.ts `signalsWorkflow`, and
- *   src/callbacks/delivery.ts `holdsSid`: recorder_started reaches a workflow only while it lacks that sid).
+ *   only when the receiver would signal it (src/receiver/receiver.ts `signalsWorkflow`, and
+ *   src/receiver/delivery.ts `holdsSid`: recorder_started reaches a workflow only while it lacks that sid).
  * - at rest: a recording left idle for `hours` hours (time skipped), events per hour; without NCS (the workflow's own
  *   cost: health checks) and with Agora's per-minute `uploading_progress` (33) through the receiver's filter for one
  *   hour (progress below 10000 is acknowledged, not signalled).
@@ -24,8 +24,8 @@ import { type RecordingActivities,
   updateLayoutSignal,
   type RecordingInput, agoraChannelKey, recordingStatusKey } from '../../src/contract';
 import type { NcsNotification } from '../../src/agora/notifications';
-import { holdsSid } from '../../src/callbacks/delivery';
-import { signalsWorkflow } from '../../src/callbacks/receiver';
+import { holdsSid } from '../../src/receiver/delivery';
+import { signalsWorkflow } from '../../src/receiver/receiver';
 import { round, sleep } from '../lib/stats';
 import { benchInput, layoutNo, type Log } from './common';
 

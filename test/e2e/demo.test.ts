@@ -175,7 +175,7 @@ describe('npm run demo', () => {
       const input = /start '(.*)'$/.exec(startCommand)![1]!;
       const env = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, AGORA_APP_ID: ready.appId as string };
       const cli = (...args: string[]) =>
-        spawnSync(process.execPath, ['--import', 'tsx', 'src/client.ts', '--json', ...args], {
+        spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--json', ...args], {
           cwd: root,
           env: { ...process.env, ...env },
           encoding: 'utf8',

@@ -3,7 +3,7 @@
  * duplicated, reordered, or delayed past the recording's end. Real emulator deliveries, signed, through the real
  * receiver process to the real worker.
  */
-import { signalsWorkflow } from '../../src/callbacks/receiver';
+import { signalsWorkflow } from '../../src/receiver/receiver';
 import { notificationSignals } from './support/http';
 import { scenario } from './support/report';
 import { scanForSecrets } from './support/secrets';
