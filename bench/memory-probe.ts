@@ -27,10 +27,10 @@ import { Command } from 'commander';
 import { integerOption } from '../src/config/numbers';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { freePort } from '../src/demo';
+import { freePort, waitFor } from '../src/dev';
 import { type RecordingActivities, type RecordingInput, searchAttributeKeys } from '../src/contract';
 import { workflowBundlerOptions } from '../src/worker';
-import { linearFit, mapLimit, round, sleep, waitUntil } from './lib/stats';
+import { linearFit, mapLimit, round, sleep } from './lib/stats';
 import { benchInput } from './sections/common';
 
 const root = path.resolve(__dirname, '..');
@@ -104,7 +104,7 @@ async function startServer(): Promise<{ proc: ChildProcess; address: string }> {
     { stdio: 'ignore', detached: true },
   );
   const address = `127.0.0.1:${port}`;
-  await waitUntil(
+  await waitFor(
     'the dev server',
     async () => {
       try {
@@ -116,8 +116,7 @@ async function startServer(): Promise<{ proc: ChildProcess; address: string }> {
         return undefined;
       }
     },
-    60_000,
-    300,
+    { timeoutMs: 60_000, everyMs: 300, onError: 'throw' },
   );
   return { proc, address };
 }
@@ -243,7 +242,11 @@ async function main(): Promise<void> {
       );
       if (o.workflow === 'recording') {
         const want = ids.length;
-        await waitUntil('the starts', () => Promise.resolve(starts - before >= want ? true : undefined), 600_000, 200);
+        await waitFor('the starts', () => Promise.resolve(starts - before >= want ? true : undefined), {
+          timeoutMs: 600_000,
+          everyMs: 200,
+          onError: 'throw',
+        });
       }
       live = n;
       rows.push(await measure(n));

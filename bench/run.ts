@@ -6,7 +6,7 @@
  *   npm run bench -- --density 50,100 --only density,history   # any size, any subset
  *
  * Real servers only, loopback only: the Temporal dev server (.tools/bin/temporal), the Agora emulator over HTTP, the
- * NCS receiver and the worker each in its own process (src/demo.ts startStack), plus the baseline worker
+ * NCS receiver and the worker each in its own process (src/dev startStack), plus the baseline worker
  * (bench/echo-worker.ts); the time-skipping test server for history counts. Every wait is bounded, and the whole run
  * stops itself after --max-minutes. Writes bench/results/<timestamp>.json, bench/results/latest.json and
  * bench/results/latest.md, and prints the table.

@@ -1,5 +1,5 @@
 /**
- * The bench's processes: `startStack()` of src/demo.ts (Temporal dev server, emulator, NCS receiver, worker — each its
+ * The bench's processes: `startStack()` of src/dev (Temporal dev server, emulator, NCS receiver, worker — each its
  * own child process, loopback only) plus the baseline worker (bench/echo-worker.ts, its own process too).
  *
  * Two profiles:
@@ -12,10 +12,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startStack, type Stack } from '../src/demo';
-import { EmulatorControl } from './lib/emulator';
+import { freePort, sleep, startStack, waitFor, type Stack } from '../src/dev';
+import { stopProcessGroup } from '../src/dev/processes';
+import { EmulatorControl } from '../src/emulator';
 import { childPids } from './lib/proc';
-import { sleep, waitUntil } from './lib/stats';
 
 export type StackProfile = 'agora' | 'unthrottled';
 
@@ -58,22 +58,6 @@ function emulatorArgs(profile: StackProfile): string[] {
   return profile === 'agora' ? startup : [...startup, '--qps-limit', '0', '--concurrency-quota', '100000'];
 }
 
-async function stopChild(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  const kill = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-proc.pid!, s);
-    } catch {
-      // gone
-    }
-  };
-  kill('SIGTERM');
-  const t = setTimeout(() => kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(t);
-}
-
 /** Starts the stack for `profile`; `log` prints progress. */
 export async function startBenchStack(
   profile: StackProfile,
@@ -96,11 +80,10 @@ export async function startBenchStack(
   const logDir = path.join(workDir, 'logs');
   let echo: ChildProcess | undefined;
   try {
-    const workerPid = await waitUntil<number>(
+    const workerPid = await waitFor<number>(
       'the worker pid',
-      () => Promise.resolve(childPids(process.pid, path.join('src', 'worker.ts'))[0]),
-      10_000,
-      200,
+      () => childPids(process.pid, path.join('src', 'worker.ts'))[0],
+      { timeoutMs: 10_000, everyMs: 200, onError: 'throw' },
     );
     const emulatorUrl = stack.emulatorUrl;
     if (!emulatorUrl) throw new Error('the bench needs the emulator (unset AGORA_* credentials)');
@@ -134,14 +117,13 @@ export async function startBenchStack(
     };
     process.on('exit', killEcho);
     echoProc.once('exit', () => process.off('exit', killEcho));
-    await waitUntil(
+    await waitFor(
       'the echo worker',
       () => {
         if (echoProc.exitCode !== null) throw new Error(`echo worker exited; see ${echoLog}`);
-        return Promise.resolve(fs.readFileSync(echoLog, 'utf8').includes('echo worker running') ? true : undefined);
+        return fs.readFileSync(echoLog, 'utf8').includes('echo worker running') ? true : undefined;
       },
-      120_000,
-      250,
+      { timeoutMs: 120_000, everyMs: 250, onError: 'throw' },
     );
     o.log(`  [${profile}] baseline worker polling ${echoTaskQueue}; logs in ${logDir}`);
     const pid = (needle: string) => childPids(process.pid, needle)[0] ?? 0;
@@ -169,14 +151,14 @@ export async function startBenchStack(
       // Once: a Ctrl-C stops the stack while the section that used it still unwinds and stops it too.
       stop: (keepLogs = false) =>
         (stopping ??= (async () => {
-          await stopChild(echoProc);
+          await stopProcessGroup(echoProc);
           await stack.stop();
           if (keepLogs) o.log(`  [${profile}] logs kept in ${logDir}`);
           else fs.rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
         })()),
     };
   } catch (e) {
-    if (echo) await stopChild(echo);
+    if (echo) await stopProcessGroup(echo);
     await stack.stop();
     o.log(`  [${profile}] logs kept in ${logDir}`);
     throw e;

@@ -1,409 +1,29 @@
 /**
  * The one-command demo: `npm ci && npm run demo` (npm's script installs the Temporal binaries first).
  *
- * Starts, as separate child processes: the Temporal dev server (`.tools/bin/temporal server start-dev`, Web UI on
- * http://localhost:8233, search attributes AgoraChannel / AgoraSid / RecordingStatus registered), the Agora emulator
- * (signing its NCS notifications), the NCS receiver and the worker. Then it runs one recording through its life —
- * start; a participant joins; a layout update; stop; the upload notification — printing each step as it happens and
- * the final result, stops everything and exits 0.
+ * Starts the local stack (src/dev: the Temporal dev server with its Web UI on http://localhost:8233, the Agora
+ * emulator signing its NCS notifications, the NCS receiver and the worker, each a child process). Then it runs one
+ * recording through its life — start; a participant joins; a layout update; stop; the upload notification — printing
+ * each step as it happens and the final result, stops everything and exits 0.
  *
  * Flags: `--keep` leaves everything running (explore the recording in the UI; Ctrl-C stops it all); `--json` prints
  * one JSON object per step instead of text; `--temporal-port`, `--ui-port` choose the dev server's ports.
  * With AGORA_APP_ID, AGORA_CUSTOMER_ID and AGORA_CUSTOMER_SECRET set and no AGORA_BASE_URL, the worker drives the real
  * Agora API instead of the emulator (storage from STORAGE_PROFILES; the participant step is then up to you).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { integerOption } from './config/numbers';
-import { Client, Connection } from '@temporalio/client';
 import { NcsEvent } from './agora/notifications';
-import { RecordingClient, type StartRecordingInput } from './client';
-import { searchAttributeKeys, type MixLayout, type RecordingResult, type RecordingStatus } from './contract';
+import { type StartRecordingInput } from './client';
+import { type MixLayout, type RecordingResult, type RecordingStatus } from './contract';
+import { DEMO_STORAGE_PROFILE, realAgoraRequested, startStack, type Stack, type StackOptions } from './dev/stack';
+import { sleep, waitFor, WaitTimeoutError } from './dev/wait';
+import { EmulatorControl } from './emulator/control-client';
 
 const root = path.resolve(__dirname, '..');
-const compiled = __filename.endsWith('.js');
-
-/** Demo credentials for the emulator (never real ones). Exported for tests that scan output for secrets. */
-export const EMULATED = {
-  appId: '0123456789abcdef0123456789abcdef',
-  customerId: 'demo-customer-id',
-  customerSecret: 'demo-customer-secret',
-  ncsSecret: 'demo-ncs-secret',
-};
-
-/**
- * The storage profile the demo worker has (emulator mode): `default`, the name the README's examples use. `demo` is
- * the same profile under its earlier name.
- */
-export const DEMO_STORAGE_PROFILE = 'default';
-
-/** Options of {@link startStack}. Ports default to free ones, except Temporal's 7233 / UI 8233 in the CLI. */
-export interface StackOptions {
-  temporalPort?: number;
-  uiPort?: number;
-  /** Where child logs and the receiver's data go. @default a fresh temp directory */
-  workDir?: string;
-  /** Use the real Agora API (credentials from the environment) instead of the emulator. */
-  realAgora?: boolean;
-  /** Called for every step (human or JSON printing). */
-  report?: (step: string, text: string, data?: Record<string, unknown>) => void;
-  /** Extra flags for the emulator process (e.g. `--qps-limit 0`). Tests only. */
-  emulatorArgs?: string[];
-  /** Extra environment of the worker process. Tests only. */
-  workerEnv?: Record<string, string>;
-}
-
-/** The running processes and how to reach them. */
-export interface Stack {
-  temporalAddress: string;
-  uiUrl: string;
-  appId: string;
-  /** Emulator base URL (undefined with the real Agora API). */
-  emulatorUrl?: string;
-  receiverUrl: string;
-  metricsUrl: string;
-  workDir: string;
-  client: RecordingClient;
-  /** Stops every child (SIGTERM, then SIGKILL after 10 s) and closes the client. */
-  stop(): Promise<void>;
-  /**
-   * Sends `signal` (default SIGKILL) to the worker's process group, waits for it to exit, then starts a new worker
-   * process with the same environment and waits until it polls. For fault tests (test/faults).
-   */
-  restartWorker(signal?: NodeJS.Signals): Promise<void>;
-}
-
-const handedOut = new Set<number>();
-
-/**
- * A port nobody listens on right now, never the same one twice in this process (a port is free again as soon as it
- * is handed out, until its user binds it).
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await anyFreePort();
-    if (!handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-}
-
-function anyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ port, host: '127.0.0.1' });
-    sock.once('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('error', () => resolve(false));
-  });
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `f` until it returns a value other than undefined, or throws after `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  f: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  everyMs = 250,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-}
-
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  log: string;
-  output: () => string;
-}
-
-/** Spawns a TypeScript entry point of this project (tsx in development, node on lib/ when compiled). */
-function spawnEntry(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): Child {
-  const file = compiled ? path.join(__dirname, `${entry}.js`) : path.join(root, 'src', `${entry}.ts`);
-  const nodeArgs = compiled ? [file, ...args] : ['--import', 'tsx', file, ...args];
-  return spawnLogged(name, process.execPath, nodeArgs, env, logDir);
-}
-
-function spawnLogged(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): Child {
-  const log = path.join(logDir, `${name}.log`);
-  const out = fs.openSync(log, 'a');
-  // detached: its own process group, so stop() can signal the whole group and Ctrl-C in the terminal reaches us only.
-  const proc = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', out, out], detached: true });
-  fs.closeSync(out);
-  return { name, proc, log, output: () => fs.readFileSync(log, 'utf8') };
-}
-
-async function stopChild(c: Child): Promise<void> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-  const exited = new Promise<void>((r) => c.proc.once('exit', () => r()));
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-c.proc.pid!, s);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function ensureAlive(c: Child): void {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) {
-    const tail = c.output().split('\n').slice(-15).join('\n');
-    throw new Error(`${c.name} exited (${c.proc.exitCode ?? c.proc.signalCode}); last lines of ${c.log}:\n${tail}`);
-  }
-}
-
-/** Whether the environment names real Agora credentials and no base-URL override. */
-export function realAgoraRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !!(env.AGORA_APP_ID && env.AGORA_CUSTOMER_ID && env.AGORA_CUSTOMER_SECRET && !env.AGORA_BASE_URL);
-}
-
-/**
- * Starts the dev server, the emulator (unless real Agora), the NCS receiver and the worker, each a child process, and
- * waits until each is ready.
- * @throws Error naming the process that failed and the tail of its log
- */
-export async function startStack(o: StackOptions = {}): Promise<Stack> {
-  const report = o.report ?? (() => undefined);
-  const workDir = o.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'agora-recording-demo-'));
-  const logDir = path.join(workDir, 'logs');
-  fs.mkdirSync(logDir, { recursive: true });
-  const children: Child[] = [];
-  // Safety net: if this process dies without stop(), take the children (each in its own process group) with it.
-  const killAll = () => {
-    for (const c of children) {
-      if (c.proc.exitCode === null && c.proc.signalCode === null) {
-        try {
-          process.kill(-c.proc.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
-  };
-  process.once('exit', killAll);
-  let client: RecordingClient | undefined;
-  const stop = async () => {
-    await client?.close().catch(() => undefined);
-    // Reverse order: worker and receiver first, the server last.
-    for (const c of [...children].reverse()) await stopChild(c);
-  };
-
-  try {
-    const temporalPort = o.temporalPort ?? (await freePort());
-    const uiPort = o.uiPort ?? (await freePort());
-    for (const [what, port] of [
-      ['Temporal port', temporalPort],
-      ['UI port', uiPort],
-    ] as const) {
-      if (await portInUse(port)) {
-        throw new Error(
-          `${what} ${port} is in use (another demo with --keep?). Choose another with --temporal-port/--ui-port.`,
-        );
-      }
-    }
-    const temporalAddress = `127.0.0.1:${temporalPort}`;
-    const cli = process.env.TEMPORAL_CLI_PATH ?? path.join(root, '.tools/bin/temporal');
-    if (!fs.existsSync(cli)) throw new Error(`${cli} not found: run \`bash scripts/install-temporal.sh\``);
-    const server = spawnLogged(
-      'temporal',
-      cli,
-      [
-        'server',
-        'start-dev',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(temporalPort),
-        '--ui-port',
-        String(uiPort),
-        '--namespace',
-        'default',
-        ...searchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
-        '--log-level',
-        'warn',
-      ],
-      process.env,
-      logDir,
-    );
-    children.push(server);
-    const raw = await waitFor('the Temporal dev server', async () => {
-      ensureAlive(server);
-      const connection = await Connection.connect({ address: temporalAddress, connectTimeout: 1_000 });
-      await connection.workflowService.getSystemInfo({});
-      return connection;
-    });
-    const uiUrl = `http://localhost:${uiPort}`;
-    report('temporal', `Temporal dev server on ${temporalAddress}; Web UI ${uiUrl}`, { temporalAddress, uiUrl });
-
-    const realAgora = o.realAgora ?? realAgoraRequested();
-    const appId = realAgora ? process.env.AGORA_APP_ID! : EMULATED.appId;
-    const ncsSecret = realAgora ? (process.env.NCS_SECRET ?? randomBytes(16).toString('hex')) : EMULATED.ncsSecret;
-    const receiverPort = await freePort();
-    const receiverUrl = `http://127.0.0.1:${receiverPort}/agora/ncs`;
-    const baseEnv = {
-      ...process.env,
-      TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_NAMESPACE: 'default',
-      AGORA_APP_ID: appId,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    };
-
-    const receiver = spawnEntry(
-      'receiver',
-      'callbacks/main',
-      [],
-      {
-        ...baseEnv,
-        NCS_SECRET: ncsSecret,
-        RECEIVER_HOST: '127.0.0.1',
-        RECEIVER_PORT: String(receiverPort),
-        RECEIVER_DATA_DIR: path.join(workDir, 'receiver'),
-      },
-      logDir,
-    );
-    children.push(receiver);
-
-    let emulatorUrl: string | undefined;
-    let agoraEnv: Record<string, string>;
-    if (realAgora) {
-      agoraEnv = {};
-      report('agora', 'using the REAL Agora Cloud Recording API (AGORA_* credentials set, no AGORA_BASE_URL)');
-    } else {
-      const emulator = spawnEntry(
-        'emulator',
-        'emulator/main',
-        ['--port', String(await freePort()), '--callback-url', receiverUrl, ...(o.emulatorArgs ?? [])],
-        // Credentials through the environment, not argv (which `ps` shows to every user).
-        {
-          ...process.env,
-          AGORA_APP_ID: EMULATED.appId,
-          AGORA_CUSTOMER_ID: EMULATED.customerId,
-          AGORA_CUSTOMER_SECRET: EMULATED.customerSecret,
-          AGORA_NCS_SECRET: ncsSecret,
-        },
-        logDir,
-      );
-      children.push(emulator);
-      emulatorUrl = await waitFor('the Agora emulator', () => {
-        ensureAlive(emulator);
-        const line = emulator
-          .output()
-          .split('\n')
-          .find((l) => l.includes('agora emulator listening'));
-        return Promise.resolve(line ? (JSON.parse(line) as { baseUrl: string }).baseUrl : undefined);
-      });
-      agoraEnv = {
-        AGORA_BASE_URL: emulatorUrl,
-        AGORA_CUSTOMER_ID: EMULATED.customerId,
-        AGORA_CUSTOMER_SECRET: EMULATED.customerSecret,
-        STORAGE_PROFILES: JSON.stringify(
-          Object.fromEntries(
-            [DEMO_STORAGE_PROFILE, 'demo'].map((name) => [
-              name,
-              {
-                vendor: 1,
-                region: 0,
-                bucket: 'demo-bucket',
-                accessKey: 'demo-access-key',
-                secretKey: 'demo-secret-key',
-              },
-            ]),
-          ),
-        ),
-      };
-      report('emulator', `Agora emulator on ${emulatorUrl} (NCS → ${receiverUrl}, signed)`, { emulatorUrl });
-    }
-
-    await waitFor('the NCS receiver', async () => {
-      ensureAlive(receiver);
-      const res = await fetch(`http://127.0.0.1:${receiverPort}/healthz`);
-      return res.ok ? true : undefined;
-    });
-    report('receiver', `NCS receiver on ${receiverUrl}`, { receiverUrl });
-
-    const metricsPort = await freePort();
-    const workerEnv = { ...baseEnv, ...agoraEnv, METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`, ...o.workerEnv };
-    const startWorker = async (): Promise<Child> => {
-      const from = fs.existsSync(path.join(logDir, 'worker.log'))
-        ? fs.statSync(path.join(logDir, 'worker.log')).size
-        : 0;
-      const worker = spawnEntry('worker', 'worker', [], workerEnv, logDir);
-      children.push(worker);
-      await waitFor(
-        'the worker',
-        () => {
-          ensureAlive(worker);
-          return Promise.resolve(worker.output().slice(from).includes('"worker running"') ? true : undefined);
-        },
-        120_000,
-      );
-      return worker;
-    };
-    let worker = await startWorker();
-    const restartWorker = async (signal: NodeJS.Signals = 'SIGKILL') => {
-      const exited = new Promise<void>((r) => worker.proc.once('exit', () => r()));
-      if (worker.proc.exitCode === null && worker.proc.signalCode === null) {
-        process.kill(-worker.proc.pid!, signal);
-        await exited;
-      }
-      children.splice(children.indexOf(worker), 1);
-      worker = await startWorker();
-    };
-    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    report('worker', `worker polling task queue agora-recording; Prometheus metrics ${metricsUrl}`, { metricsUrl });
-
-    client = new RecordingClient({ client: new Client({ connection: raw, namespace: 'default' }), appId });
-    return {
-      temporalAddress,
-      uiUrl,
-      appId,
-      ...(emulatorUrl ? { emulatorUrl } : {}),
-      receiverUrl,
-      metricsUrl,
-      workDir,
-      client,
-      stop,
-      restartWorker,
-    };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}
 
 /** The names of NCS events, for printing. */
 const eventNames: Record<number, string> = {
@@ -428,7 +48,7 @@ interface NotificationFollower {
   /** Event types printed so far. */
   seen: Set<number>;
   /** Waits until one of `eventTypes` was printed, at most `timeoutMs`. @returns the event type, or undefined. */
-  waitFor(eventTypes: number[], timeoutMs: number): Promise<number | undefined>;
+  waitForAny(eventTypes: number[], timeoutMs: number): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -436,15 +56,15 @@ interface NotificationFollower {
 function followNotifications(stack: Stack, report: NonNullable<StackOptions['report']>): NotificationFollower {
   const seen = new Set<number>();
   if (!stack.emulatorUrl) {
-    return { seen, waitFor: () => Promise.resolve(undefined), stop: () => Promise.resolve() };
+    return { seen, waitForAny: () => Promise.resolve(undefined), stop: () => Promise.resolve() };
   }
+  const emulator = new EmulatorControl(stack.emulatorUrl);
   let count = 0;
   let running = true;
   const loop = (async () => {
     while (running) {
       try {
-        const res = await fetch(`${stack.emulatorUrl}/_emulator/notifications`);
-        const list = (await res.json()) as { eventType: number }[];
+        const list = await emulator.notifications();
         for (const n of list.slice(count)) {
           report('ncs', `  NCS → receiver: ${eventNames[n.eventType] ?? 'event'} (${n.eventType})`, {
             eventType: n.eventType,
@@ -460,12 +80,13 @@ function followNotifications(stack: Stack, report: NonNullable<StackOptions['rep
   })();
   return {
     seen,
-    async waitFor(eventTypes, timeoutMs) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = eventTypes.find((t) => seen.has(t));
-        if (hit !== undefined || Date.now() > until) return hit;
-        await sleep(100);
+    async waitForAny(eventTypes, timeoutMs) {
+      const names = eventTypes.map((t) => eventNames[t] ?? String(t)).join(' or ');
+      try {
+        return await waitFor(names, () => eventTypes.find((t) => seen.has(t)), { timeoutMs, everyMs: 100 });
+      } catch (e) {
+        if (e instanceof WaitTimeoutError) return undefined;
+        throw e;
       }
     },
     async stop() {
@@ -529,12 +150,7 @@ export async function runRecording(
     report('recording', `   recording: sid ${recording.sid}`, { sid: recording.sid });
 
     if (stack.emulatorUrl) {
-      const res = await fetch(`${stack.emulatorUrl}/_emulator/channels/${encodeURIComponent(cname)}/join`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ uid: participant, publishing: true }),
-      });
-      if (!res.ok) throw new Error(`emulator join failed: HTTP ${res.status}`);
+      await new EmulatorControl(stack.emulatorUrl).join(cname, participant);
       report('join', `2. a participant joins: uid ${participant} publishes audio and video`, { participant });
     } else {
       report('join', `2. join channel "${cname}" with any Agora app now; continuing in 20 s`, { participant });
@@ -565,7 +181,7 @@ export async function runRecording(
 
     const result = await stack.client.result(ref);
     // The upload notification (31 uploaded / 32 backuped), signed by the emulator and forwarded by the receiver.
-    const uploadEvent = await ncs.waitFor([NcsEvent.uploaded, NcsEvent.backuped], 15_000);
+    const uploadEvent = await ncs.waitForAny([NcsEvent.uploaded, NcsEvent.backuped], 15_000);
     report(
       'uploaded',
       `5. upload: ${uploadEvent ? `${eventNames[uploadEvent]} notification; ` : ''}uploadingStatus ${

@@ -31,23 +31,7 @@ export function linearFit(points: { x: number; y: number }[]): { slope: number; 
 /** Rounds to `digits` decimals (for the report). */
 export const round = (v: number, digits = 2): number => (Number.isFinite(v) ? Number(v.toFixed(digits)) : v);
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `f` until it returns a value other than undefined; throws after `timeoutMs` naming `what`. */
-export async function waitUntil<T>(
-  what: string,
-  f: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 500,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() >= until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+export { sleep } from '../../src/dev/wait';
 
 /** Runs `items` through `f` with at most `concurrency` in flight; results in input order. */
 export async function mapLimit<T, R>(items: T[], concurrency: number, f: (item: T, i: number) => Promise<R>): Promise<R[]> {

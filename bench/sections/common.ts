@@ -5,7 +5,8 @@ import type { MixLayout } from '../../src/contract';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { callCname } from '../lib/emulator';
 import type { BenchStack } from '../stack';
-import { mapLimit, percentile, waitUntil } from '../lib/stats';
+import { mapLimit, percentile } from '../lib/stats';
+import { waitFor } from '../../src/dev/wait';
 
 /** Where progress lines go. */
 export type Log = (line: string) => void;
@@ -172,7 +173,7 @@ export async function startRecordings(
   const want = new Set(cnames);
   /** Each recording's first start call answered 200 (a retried start may log two). */
   const firstStart = new Map<string, number>();
-  await waitUntil(
+  await waitFor(
     `${cnames.length} recordings to reach Agora's start`,
     async () => {
       for (const x of await b.emulator.calls()) {
@@ -182,8 +183,7 @@ export async function startRecordings(
       }
       return firstStart.size >= cnames.length ? true : undefined;
     },
-    120_000 + cnames.length * 200,
-    o.pollMs ?? 1_000,
+    { timeoutMs: 120_000 + cnames.length * 200, everyMs: o.pollMs ?? 1_000, onError: 'throw' },
   );
   const end = Math.max(...firstStart.values());
   return { rate: cnames.length / ((end - t0) / 1000), started };

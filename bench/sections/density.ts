@@ -14,7 +14,8 @@ import { defaultRecordingPolicy } from '../../src/contract';
 import type { BenchStack } from '../stack';
 import { metricNames, metricSum, scrape, stageMeans } from '../lib/prometheus';
 import { cpuPercentOver, cpuProfile, rssKiB } from '../lib/proc';
-import { linearFit, mapLimit, median, percentile, round, sleep, waitUntil } from '../lib/stats';
+import { linearFit, mapLimit, median, percentile, round, sleep } from '../lib/stats';
+import { waitFor } from '../../src/dev/wait';
 import {
   acquireStartGaps,
   benchInput,
@@ -189,14 +190,13 @@ export async function runDensity(
     (i) =>
       temporal.workflow.start('echoWorkflow', { taskQueue: b.echoTaskQueue, workflowId: `bench-bare-${tag}-${i}` }),
   );
-  await waitUntil(
+  await waitFor(
     'the bare workflows to be cached',
     async () => {
       const text = await scrape(b.echoMetricsUrl);
       return (metricSum(text, CACHE_SIZE) ?? 0) >= bareN ? true : undefined;
     },
-    120_000 + bareN * 100,
-    1_000,
+    { timeoutMs: 120_000 + bareN * 100, everyMs: 1_000, onError: 'throw' },
   );
   const bare1 = await settledRss(b.echoPid, o.settleSeconds * 1000);
   const bareSlope = (bare1 - bare0) / bareN;

@@ -7,7 +7,8 @@
  */
 import { updateLayoutSignal } from '../../src/contract';
 import type { BenchStack } from '../stack';
-import { mapLimit, percentile, round, waitUntil } from '../lib/stats';
+import { mapLimit, percentile, round } from '../lib/stats';
+import { waitFor } from '../../src/dev/wait';
 import { acquireStartGaps, benchInput, callsByCname, firstOk, layoutNo, type Log } from './common';
 
 export interface EconomyResult {
@@ -51,13 +52,16 @@ export async function runEconomy(
     const groups = callsByCname(await emulator.calls());
     return cnames.every((c) => firstOk(groups.get(c) ?? [], 'start')) ? groups : undefined;
   };
-  const afterStart = await waitUntil('every recording to start', startedOk, 60_000 + o.recordings * 2_000, 500);
+  const afterStart = await waitFor('every recording to start', startedOk, {
+    timeoutMs: 60_000 + o.recordings * 2_000,
+    everyMs: 500,
+    onError: 'throw',
+  });
   for (const s of started) {
-    await waitUntil(
+    await waitFor(
       `${s.cname} in the recording state`,
       async () => ((await stack.client.status(s.workflowId)).state === 'recording' ? true : undefined),
-      30_000,
-      200,
+      { timeoutMs: 30_000, everyMs: 200, onError: 'throw' },
     );
   }
   const temporal = stack.client.client;
@@ -66,7 +70,7 @@ export async function runEconomy(
     await mapLimit(started, 20, (s) =>
       temporal.workflow.getHandle(s.workflowId).signal(updateLayoutSignal, layoutNo(l)),
     );
-    await waitUntil(
+    await waitFor(
       `layout ${l + 1} applied everywhere`,
       async () => {
         const groups = callsByCname(await emulator.calls());
@@ -75,8 +79,7 @@ export async function runEconomy(
         );
         return done ? true : undefined;
       },
-      60_000 + o.recordings * 1_000,
-      500,
+      { timeoutMs: 60_000 + o.recordings * 1_000, everyMs: 500, onError: 'throw' },
     );
   }
   o.log(`  economy: stopping ${o.recordings} recordings`);

@@ -17,15 +17,20 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { type RecordingActivities,
+import {
+  type RecordingActivities,
   agoraNotificationSignal,
   recordingWorkflowName,
   stopSignal,
   updateLayoutSignal,
-  type RecordingInput, agoraChannelKey, recordingStatusKey } from '../../src/contract';
+  type RecordingInput,
+  agoraChannelKey,
+  recordingStatusKey,
+} from '../../src/contract';
 import type { NcsNotification } from '../../src/agora/notifications';
 import { holdsSid } from '../../src/receiver/delivery';
 import { signalsWorkflow } from '../../src/receiver/receiver';
+import { waitFor } from '../../src/dev/wait';
 import { round, sleep } from '../lib/stats';
 import { benchInput, layoutNo, type Log } from './common';
 
@@ -95,13 +100,11 @@ type Handle = WorkflowHandle;
  * query through an extra workflow task that it writes into the history (3 events the dev server never writes).
  */
 async function waitState(h: Handle, state: string): Promise<void> {
-  const until = Date.now() + 30_000;
-  while (Date.now() < until) {
-    const d = await h.describe();
-    if (d.typedSearchAttributes.get(recordingStatusKey) === state) return;
-    await sleep(50);
-  }
-  throw new Error(`history: the recording never reached ${state}`);
+  await waitFor(
+    `history: the recording to reach ${state}`,
+    async () => ((await h.describe()).typedSearchAttributes.get(recordingStatusKey) === state ? true : undefined),
+    { timeoutMs: 30_000, everyMs: 50, onError: 'throw' },
+  );
 }
 
 /**
@@ -114,20 +117,21 @@ async function quiescent(h: Handle): Promise<void> {
     temporal.api.enums.v1.EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '') ?? '?';
   let last = -1;
   let stable = 0;
-  const until = Date.now() + 30_000;
-  while (Date.now() < until) {
-    const names = (await historyEvents(h)).map(name);
-    const lastTask = names.filter((n) => n.startsWith('WORKFLOW_TASK_')).pop();
-    const closed = names.some((n) => n === 'WORKFLOW_EXECUTION_COMPLETED' || n.endsWith('CONTINUED_AS_NEW'));
-    const open =
-      names.filter((n) => n === 'ACTIVITY_TASK_SCHEDULED').length -
-      names.filter((n) => /^ACTIVITY_TASK_(COMPLETED|FAILED|TIMED_OUT|CANCELED)$/.test(n)).length;
-    stable = names.length === last ? stable + 1 : 0;
-    last = names.length;
-    if (closed || (stable >= 2 && lastTask === 'WORKFLOW_TASK_COMPLETED' && open === 0)) return;
-    await sleep(100);
-  }
-  throw new Error('history: the workflow never became quiescent');
+  await waitFor(
+    'history: the workflow to become quiescent',
+    async () => {
+      const names = (await historyEvents(h)).map(name);
+      const lastTask = names.filter((n) => n.startsWith('WORKFLOW_TASK_')).pop();
+      const closed = names.some((n) => n === 'WORKFLOW_EXECUTION_COMPLETED' || n.endsWith('CONTINUED_AS_NEW'));
+      const open =
+        names.filter((n) => n === 'ACTIVITY_TASK_SCHEDULED').length -
+        names.filter((n) => /^ACTIVITY_TASK_(COMPLETED|FAILED|TIMED_OUT|CANCELED)$/.test(n)).length;
+      stable = names.length === last ? stable + 1 : 0;
+      last = names.length;
+      return closed || (stable >= 2 && lastTask === 'WORKFLOW_TASK_COMPLETED' && open === 0) ? true : undefined;
+    },
+    { timeoutMs: 30_000, everyMs: 100, onError: 'throw' },
+  );
 }
 
 /** Events by type (EVENT_TYPE_ prefix dropped), divided by `per`. */

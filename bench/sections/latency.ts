@@ -10,7 +10,8 @@
 import { updateLayoutSignal } from '../../src/contract';
 import type { BenchStack } from '../stack';
 import { scrape, stageMeans } from '../lib/prometheus';
-import { percentile, round, sleep, waitUntil } from '../lib/stats';
+import { percentile, round, sleep } from '../lib/stats';
+import { waitFor } from '../../src/dev/wait';
 import { benchInput, firstOk, layoutNo, layoutNoOf, type Log } from './common';
 import { echoDoneSignal, echoSignal } from '../workflows';
 
@@ -45,21 +46,19 @@ export async function runLatency(
   const cname = `bench-lat-${tag}`;
   const t0 = Date.now();
   const started = await stack.client.start(benchInput(cname));
-  const startCall = await waitUntil(
+  const startCall = await waitFor(
     'the latency recording to start',
     async () =>
       firstOk(
         (await emulator.calls()).filter((c) => (c.body as { cname?: string })?.cname === cname),
         'start',
       ),
-    60_000,
-    100,
+    { timeoutMs: 60_000, everyMs: 100, onError: 'throw' },
   );
-  await waitUntil(
+  await waitFor(
     'the recording state',
     async () => ((await stack.client.status(started.workflowId)).state === 'recording' ? true : undefined),
-    30_000,
-    100,
+    { timeoutMs: 30_000, everyMs: 100, onError: 'throw' },
   );
   const rec = temporal.workflow.getHandle(started.workflowId);
   const warmup = 3;
@@ -78,7 +77,7 @@ export async function runLatency(
     await sleep(o.gapMs);
   }
   const echoPrefix = `${b.echoPath}/`;
-  const arrived = await waitUntil(
+  const arrived = await waitFor(
     'every updateLayout and echo to arrive',
     async () => {
       const calls = await emulator.calls();
@@ -88,8 +87,7 @@ export async function runLatency(
       const echoes = calls.filter((c) => c.path.startsWith(echoPrefix));
       return layouts.length >= total && echoes.length >= total ? { layouts, echoes } : undefined;
     },
-    30_000,
-    250,
+    { timeoutMs: 30_000, everyMs: 250, onError: 'throw' },
   );
   const stagesRecordingWorker = stageMeans(recBefore, await scrape(stack.metricsUrl));
   const stagesBaselineWorker = stageMeans(echoBefore, await scrape(b.echoMetricsUrl));

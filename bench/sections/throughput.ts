@@ -19,7 +19,8 @@
  * emulator's call log every 250 ms, so each window ends at most that late). When both batches saturate the machine, the ratio
  * follows the CPU cost ratio: a no-op's total CPU ÷ a recording's.
  */
-import { mapLimit, round, sleep, waitUntil } from '../lib/stats';
+import { mapLimit, round, sleep } from '../lib/stats';
+import { waitFor } from '../../src/dev/wait';
 import { cpuProfile } from '../lib/proc';
 import { metricSum, scrape, stageMeans } from '../lib/prometheus';
 import type { BenchStack } from '../stack';
@@ -109,7 +110,11 @@ export async function runThroughput(
         }),
     );
     const done = async () => ((await completed()) >= before + count ? true : undefined);
-    await waitUntil(`${count} no-op workflows to complete`, done, 60_000 + count * 200, 100);
+    await waitFor(`${count} no-op workflows to complete`, done, {
+      timeoutMs: 60_000 + count * 200,
+      everyMs: 100,
+      onError: 'throw',
+    });
     await sleep(TAIL_MS);
     return { t0, handles };
   };
@@ -130,7 +135,11 @@ export async function runThroughput(
   /** A recording batch's tail: until the receiver delivered each recording's recorder_started, then TAIL_MS. */
   const recordingTail = async (deliveredBefore: number, count: number) => {
     const done = async () => ((await delivered()) >= deliveredBefore + count ? true : undefined);
-    await waitUntil(`${count} recorder_started notifications to be delivered`, done, 60_000, 250);
+    await waitFor(`${count} recorder_started notifications to be delivered`, done, {
+      timeoutMs: 60_000,
+      everyMs: 250,
+      onError: 'throw',
+    });
     await sleep(TAIL_MS);
   };
 

@@ -26,6 +26,7 @@ import { type TaskSnapshot } from './task';
 export type { CallLogEntry } from './call-log';
 export type { Participant } from './channel';
 export type { ClockOptions } from './clock';
+export { EmulatorControl } from './control-client';
 export { endpointNames, faultRuleSchema } from './faults';
 export type { ActiveFault, EndpointName, FaultRule } from './faults';
 export type { EmittedNotification, NcsDeliveryAttempt, NcsPayload } from './ncs';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { configVariables } from '../../src/config';
-import { DEMO_STORAGE_PROFILE, EMULATED } from '../../src/demo';
+import { DEMO_STORAGE_PROFILE, EMULATED } from '../../src/dev';
 import { buildCommand } from '../../src/emulator/main';
 
 const root = path.resolve(__dirname, '../..');

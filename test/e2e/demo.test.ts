@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { EMULATED, freePort } from '../../src/demo';
+import { EMULATED, freePort } from '../../src/dev';
 import type { RecordingResult } from '../../src/contract';
 
 jest.setTimeout(300_000);

@@ -135,8 +135,7 @@ scenario(
         const d = (await stack.emu.deliveries()).filter((x) => x.sid === sid && x.httpStatus === 200);
         return d.length >= notices.length ? d : undefined;
       },
-      90_000,
-      1_000,
+      { timeoutMs: 90_000, everyMs: 1_000 },
     );
     const lateSeconds = (Date.now() - endedAt) / 1000;
     const after = await waitFor('the receiver to dead-letter them', async () => {

@@ -4,7 +4,7 @@
  * target of every forged notice. No crash, no signal from an unsigned request, p99 answer time under 1 s.
  */
 import { signNcsBody } from '../../src/agora/signature';
-import { EMULATED } from '../../src/demo';
+import { EMULATED } from '../../src/dev';
 import { notificationSignals, percentile, post, agent, type RawAnswer } from './support/http';
 import { scenario } from './support/report';
 import { keepErrorText, scanForSecrets } from './support/secrets';

@@ -23,10 +23,11 @@ import {
   type RecordingInput,
   type RecordingResult,
   type RecordingState,
-  type RecordingStatus
+  type RecordingStatus,
 } from '../../src/contract';
 import type { NcsNotification } from '../../src/agora/notifications';
 import { recordingWorkflow } from '../../src/workflows';
+import { waitFor, WaitTimeoutError } from '../../src/dev/wait';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
 
 export { uniqueTaskQueue };
@@ -294,18 +295,20 @@ export async function waitForStatus(
   what = 'status',
   timeoutMs = 20_000,
 ): Promise<RecordingStatus> {
-  const until = Date.now() + timeoutMs;
   let last: RecordingStatus | undefined;
-  while (Date.now() < until) {
-    try {
-      last = await handle.query(statusQuery);
-      if (predicate(last)) return last;
-    } catch {
-      // not started yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    return await waitFor(
+      what,
+      async () => {
+        last = await handle.query(statusQuery); // throws until the workflow started: retried
+        return predicate(last) ? last : undefined;
+      },
+      { timeoutMs, everyMs: 50 },
+    );
+  } catch (e) {
+    if (e instanceof WaitTimeoutError) throw new Error(`${e.message}; last status ${JSON.stringify(last)}`);
+    throw e;
   }
-  throw new Error(`timed out waiting for ${what}; last status ${JSON.stringify(last)}`);
 }
 
 /** Waits for a state. */
@@ -314,10 +317,10 @@ export const waitForState = (handle: Handle, state: RecordingState): Promise<Rec
 
 /** Polls until a jest mock has been called `n` times. */
 export async function waitForCalls(mock: jest.Mock, n: number, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (mock.mock.calls.length < n) {
-    if (Date.now() > until) throw new Error(`expected ${n} calls, got ${mock.mock.calls.length}`);
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await waitFor(`${n} calls`, () => (mock.mock.calls.length >= n ? true : undefined), { timeoutMs, everyMs: 50 });
+  } catch (e) {
+    throw e instanceof WaitTimeoutError ? new Error(`${e.message}; got ${mock.mock.calls.length}`) : e;
   }
 }
 

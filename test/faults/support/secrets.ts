@@ -3,8 +3,7 @@
  * (and the Basic auth header made of the customer ID and secret) must appear in no workflow history, no line the
  * processes printed, no answer of the emulator's logs, and no error the scenarios produced.
  */
-import type { FaultStack } from './stack';
-import { SECRETS } from './stack';
+import { SECRETS, type FaultStack } from './stack';
 
 /** Errors (messages, CLI output, HTTP answers) the scenarios saw; scanned at the end of each file. */
 const seenErrors: string[] = [];

@@ -1,23 +1,22 @@
 /**
- * The fault suite's stack: src/demo.ts startStack() (Temporal dev server, Agora emulator, NCS receiver and worker,
- * each a real child process) plus a typed client of the emulator's control API and the waits the scenarios share.
+ * The fault suite's stack: src/dev startStack() (Temporal dev server, Agora emulator, NCS receiver and worker,
+ * each a real child process) plus the emulator's control API client (src/emulator) and the waits the scenarios share.
  * Every wait is bounded and every loop stops by itself.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EMULATED, startStack, type Stack, type StackOptions } from '../../../src/demo';
+import { EMULATED, startStack, waitFor, type Stack, type StackOptions } from '../../../src/dev';
 import type { StartRecordingInput } from '../../../src/client';
 import type { RecordingResult, RecordingState, RecordingStatus } from '../../../src/contract';
-import type { FaultRule } from '../../../src/emulator/faults';
+import { EmulatorControl } from '../../../src/emulator';
 import type { CallLogEntry } from '../../../src/emulator/call-log';
 import type { TaskSnapshot } from '../../../src/emulator/task';
 import type { EmittedNotification, NcsDeliveryAttempt } from '../../../src/emulator/ncs';
 import { allScenariosPassed, writeReport } from './report';
 
 export type { CallLogEntry, TaskSnapshot, EmittedNotification, NcsDeliveryAttempt };
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { waitFor };
 
 /** The secrets the stack runs with (emulated ones): none may appear in any history, log line or error. */
 export const SECRETS: Record<string, string> = {
@@ -27,96 +26,6 @@ export const SECRETS: Record<string, string> = {
   'storage secret key': 'demo-secret-key',
   'Basic auth header': Buffer.from(`${EMULATED.customerId}:${EMULATED.customerSecret}`).toString('base64'),
 };
-
-/** Polls `f` every `everyMs` until it returns something other than undefined; throws after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  f: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 60_000,
-  everyMs = 250,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
-  );
-}
-
-/** The emulator's control API over HTTP (src/emulator/control.ts). */
-export class EmulatorControl {
-  constructor(readonly baseUrl: string) {}
-
-  private async call<T>(method: string, p: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.baseUrl}/_emulator${p}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    const json = (await res.json()) as T;
-    if (!res.ok) throw new Error(`emulator ${method} ${p}: HTTP ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  }
-
-  async addFault(rule: FaultRule): Promise<number> {
-    return (await this.call<{ id: number }>('POST', '/faults', rule)).id;
-  }
-  async removeFault(id: number): Promise<void> {
-    await this.call('DELETE', `/faults/${id}`);
-  }
-  async clearFaults(): Promise<void> {
-    await this.call('DELETE', '/faults');
-  }
-  calls(): Promise<CallLogEntry[]> {
-    return this.call('GET', '/calls');
-  }
-  async clearCalls(): Promise<void> {
-    await this.call('DELETE', '/calls');
-  }
-  tasks(): Promise<TaskSnapshot[]> {
-    return this.call('GET', '/tasks');
-  }
-  notifications(): Promise<EmittedNotification[]> {
-    return this.call('GET', '/notifications');
-  }
-  deliveries(): Promise<NcsDeliveryAttempt[]> {
-    return this.call('GET', '/deliveries');
-  }
-  async join(cname: string, uid: string, publishing = true): Promise<void> {
-    await this.call('POST', `/channels/${encodeURIComponent(cname)}/join`, { uid, publishing });
-  }
-  async leave(cname: string, uid: string): Promise<void> {
-    await this.call('POST', `/channels/${encodeURIComponent(cname)}/leave`, { uid });
-  }
-  async failover(sid: string, ms: number): Promise<void> {
-    await this.call('POST', `/tasks/${sid}/failover`, { ms });
-  }
-
-  /**
-   * The Agora calls of one recording: those whose body names the cname (acquire, start, update, updateLayout, stop)
-   * and those addressed to one of its sids or resourceIds (query).
-   */
-  async callsFor(cname: string): Promise<CallLogEntry[]> {
-    const all = await this.calls();
-    const mine = all.filter((c) => (c.body as { cname?: unknown } | undefined)?.cname === cname);
-    const sids = new Set(mine.map((c) => c.sid).filter(Boolean));
-    const rids = new Set(mine.map((c) => c.resourceId).filter(Boolean));
-    return all.filter(
-      (c) => mine.includes(c) || (c.sid !== undefined && sids.has(c.sid)) || (c.resourceId && rids.has(c.resourceId)),
-    );
-  }
-
-  async tasksFor(cname: string): Promise<TaskSnapshot[]> {
-    return (await this.tasks()).filter((t) => t.cname === cname);
-  }
-}
 
 /** Counts of one recording's Agora calls, and how each start and stop was answered. */
 export interface CallCounts {
@@ -205,8 +114,7 @@ export async function waitForState(
       const s = await stack.client.status(workflowId);
       return states.includes(s.state) ? s : undefined;
     },
-    timeoutMs,
-    200,
+    { timeoutMs, everyMs: 200 },
   );
 }
 
