@@ -63,7 +63,7 @@ function render(files: FileResults[]): string {
     'Durability is why recordings run on Temporal. This suite shows it under the faults that break recording',
     'products in practice — worker crashes, Agora outages and throttling, lost and disordered notifications, hostile',
     'callbacks, bad input — against real processes: the Temporal dev server (`.tools/bin/temporal`), the Agora',
-    'emulator over HTTP, the NCS receiver and the worker, each its own process (`startStack()` of `src/demo.ts`).',
+    'emulator over HTTP, the NCS receiver and the worker, each its own process (`startStack()` of `src/dev/stack.ts`).',
     'Each scenario asserts its outcome; the table is written from the last run of each test file.',
     '',
     `Last results: **${passed} of ${total} scenarios passed**.`,
