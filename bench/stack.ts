@@ -36,7 +36,9 @@ export interface BenchStack {
   /** The path prefix the echo activity POSTs to (logged by the emulator like an Agora call). */
   echoPath: string;
   logDir: string;
-  /** Stops every process (once; later calls wait for the first); removes the logs unless `keepLogs` (a section failed). */
+  /**
+   * Stops every process (once; later calls wait for the first); removes the logs unless `keepLogs` (a section failed).
+   */
   stop(keepLogs?: boolean): Promise<void>;
 }
 
@@ -52,7 +54,8 @@ function workerEnv(profile: StackProfile, logLevel: string, agoraRps: number): R
 export const RECORDER_STARTUP_MS = 2_000;
 
 function emulatorArgs(profile: StackProfile): string[] {
-  // Agora's recorder takes seconds to join the channel after start answers (reference §7: confirm ~5 s after the sid);
+  // Agora's recorder takes seconds to join the channel after start answers
+  // (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices: confirm ~5 s after the sid);
   // the emulator's default (0) would send recorder_started before the workflow could have read the start answer.
   const startup = ['--startup-ms', String(RECORDER_STARTUP_MS)];
   return profile === 'agora' ? startup : [...startup, '--qps-limit', '0', '--concurrency-quota', '100000'];

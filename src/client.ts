@@ -2,13 +2,10 @@
  * The typed client library other Node services use to start and steer recordings. The CLI over it is src/cli/main.ts
  * (`npm run client -- --help`).
  *
- * ```ts
- * const recordings = await RecordingClient.connect({ appId: 'your-app-id' });
- * const { workflowId, uid } = await recordings.start({ cname: 'room-1', mode: 'mix', storage: { profile: 'default' }, ... });
- * await recordings.updateLayout({ cname: 'room-1', uid }, { mixedVideoLayout: 1 });
- * await recordings.stop({ cname: 'room-1', uid });
- * const result = await recordings.result({ cname: 'room-1', uid }); // files, uploadingStatus, how it ended
- * ```
+ * ```ts const recordings = await RecordingClient.connect({ appId: 'your-app-id' }); const { workflowId, uid } = await
+ * recordings.start({ cname: 'room-1', mode: 'mix', storage: { profile: 'default' }, ... }); await
+ * recordings.updateLayout({ cname: 'room-1', uid }, { mixedVideoLayout: 1 }); await recordings.stop({ cname: 'room-1',
+ * uid }); const result = await recordings.result({ cname: 'room-1', uid }); // files, uploadingStatus, how it ended ```
  *
  * A recording is addressed by its workflow ID, `recordingWorkflowId(appId, cname, uid)`, or by `{ cname, uid }`.
  * Everything sent is validated first (zod, src/input.ts): an invalid input throws {@link RecordingInputError} naming
@@ -191,7 +188,8 @@ export class RecordingClient {
   }
 
   /**
-   * Replaces the mix layout (the FULL layout: Agora replaces it whole, §3.5). Newest wins.
+   * Replaces the mix layout (the FULL layout: Agora replaces it whole,
+   * https://docs.agora.io/en/cloud-recording/rest-api/update-layout). Newest wins.
    * @returns with `wait` (default): the status after Agora applied it; otherwise undefined once signalled
    * @throws RecordingInputError naming the invalid field; WorkflowUpdateFailedError when the workflow rejects it
    */
@@ -203,7 +201,7 @@ export class RecordingClient {
   }
 
   /**
-   * Replaces the subscription lists (§3.4), by signal.
+   * Replaces the subscription lists (https://docs.agora.io/en/cloud-recording/rest-api/update), by signal.
    * @throws RecordingInputError naming the invalid field
    */
   async updateSubscription(ref: RecordingRef, subscription: StreamSubscribe): Promise<void> {

@@ -1,7 +1,9 @@
 /**
  * zod schema of {@link RecordingInput}, the recording workflow's input, for validation at the edge (the client library
- * and CLI) before anything reaches Temporal. Built from the Agora request schemas in src/agora/schemas.ts, so the
- * rules are the ones Agora applies (reference §2.1, §3.1, §3.2). The workflow re-checks its input without zod.
+ * and CLI) before anything reaches Temporal. Built from the Agora request schemas in src/agora/schemas.ts, so the rules
+ * are the ones Agora applies (https://docs.agora.io/en/cloud-recording/rest-api/overview,
+ * https://docs.agora.io/en/cloud-recording/rest-api/acquire, https://docs.agora.io/en/cloud-recording/rest-api/start).
+ * The workflow re-checks its input without zod.
  *
  * docs/recording-input.schema.json is generated from {@link recordingInputSchema} by `npm run schema` (zod 4's
  * `z.toJSONSchema`) for callers that use another Temporal SDK or the `temporal` CLI; a test keeps it current.
@@ -76,7 +78,10 @@ export const recordingPolicySchema = z.strictObject({
 });
 
 const recordingInputShape = {
-  cname: z.string().min(1).describe('Channel to record (§2.1): < 64 bytes of the RTC charset; in web mode a label.'),
+  cname: z
+    .string()
+    .min(1)
+    .describe('Channel to record (REST overview): < 64 bytes of the RTC charset; in web mode a label.'),
   uid: uidSchema.describe('Recorder uid: decimal string of an integer in 1..4294967295, unused in the channel.'),
   mode: modeSchema,
   recordingConfig: recordingConfigSchema.optional(),
@@ -99,7 +104,10 @@ const recordingInputShape = {
   policy: recordingPolicySchema.optional(),
 };
 
-/** Cross-field rules: the mode rules of §3.2 and durations that must fit the API window. */
+/**
+ * Cross-field rules: the mode rules of https://docs.agora.io/en/cloud-recording/rest-api/start and durations that must
+ * fit the API window.
+ */
 function checkInput(
   v: {
     mode: RecordingInput['mode'];
@@ -197,19 +205,25 @@ export function parseRecordingInput(value: unknown): RecordingInput {
   return check<RecordingInput>(recordingInputSchema, value, 'recording input');
 }
 
-/** Validates a full mix layout (§3.5). @throws RecordingInputError naming the field(s). */
+/**
+ * Validates a full mix layout (https://docs.agora.io/en/cloud-recording/rest-api/update-layout). @throws
+ * RecordingInputError naming the field(s).
+ */
 export function parseMixLayout(value: unknown): MixLayout {
   return check(mixLayoutSchema, value, 'layout');
 }
 
-/** Validates a subscription (§3.4). @throws RecordingInputError naming the field(s). */
+/**
+ * Validates a subscription (https://docs.agora.io/en/cloud-recording/rest-api/update). @throws RecordingInputError
+ * naming the field(s).
+ */
 export function parseStreamSubscribe(value: unknown): StreamSubscribe {
   return check(streamSubscribeSchema, value, 'subscription');
 }
 
 /**
- * The JSON Schema (draft 2020-12) of the workflow input, as written to docs/recording-input.schema.json.
- * Cross-field rules (mode rules, cname charset per mode) are described, not encoded: the client and workflow check them.
+ * The JSON Schema (draft 2020-12) of the workflow input, as written to docs/recording-input.schema.json. Cross-field
+ * rules (mode rules, cname charset per mode) are described, not encoded: the client and workflow check them.
  */
 export function recordingInputJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(recordingInputSchema, { io: 'input', unrepresentable: 'any' }) as Record<

@@ -14,11 +14,12 @@
  * - Workflow-task slots ({@link WorkflowTaskSlots}): WORKER_MAX_CONCURRENT_WORKFLOW_TASKS at once, of which at most
  *   WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS from the shared queue (new recordings' first tasks): a burst of new
  *   recordings waits in Temporal before its acquire, not between acquire and start.
- * - Agora's QPS limit (10 requests/s per App ID, §1.5) is kept by the Agora client's limiter in this process
- *   (AGORA_REQUESTS_PER_SECOND; src/agora/rate-limiter.ts: stop and start first, every acquire keeps room for its
- *   start). There is deliberately no task-queue activity rate: acquire, update and updateLayout are local activities
- *   that a task-queue rate would not see, and setting one turns off eager dispatch of the start activity. Several
- *   workers on one App ID share its limit: give each AGORA_REQUESTS_PER_SECOND = 10 ÷ replicas.
+ * - Agora's QPS limit (10 requests/s per App ID,
+ *   https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices) is kept by the Agora client's
+ *   limiter in this process (AGORA_REQUESTS_PER_SECOND; src/agora/rate-limiter.ts: stop and start first, every acquire
+ *   keeps room for its start). There is deliberately no task-queue activity rate: acquire, update and updateLayout are
+ *   local activities that a task-queue rate would not see, and setting one turns off eager dispatch of the start
+ *   activity. Several workers on one App ID share its limit: give each AGORA_REQUESTS_PER_SECOND = 10 ÷ replicas.
  * - pino JSON logs; the Temporal Runtime's and the workflows' logs go through the same logger. No secrets: the
  *   configuration is logged through {@link describeConfig}; the Agora client redacts its own messages.
  */

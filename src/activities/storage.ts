@@ -1,7 +1,8 @@
 /**
- * Storage profiles: the worker's named storage configurations (reference §3.2.6, vendor/region/bucket and the keys).
- * The workflow only ever names a profile and passes a fileNamePrefix; the keys are resolved here, inside the activity,
- * so they never enter workflow input or history (ARCHITECTURE.md "Where the secrets live").
+ * Storage profiles: the worker's named storage configurations (https://docs.agora.io/en/cloud-recording/rest-api/start,
+ * vendor/region/bucket and the keys). The workflow only ever names a profile and passes a fileNamePrefix; the keys are
+ * resolved here, inside the activity, so they never enter workflow input or history (docs/architecture.md "Where the
+ * secrets live").
  */
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -52,7 +53,8 @@ export function resolveEncryption(
  * Resolves a storage profile into the storageConfig to send, and registers its secrets with the redactor.
  * @param profiles the worker's profiles.
  * @param name the profile name from the workflow.
- * @param fileNamePrefix directory segments from the workflow (§3.2.6: a-z A-Z 0-9, ≤ 128 chars joined).
+ * @param fileNamePrefix directory segments from the workflow (https://docs.agora.io/en/cloud-recording/rest-api/start:
+ * a-z A-Z 0-9, ≤ 128 chars joined).
  * @throws ApplicationFailure `UnknownStorageProfile` (non-retryable) when the name is not configured;
  *   `AgoraInvalidRequest` (non-retryable) when the prefix or the profile is invalid, naming the field, never a value.
  */

@@ -1,6 +1,7 @@
 /**
- * Agora's regional domains and the failover order of reference §1.2 (as implemented by Agora's official Go client):
- * per area, two region prefixes in order, each under two suffixes in the area's preferred order:
+ * Agora's regional domains and the failover order of
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices (as implemented by Agora's
+ * official Go client): per area, two region prefixes in order, each under two suffixes in the area's preferred order:
  *
  * | area | prefixes                              | suffixes             |
  * |------|---------------------------------------|----------------------|
@@ -13,10 +14,16 @@
  * error that is NOT a DNS failure skips the alternate suffix and goes straight to the adjacent region.
  */
 
-/** The area configured for the client (§1.2). */
+/**
+ * The area configured for the client
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 export type AgoraArea = 'US' | 'EU' | 'AP' | 'CN';
 
-/** Region prefixes tried, in order, per area (§1.2). */
+/**
+ * Region prefixes tried, in order, per area
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 export const regionPrefixes: Readonly<Record<AgoraArea, readonly [string, string]>> = {
   US: ['api-us-west-1', 'api-us-east-1'],
   EU: ['api-eu-west-1', 'api-eu-central-1'],
@@ -24,7 +31,10 @@ export const regionPrefixes: Readonly<Record<AgoraArea, readonly [string, string
   CN: ['api-cn-east-1', 'api-cn-north-1'],
 };
 
-/** Domain suffixes in preference order, per area (§1.2). */
+/**
+ * Domain suffixes in preference order, per area
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 export const suffixPreference: Readonly<Record<AgoraArea, readonly [string, string]>> = {
   US: ['agora.io', 'sd-rtn.com'],
   EU: ['agora.io', 'sd-rtn.com'],
@@ -61,7 +71,8 @@ export function regionalDomains(area: AgoraArea): DomainCandidate[] {
 export type FailureKind = 'dns' | 'network' | 'server';
 
 /**
- * Picks the next candidate after a failure on `current`, following §1.2:
+ * Picks the next candidate after a failure on `current`, following
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices:
  * - a DNS failure moves to the alternate suffix of the same region (then on to the next region);
  * - any other network failure or a 5xx moves to the next region, keeping the preferred suffix;
  * - the list wraps around, so a long outage cycles through every domain.

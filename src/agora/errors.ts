@@ -65,7 +65,8 @@ export class AgoraSchemaError extends AgoraError {
 }
 
 /**
- * The request we were about to send fails its schema (reference §3): nothing was sent. `issues` name each field, e.g.
+ * The request we were about to send fails its schema (https://docs.agora.io/en/cloud-recording/rest-api/overview):
+ * nothing was sent. `issues` name each field, e.g.
  * `clientRequest.recordingConfig.transcodingConfig.layoutConfig[0].x_axis: must be in [0, 1]`; values are never shown.
  */
 export class AgoraRequestError extends AgoraError {

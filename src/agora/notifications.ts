@@ -1,7 +1,10 @@
 /**
- * NCS (Agora Notifications) for Cloud Recording: the envelope (§6.2) and the event types (§6.4). Shared by the
- * emulator (which sends them), the receiver (which parses them) and the workflow (which reads the plain objects).
- * Parsing is tolerant: unknown event types and extra detail keys are kept, never rejected (§6.4: "new keys may be added").
+ * NCS (Agora Notifications) for Cloud Recording: the envelope
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications) and the event types
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications). Shared by the emulator (which sends them),
+ * the receiver (which parses them) and the workflow (which reads the plain objects). Parsing is tolerant: unknown event
+ * types and extra detail keys are kept, never rejected
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications: "new keys may be added").
  */
 import { z } from 'zod';
 import { fileListEntrySchema, type Same } from './schemas';
@@ -10,7 +13,10 @@ import { CLOUD_RECORDING_PRODUCT_ID, LeaveCode, NcsEvent, type NcsEventType, typ
 export { CLOUD_RECORDING_PRODUCT_ID, LeaveCode, NcsEvent, type NcsEventType };
 export type { NcsNotification };
 
-/** Cloud-recording payload common keys (§6.2). sequence counts from 0 per session; sendts is Unix ms. */
+/**
+ * Cloud-recording payload common keys (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+ * sequence counts from 0 per session; sendts is Unix ms.
+ */
 export const ncsPayloadSchema = z.looseObject({
   cname: z.string(),
   uid: z.string(),
@@ -21,7 +27,10 @@ export const ncsPayloadSchema = z.looseObject({
   details: z.looseObject({}).optional(),
 });
 
-/** The NCS envelope (§6.2). notifyMs changes on resend; noticeId is the stable de-duplication key. */
+/**
+ * The NCS envelope (https://docs.agora.io/en/cloud-recording/develop/receive-notifications). notifyMs changes on
+ * resend; noticeId is the stable de-duplication key.
+ */
 export const ncsNotificationSchema = z.looseObject({
   noticeId: z.string().min(1),
   productId: z.number().int(),
@@ -31,7 +40,10 @@ export const ncsNotificationSchema = z.looseObject({
 });
 export const ncsNotificationMatchesContract: Same<NcsNotification, z.infer<typeof ncsNotificationSchema>> = true;
 
-/** Details of the events the workflow acts on (§6.4). Others are passed through as plain objects. */
+/**
+ * Details of the events the workflow acts on (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+ * Others are passed through as plain objects.
+ */
 export const ncsDetailsSchemas = {
   [NcsEvent.cloud_recording_error]: z.looseObject({
     module: z.number().optional(),

@@ -28,12 +28,15 @@ interface Waiter {
 }
 
 /**
- * Client-side sliding-window limiter for Agora's QPS limit (§1.5: 10 requests/s per App ID, 429 beyond it).
+ * Client-side sliding-window limiter for Agora's QPS limit
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices: 10 requests/s per App ID, 429
+ * beyond it).
  *
  * One process never sends more than `limit` requests in any `windowMs`, so a burst of recordings waits here instead of
  * collecting 429s (each a wasted call and a retry). acquire and start run back-to-back as local activities, which the
  * task-queue rate limit does not space, so this limiter is also what keeps a start close to its acquire (the resourceId
- * lives 5 minutes, §3.1; the goal is ≤ 250 ms from acquire's answer to the start call, p99):
+ * lives 5 minutes, https://docs.agora.io/en/cloud-recording/rest-api/acquire; the goal is ≤ 250 ms from acquire's
+ * answer to the start call, p99):
  * - Waiters queue and are served in priority order, first come first served within a priority: stop, then start, then
  *   updateLayout/update/query, acquire last. A start never waits behind acquires.
  * - Reservations: an acquire is admitted only when the window has room for it, for its own start, and for the start of

@@ -8,8 +8,8 @@
  * - by value: every configured secret string (and the Basic credential derived from the customer ID and secret) is
  *   replaced wherever it appears inside any string (error messages, zod issues that echo input, URLs).
  *
- * Secrets named by the issue and ARCHITECTURE.md "Where the secrets live": customer secret, the Authorization header,
- * storage accessKey/secretKey/stsToken, recordingConfig.secret (and salt), the App Certificate, the NCS secret.
+ * Secrets named by the issue and docs/architecture.md "Where the secrets live": customer secret, the Authorization
+ * header, storage accessKey/secretKey/stsToken, recordingConfig.secret (and salt), the App Certificate, the NCS secret.
  */
 
 /** What replaces a secret. */
@@ -65,7 +65,10 @@ function variants(secrets: readonly (string | undefined)[]): string[] {
   return out;
 }
 
-/** The value of the Basic `Authorization` header for these credentials (RFC 7617, §1.3 of the reference). */
+/**
+ * The value of the Basic `Authorization` header for these credentials (RFC 7617,
+ * https://docs.agora.io/en/cloud-recording/rest-api/restful-authentication of the reference).
+ */
 export function basicAuthHeader(customerId: string, customerSecret: string): string {
   return `Basic ${Buffer.from(`${customerId}:${customerSecret}`, 'utf8').toString('base64')}`;
 }

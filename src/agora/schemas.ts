@@ -1,10 +1,12 @@
 /**
- * zod schemas of every Agora Cloud Recording request and response body (reference §2-§4), one definition shared by the
- * REST client, the activities, the emulator and the client library's input validation. Types are inferred from them.
+ * zod schemas of every Agora Cloud Recording request and response body, one definition shared by the REST client, the
+ * activities, the emulator and the client library's input validation. The shapes that cross the workflow's contract are
+ * plain types in src/contract; each schema here is checked against its type at compile time (`Same`).
+ * Agora's pages: https://docs.agora.io/en/cloud-recording/rest-api/acquire, .../start, .../query, .../update,
+ * .../update-layout and .../stop under https://docs.agora.io/en/cloud-recording/rest-api/.
  *
- * Requests are strict (an unknown or misspelt key is Agora's code 2); responses are loose (Agora adds keys).
- * Where the reference marks a spelling as disputed, both spellings are accepted (§3.2.1, §3.6, §10).
- * Never import this file from src/workflows except with `import type`.
+ * Requests are strict (an unknown or misspelt key is Agora's code 2); responses are loose (Agora adds keys). Where
+ * Agora's pages spell a key two ways, both spellings are accepted. Workflow code never imports this file (lint).
  */
 import { z } from 'zod';
 import {
@@ -53,15 +55,21 @@ export type {
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Identity (§2.1)
+// Identity (https://docs.agora.io/en/cloud-recording/rest-api/overview)
 
-/** A uid: a decimal string of an integer in 1..2^32-1, never "0" (§2.1). */
+/**
+ * A uid: a decimal string of an integer in 1..2^32-1, never "0"
+ * (https://docs.agora.io/en/cloud-recording/rest-api/overview).
+ */
 export const uidSchema = z
   .string()
   .regex(UID_PATTERN, 'must be a decimal string of an integer in 1..4294967295, e.g. "527841"')
   .refine((s) => Number(s) <= UID_MAX, 'must be at most 4294967295');
 
-/** An RTC channel name: 1..63 bytes of the allowed charset (§2.1; error 1013 / 401 otherwise). */
+/**
+ * An RTC channel name: 1..63 bytes of the allowed charset (https://docs.agora.io/en/cloud-recording/rest-api/overview;
+ * error 1013 / 401 otherwise).
+ */
 export const cnameSchema = z
   .string()
   .min(1, 'must not be empty')
@@ -71,17 +79,20 @@ export const cnameSchema = z
   )
   .refine((s) => CNAME_PATTERN.test(s), `may only contain ${CNAME_CHARSET_TEXT}`);
 
-/** Web-mode cname: only a label, at most 1024 bytes (§2.1). */
+/** Web-mode cname: only a label, at most 1024 bytes (https://docs.agora.io/en/cloud-recording/rest-api/overview). */
 export const webCnameSchema = z
   .string()
   .min(1, 'must not be empty')
   .refine((s) => Buffer.byteLength(s, 'utf8') <= WEB_CNAME_MAX_BYTES, `must be at most ${WEB_CNAME_MAX_BYTES} bytes`);
 
-/** Recording mode, the `{mode}` path segment (§3.2). */
+/** Recording mode, the `{mode}` path segment (https://docs.agora.io/en/cloud-recording/rest-api/start). */
 export const modeSchema = z.enum(['individual', 'mix', 'web']);
 export const recordingModeMatchesContract: Same<RecordingMode, z.infer<typeof modeSchema>> = true;
 
-/** A subscribe/unsubscribe list: uid strings or "#allstream#", at most 32 entries (§3.2.1). Numbers are code 2. */
+/**
+ * A subscribe/unsubscribe list: uid strings or "#allstream#", at most 32 entries
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start). Numbers are code 2.
+ */
 const uidListSchema = z
   .array(
     z.union([uidSchema, z.literal(ALL_STREAMS)], {
@@ -94,9 +105,13 @@ const unitInterval = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [
 const colorSchema = z.string().regex(COLOR_PATTERN, 'must be #RRGGBB');
 
 // ---------------------------------------------------------------------------------------------------------------
-// Layout (§3.2.2-§3.2.4, §3.5)
+// Layout (https://docs.agora.io/en/cloud-recording/rest-api/start,
+// https://docs.agora.io/en/cloud-recording/rest-api/update-layout)
 
-/** One region of a custom layout (mixedVideoLayout 3); coordinates relative to the canvas, 0..1 (§3.2.3). */
+/**
+ * One region of a custom layout (mixedVideoLayout 3); coordinates relative to the canvas, 0..1
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start).
+ */
 export const layoutRegionSchema = z.strictObject({
   uid: uidSchema.optional(),
   x_axis: unitInterval,
@@ -108,14 +123,18 @@ export const layoutRegionSchema = z.strictObject({
 });
 export const layoutRegionMatchesContract: Same<LayoutRegion, z.infer<typeof layoutRegionSchema>> = true;
 
-/** Per-uid background image (§3.2.4). */
+/** Per-uid background image (https://docs.agora.io/en/cloud-recording/rest-api/start). */
 export const backgroundConfigSchema = z.strictObject({
   uid: uidSchema,
   image_url: z.string().min(1),
   render_mode: z.union([z.literal(0), z.literal(1)]).optional(),
 });
 
-/** The layout fields shared by transcodingConfig and updateLayout (§3.2.2, §3.5). */
+/**
+ * The layout fields shared by transcodingConfig and updateLayout
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start,
+ * https://docs.agora.io/en/cloud-recording/rest-api/update-layout).
+ */
 const layoutFields = {
   maxResolutionUid: uidSchema.optional(),
   mixedVideoLayout: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
@@ -126,7 +145,10 @@ const layoutFields = {
   backgroundConfig: z.array(backgroundConfigSchema).optional(),
 };
 
-/** Layout rules that span fields: layout 3 needs layoutConfig, layout 2 needs maxResolutionUid (§3.2.2). */
+/**
+ * Layout rules that span fields: layout 3 needs layoutConfig, layout 2 needs maxResolutionUid
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start).
+ */
 function checkLayout(
   v: { mixedVideoLayout?: number; layoutConfig?: unknown[]; maxResolutionUid?: string },
   ctx: z.RefinementCtx,
@@ -139,11 +161,14 @@ function checkLayout(
   }
 }
 
-/** The full desired mix layout: exactly the clientRequest of updateLayout (§3.5). Agora replaces the whole layout. */
+/**
+ * The full desired mix layout: exactly the clientRequest of updateLayout
+ * (https://docs.agora.io/en/cloud-recording/rest-api/update-layout). Agora replaces the whole layout.
+ */
 export const mixLayoutSchema = z.strictObject(layoutFields).superRefine(checkLayout);
 export const mixLayoutMatchesContract: Same<MixLayout, z.infer<typeof mixLayoutSchema>> = true;
 
-/** transcodingConfig (mix only, §3.2.2). */
+/** transcodingConfig (mix only, https://docs.agora.io/en/cloud-recording/rest-api/start). */
 export const transcodingConfigSchema = z
   .strictObject({
     width: z.number().int().positive().max(1920).optional(),
@@ -160,9 +185,12 @@ export const transcodingConfigSchema = z
   });
 
 // ---------------------------------------------------------------------------------------------------------------
-// start clientRequest parts (§3.2)
+// start clientRequest parts (https://docs.agora.io/en/cloud-recording/rest-api/start)
 
-/** recordingConfig (§3.2.1). Both spellings of the blacklist keys are accepted (§10). */
+/**
+ * recordingConfig (https://docs.agora.io/en/cloud-recording/rest-api/start). Both spellings of the blacklist keys are
+ * accepted (Agora's pages use both).
+ */
 export const recordingConfigSchema = z
   .strictObject({
     channelType: z.union([z.literal(0), z.literal(1)]),
@@ -194,7 +222,8 @@ export const recordingConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['subscribeAudioUids'], message: 'excludes unSubscribeAudioUids' });
     if (videoBoth)
       ctx.addIssue({ code: 'custom', path: ['subscribeVideoUids'], message: 'excludes unSubscribeVideoUids' });
-    // §3.2.1: lists only for the media recorded (streamTypes 0 = audio only, 1 = video only).
+    // https://docs.agora.io/en/cloud-recording/rest-api/start: lists only for the media recorded (streamTypes 0 = audio
+    // only, 1 = video only).
     const audioList = (['subscribeAudioUids', 'unSubscribeAudioUids', 'unsubscribeAudioUids'] as const).find(
       (k) => v[k],
     );
@@ -208,7 +237,7 @@ export const recordingConfigSchema = z
   });
 export const recordingConfigMatchesContract: Same<RecordingConfig, z.infer<typeof recordingConfigSchema>> = true;
 
-/** recordingFileConfig (§3.2.5). `["mp4"]` alone is code 2. */
+/** recordingFileConfig (https://docs.agora.io/en/cloud-recording/rest-api/start). `["mp4"]` alone is code 2. */
 export const recordingFileConfigSchema = z
   .strictObject({
     avFileType: z
@@ -225,14 +254,17 @@ export const recordingFileConfigMatchesContract: Same<
   z.infer<typeof recordingFileConfigSchema>
 > = true;
 
-/** snapshotConfig (individual only, §3.2.5). */
+/** snapshotConfig (individual only, https://docs.agora.io/en/cloud-recording/rest-api/start). */
 export const snapshotConfigSchema = z.strictObject({
   captureInterval: z.number().int().min(1).max(3600).optional(),
   fileType: z.tuple([z.literal('jpg')]),
 });
 export const snapshotConfigMatchesContract: Same<SnapshotConfig, z.infer<typeof snapshotConfigSchema>> = true;
 
-/** fileNamePrefix: directory segments of a-z A-Z 0-9, at most 128 characters joined with "/" (§3.2.6). */
+/**
+ * fileNamePrefix: directory segments of a-z A-Z 0-9, at most 128 characters joined with "/"
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start).
+ */
 export const fileNamePrefixSchema = z
   .array(z.string().regex(FILE_NAME_PREFIX_SEGMENT, 'segments may only contain a-z A-Z 0-9'))
   .refine(
@@ -240,7 +272,10 @@ export const fileNamePrefixSchema = z
     `must be at most ${FILE_NAME_PREFIX_MAX_LENGTH} characters joined with "/"`,
   );
 
-/** storageConfig (§3.2.6). Carries secrets: never logged, never in workflow history. */
+/**
+ * storageConfig (https://docs.agora.io/en/cloud-recording/rest-api/start). Carries secrets: never logged, never in
+ * workflow history.
+ */
 export const storageConfigSchema = z.strictObject({
   vendor: z.number().int().min(0).max(11),
   region: z.number().int().min(0),
@@ -261,14 +296,16 @@ export const storageConfigSchema = z.strictObject({
 export type StorageConfig = z.infer<typeof storageConfigSchema>;
 
 /**
- * One named storage configuration of the worker: a storageConfig without the per-recording fileNamePrefix (§3.2.6).
- * The workflow names the profile; the keys are resolved in the activity, never in workflow input or history.
+ * One named storage configuration of the worker: a storageConfig without the per-recording fileNamePrefix
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start). The workflow names the profile; the keys are resolved in
+ * the activity, never in workflow input or history.
  */
 export type StorageProfile = Omit<StorageConfig, 'fileNamePrefix'>;
 
 /**
- * One named encryption profile of the worker: recordingConfig's channel decryption settings (§3.2.1): mode 1..8, the
- * key, and the salt for modes 7 and 8. The workflow names the profile; the key never enters its input or history.
+ * One named encryption profile of the worker: recordingConfig's channel decryption settings
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start): mode 1..8, the key, and the salt for modes 7 and 8. The
+ * workflow names the profile; the key never enters its input or history.
  */
 export interface EncryptionProfile {
   decryptionMode: number;
@@ -303,7 +340,7 @@ const rtmpPublishServiceSchema = z.strictObject({
   }),
 });
 
-/** extensionServiceConfig (web mode, §3.2.7). */
+/** extensionServiceConfig (web mode, https://docs.agora.io/en/cloud-recording/rest-api/start). */
 export const extensionServiceConfigSchema = z.strictObject({
   errorHandlePolicy: z.string().optional(),
   apiVersion: z.string().optional(),
@@ -316,7 +353,9 @@ export const extensionServiceConfigMatchesContract: Same<
   z.infer<typeof extensionServiceConfigSchema>
 > = true;
 
-/** appsCollection and transcodeOptions (scene 2, individual; §3.2.9). */
+/**
+ * appsCollection and transcodeOptions (scene 2, individual; https://docs.agora.io/en/cloud-recording/rest-api/start).
+ */
 export const appsCollectionSchema = z.strictObject({
   combinationPolicy: z.enum(['default', 'postpone_transcoding']).optional(),
 });
@@ -332,7 +371,10 @@ export const transcodeOptionsSchema = z.strictObject({
     .optional(),
 });
 
-/** start's clientRequest (§3.2). Mode rules are checked by {@link checkStartForMode}. */
+/**
+ * start's clientRequest (https://docs.agora.io/en/cloud-recording/rest-api/start). Mode rules are checked by {@link
+ * checkStartForMode}.
+ */
 export const startClientRequestSchema = z.strictObject({
   token: z.string().optional(),
   storageConfig: storageConfigSchema,
@@ -352,9 +394,10 @@ export interface FieldProblem {
 }
 
 /**
- * The rules of §3.2 that depend on the mode: individual/mix need recordingConfig; web needs extensionServiceConfig
- * with a web_recorder_service; snapshots are individual-only; transcodingConfig is mix-only; individual needs
- * subscribeUidGroup; recordingFileConfig must be absent for snapshot-only and present otherwise.
+ * The rules of https://docs.agora.io/en/cloud-recording/rest-api/start that depend on the mode: individual/mix need
+ * recordingConfig; web needs extensionServiceConfig with a web_recorder_service; snapshots are individual-only;
+ * transcodingConfig is mix-only; individual needs subscribeUidGroup; recordingFileConfig must be absent for
+ * snapshot-only and present otherwise.
  * @returns the problems found, empty when the request fits the mode.
  */
 export function checkStartForMode(mode: RecordingMode, req: StartClientRequest): FieldProblem[] {
@@ -395,7 +438,8 @@ export function checkStartForMode(mode: RecordingMode, req: StartClientRequest):
     p.push({ path: 'clientRequest.recordingConfig.streamTypes', message: 'must be 1 or 2 when taking snapshots' });
   }
   if (req.snapshotConfig && rc?.subscribeAudioUids && !rc.subscribeVideoUids) {
-    // §3.2.1: with snapshots, an audio subscribe list needs a video subscribe list too.
+    // https://docs.agora.io/en/cloud-recording/rest-api/start: with snapshots, an audio subscribe list needs a video
+    // subscribe list too.
     p.push({
       path: 'clientRequest.recordingConfig.subscribeVideoUids',
       message: 'is required with subscribeAudioUids when taking snapshots',
@@ -409,9 +453,10 @@ export function checkStartForMode(mode: RecordingMode, req: StartClientRequest):
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Request bodies (§3.1-§3.6)
+// Request bodies
+// (https://docs.agora.io/en/cloud-recording/rest-api/acquire, https://docs.agora.io/en/cloud-recording/rest-api/stop)
 
-/** acquire body (§3.1). */
+/** acquire body (https://docs.agora.io/en/cloud-recording/rest-api/acquire). */
 export const acquireRequestSchema = z.strictObject({
   cname: z.string().min(1),
   uid: uidSchema,
@@ -426,7 +471,7 @@ export const acquireRequestSchema = z.strictObject({
 });
 export type AcquireRequest = z.infer<typeof acquireRequestSchema>;
 
-/** start body (§3.2). */
+/** start body (https://docs.agora.io/en/cloud-recording/rest-api/start). */
 export const startRequestSchema = z.strictObject({
   cname: z.string().min(1),
   uid: uidSchema,
@@ -434,7 +479,9 @@ export const startRequestSchema = z.strictObject({
 });
 export type StartRequest = z.infer<typeof startRequestSchema>;
 
-/** update's streamSubscribe (§3.4): the full desired subscription. */
+/**
+ * update's streamSubscribe (https://docs.agora.io/en/cloud-recording/rest-api/update): the full desired subscription.
+ */
 export const streamSubscribeSchema = z.strictObject({
   audioUidList: z
     .strictObject({
@@ -453,7 +500,7 @@ export const streamSubscribeSchema = z.strictObject({
 });
 export const streamSubscribeMatchesContract: Same<StreamSubscribe, z.infer<typeof streamSubscribeSchema>> = true;
 
-/** update body (§3.4). */
+/** update body (https://docs.agora.io/en/cloud-recording/rest-api/update). */
 export const updateRequestSchema = z.strictObject({
   cname: z.string().min(1),
   uid: uidSchema,
@@ -468,7 +515,7 @@ export const updateRequestSchema = z.strictObject({
 });
 export type UpdateRequest = z.infer<typeof updateRequestSchema>;
 
-/** updateLayout body (§3.5; mode must be mix). */
+/** updateLayout body (https://docs.agora.io/en/cloud-recording/rest-api/update-layout; mode must be mix). */
 export const updateLayoutRequestSchema = z.strictObject({
   cname: z.string().min(1),
   uid: uidSchema,
@@ -476,7 +523,7 @@ export const updateLayoutRequestSchema = z.strictObject({
 });
 export type UpdateLayoutRequest = z.infer<typeof updateLayoutRequestSchema>;
 
-/** stop body (§3.6). */
+/** stop body (https://docs.agora.io/en/cloud-recording/rest-api/stop). */
 export const stopRequestSchema = z.strictObject({
   cname: z.string().min(1),
   uid: uidSchema,
@@ -485,9 +532,14 @@ export const stopRequestSchema = z.strictObject({
 export type StopRequest = z.infer<typeof stopRequestSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Responses (§2.2, §3.3, §3.6): loose, tolerant of extra keys and of both spellings where disputed.
+// Responses (https://docs.agora.io/en/cloud-recording/rest-api/overview,
+// https://docs.agora.io/en/cloud-recording/rest-api/query, https://docs.agora.io/en/cloud-recording/rest-api/stop):
+// loose, tolerant of extra keys and of both spellings where disputed.
 
-/** One recorded file in a json fileList; `fileName` or `filename` (§3.3, §10). sliceStartTime in Unix ms. */
+/**
+ * One recorded file in a json fileList; `fileName` or `filename`
+ * (https://docs.agora.io/en/cloud-recording/rest-api/query; the pages disagree). sliceStartTime in Unix ms.
+ */
 export const fileListEntrySchema = z.looseObject({
   fileName: z.string().optional(),
   filename: z.string().optional(),
@@ -503,11 +555,14 @@ export const fileListEntryMatchesContract: Same<FileListEntry, z.infer<typeof fi
 export const fileListSchema = z.union([z.string(), z.array(fileListEntrySchema)]);
 export const fileListMatchesContract: Same<FileList, z.infer<typeof fileListSchema>> = true;
 
-/** uploadingStatus (§3.6); "unknow" is a legacy spelling. */
+/** uploadingStatus (https://docs.agora.io/en/cloud-recording/rest-api/stop); "unknow" is a legacy spelling. */
 export const uploadingStatusSchema = z.enum(['uploaded', 'backuped', 'unknown', 'unknow']);
 export const uploadingStatusMatchesContract: Same<UploadingStatus, z.infer<typeof uploadingStatusSchema>> = true;
 
-/** One entry of web mode's extensionServiceState; `payload` or the legacy misspelling `playload` (§3.6). */
+/**
+ * One entry of web mode's extensionServiceState; `payload` or the legacy misspelling `playload`
+ * (https://docs.agora.io/en/cloud-recording/rest-api/stop).
+ */
 export const extensionServiceStateSchema = z.looseObject({
   serviceName: z.string(),
   payload: z.looseObject({}).optional(),
@@ -516,7 +571,7 @@ export const extensionServiceStateSchema = z.looseObject({
 
 const identity = { cname: z.string(), uid: z.string(), resourceId: z.string() };
 
-/** acquire 200 (§3.1). */
+/** acquire 200 (https://docs.agora.io/en/cloud-recording/rest-api/acquire). */
 export const acquireResponseSchema = z.looseObject({
   ...identity,
   cname: z.string().optional(),
@@ -524,7 +579,7 @@ export const acquireResponseSchema = z.looseObject({
 });
 export type AcquireResponse = z.infer<typeof acquireResponseSchema>;
 
-/** start 200; also update and updateLayout 200 (§2.2). */
+/** start 200; also update and updateLayout 200 (https://docs.agora.io/en/cloud-recording/rest-api/overview). */
 export const startResponseSchema = z.looseObject({
   cname: z.string().optional(),
   uid: z.string().optional(),
@@ -534,7 +589,10 @@ export const startResponseSchema = z.looseObject({
 export type StartResponse = z.infer<typeof startResponseSchema>;
 export const updateResponseSchema = startResponseSchema.partial({ sid: true });
 
-/** query's serverResponse, all modes (§3.3). `status` per §4.1. */
+/**
+ * query's serverResponse, all modes (https://docs.agora.io/en/cloud-recording/rest-api/query). `status` per
+ * https://docs.agora.io/en/cloud-recording/rest-api/query.
+ */
 export const queryServerResponseSchema = z.looseObject({
   status: z.number().int().optional(),
   fileListMode: z.enum(['string', 'json']).optional(),
@@ -545,7 +603,7 @@ export const queryServerResponseSchema = z.looseObject({
 });
 export type QueryServerResponse = z.infer<typeof queryServerResponseSchema>;
 
-/** query 200 (§3.3). */
+/** query 200 (https://docs.agora.io/en/cloud-recording/rest-api/query). */
 export const queryResponseSchema = z.looseObject({
   cname: z.string().optional(),
   uid: z.string().optional(),
@@ -555,7 +613,7 @@ export const queryResponseSchema = z.looseObject({
 });
 export type QueryResponse = z.infer<typeof queryResponseSchema>;
 
-/** stop's serverResponse, all modes (§3.6). */
+/** stop's serverResponse, all modes (https://docs.agora.io/en/cloud-recording/rest-api/stop). */
 export const stopServerResponseSchema = z.looseObject({
   fileListMode: z.enum(['string', 'json']).optional(),
   fileList: fileListSchema.optional(),
@@ -564,7 +622,7 @@ export const stopServerResponseSchema = z.looseObject({
 });
 export type StopServerResponse = z.infer<typeof stopServerResponseSchema>;
 
-/** stop 200 (§3.6). */
+/** stop 200 (https://docs.agora.io/en/cloud-recording/rest-api/stop). */
 export const stopResponseSchema = z.looseObject({
   cname: z.string().optional(),
   uid: z.string().optional(),
@@ -574,7 +632,10 @@ export const stopResponseSchema = z.looseObject({
 });
 export type StopResponse = z.infer<typeof stopResponseSchema>;
 
-/** Any error body (§2.3): gateway `{message}`, or service `{code, reason}` possibly echoing the task. */
+/**
+ * Any error body (https://docs.agora.io/en/cloud-recording/rest-api/overview): gateway `{message}`, or service `{code,
+ * reason}` possibly echoing the task.
+ */
 export const errorBodySchema = z.looseObject({
   code: z.number().int().optional(),
   reason: z.string().optional(),

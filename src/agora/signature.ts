@@ -1,5 +1,6 @@
 /**
- * NCS (Agora Notifications) request signatures, §6.3 of the Agora reference.
+ * NCS (Agora Notifications) request signatures, https://docs.agora.io/en/cloud-recording/develop/receive-notifications
+ * of the Agora reference.
  *
  * Agora signs the exact bytes of each notification body with the NCS secret (the one shown in the console's
  * Notifications page; not the REST customer secret, not the App Certificate):

@@ -1,7 +1,8 @@
 /**
- * RTC token minting for the recorder (reference §3.2 `token`, §7 "Token"): when the project has an App Certificate,
- * the recorder needs an RTC token for its uid and channel. Tokens cannot be renewed during a recording and expiry
- * kicks the recorder out (code 109), so the lifetime must cover the whole recording plus the start window.
+ * RTC token minting for the recorder (https://docs.agora.io/en/cloud-recording/rest-api/start `token`,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices "Token"): when the project has an
+ * App Certificate, the recorder needs an RTC token for its uid and channel. Tokens cannot be renewed during a recording
+ * and expiry kicks the recorder out (code 109), so the lifetime must cover the whole recording plus the start window.
  * Built with the official `agora-token` package (AccessToken2, RtcTokenBuilder.buildTokenWithUid).
  */
 import { RtcRole, RtcTokenBuilder } from 'agora-token';
@@ -12,8 +13,9 @@ import { parseUid } from './uid';
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
 /**
- * Margin added to the recording's maximum duration, seconds: the 5-minute acquire→start window (§7), an HA failover
- * (~90 s) and clock skew.
+ * Margin added to the recording's maximum duration, seconds: the 5-minute acquire→start window
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices), an HA failover (~90 s) and
+ * clock skew.
  */
 export const TOKEN_LIFETIME_MARGIN_SECONDS = 10 * 60;
 
@@ -23,7 +25,7 @@ export interface MintRecorderTokenInput {
   /** The project's App Certificate. A secret: never logged. */
   appCertificate: string;
   cname: string;
-  /** Recorder uid, decimal string (§2.1). */
+  /** Recorder uid, decimal string (https://docs.agora.io/en/cloud-recording/rest-api/overview). */
   uid: string;
   /**
    * The recording's maximum duration, seconds (≤ 24 h). The token lives this long plus

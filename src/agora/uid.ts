@@ -1,7 +1,8 @@
 /**
- * Recorder uid policy (reference §2.1): a recorder uid is a decimal string of an integer in 1..2^32-1 (never "0"; no
- * sign, no leading zeros, no user-account strings), and must not collide with a user of the channel. Recorders take
- * their uids from a reserved range the application never gives to people, so a collision cannot happen.
+ * Recorder uid policy (https://docs.agora.io/en/cloud-recording/rest-api/overview): a recorder uid is a decimal string
+ * of an integer in 1..2^32-1 (never "0"; no sign, no leading zeros, no user-account strings), and must not collide with
+ * a user of the channel. Recorders take their uids from a reserved range the application never gives to people, so a
+ * collision cannot happen.
  */
 import { randomInt } from 'node:crypto';
 import { AgoraConfigError } from './errors';

@@ -78,7 +78,10 @@ export function loadStorageProfiles(env: Env = process.env): Record<string, Stor
   return out;
 }
 
-/** Channel decryption settings of one encryption profile (§3.2.1: decryptionMode 1..8 needs a secret). */
+/**
+ * Channel decryption settings of one encryption profile (https://docs.agora.io/en/cloud-recording/rest-api/start:
+ * decryptionMode 1..8 needs a secret).
+ */
 export const encryptionProfileSchema = z.strictObject({
   decryptionMode: z.number().int().min(1).max(8),
   secret: z.string().min(1),

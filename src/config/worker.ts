@@ -13,7 +13,10 @@ export interface AgoraConfig {
   /** A single base URL instead of Agora's regional domains (the emulator, a proxy). No trailing slash. */
   baseUrl?: string;
   area: 'US' | 'EU' | 'AP' | 'CN';
-  /** Agora requests per second this worker process sends at most (Agora's limit is 10 per App ID, §1.5). */
+  /**
+   * Agora requests per second this worker process sends at most (Agora's limit is 10 per App ID,
+   * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+   */
   requestsPerSecond: number;
 }
 

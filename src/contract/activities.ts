@@ -1,7 +1,7 @@
 /**
  * The activity contract between the recording workflow and the Agora activities: the inputs, results and options of
- * acquire, start, query, update, updateLayout and stop. src/activities implements the interface; the workflow proxies it
- * with these options. Shapes are plain JSON (they travel through history), so no secret may appear here: storage is
+ * acquire, start, query, update, updateLayout and stop. src/activities implements the interface; the workflow proxies
+ * it with these options. Shapes are plain JSON (they travel through history), so no secret may appear here: storage is
  * named by profile, resolved inside the activity from worker configuration.
  *
  * Business outcomes the workflow must branch on are RESULTS (a `kind`); everything else is an ApplicationFailure whose
@@ -21,7 +21,10 @@ import type {
   UploadingStatus,
 } from './agora';
 
-/** The recorder identity: one live task per (appId, cname, uid) (§2.1). */
+/**
+ * The recorder identity: one live task per (appId, cname, uid)
+ * (https://docs.agora.io/en/cloud-recording/rest-api/overview).
+ */
 export interface RecorderIdentity {
   cname: string;
   /** Recorder uid, decimal string in 1..2^32-1. */
@@ -29,7 +32,7 @@ export interface RecorderIdentity {
   mode: RecordingMode;
 }
 
-/** acquire (§3.1). */
+/** acquire (https://docs.agora.io/en/cloud-recording/rest-api/acquire). */
 export interface AcquireInput extends RecorderIdentity {
   /** Hours the API stays usable after start, 1..720 (default 72). */
   resourceExpiredHour?: number;
@@ -42,7 +45,10 @@ export interface AcquireResult {
   requestId?: string;
 }
 
-/** start (§3.2). Storage is a profile NAME; the activity resolves its credentials. */
+/**
+ * start (https://docs.agora.io/en/cloud-recording/rest-api/start). Storage is a profile NAME; the activity resolves its
+ * credentials.
+ */
 export interface StartInput extends RecorderIdentity {
   resourceId: string;
   storageProfile: string;
@@ -53,7 +59,8 @@ export interface StartInput extends RecorderIdentity {
   extensionServiceConfig?: ExtensionServiceConfig;
   /**
    * Channel decryption by reference: the name of an encryption profile of the worker (decryptionMode, secret, salt),
-   * merged into recordingConfig by the activity, so the key never enters workflow history (§3.2.1).
+   * merged into recordingConfig by the activity, so the key never enters workflow history
+   * (https://docs.agora.io/en/cloud-recording/rest-api/start).
    */
   encryptionProfile?: string;
   /** RTC token supplied by the caller; when absent and an App Certificate is configured, the activity mints one. */
@@ -75,8 +82,10 @@ export interface SessionRef extends RecorderIdentity {
 }
 
 /**
- * query (§3.3). `not_found` is a 404: gone, or inside Agora's ~90 s failover window (§7); the workflow decides.
- * `exiting` is code 501, "recording service is exiting" (§5.2 legacy, e.g. a query right after the task ended): the
+ * query (https://docs.agora.io/en/cloud-recording/rest-api/query). `not_found` is a 404: gone, or inside Agora's ~90 s
+ * failover window (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices); the workflow
+ * decides. `exiting` is code 501, "recording service is exiting"
+ * (https://docs.agora.io/en/cloud-recording/rest-api/status-codes legacy, e.g. a query right after the task ended): the
  * recording is ending, no failover window applies.
  */
 export type QueryResult =
@@ -84,17 +93,21 @@ export type QueryResult =
   | { kind: 'not_found' }
   | { kind: 'exiting' };
 
-/** updateLayout (§3.5): the FULL desired layout (Agora replaces the whole layout). */
+/**
+ * updateLayout (https://docs.agora.io/en/cloud-recording/rest-api/update-layout): the FULL desired layout (Agora
+ * replaces the whole layout).
+ */
 export interface UpdateLayoutInput extends SessionRef {
   layout: MixLayout;
 }
-/** update (§3.4): subscription and/or web onhold. */
+/** update (https://docs.agora.io/en/cloud-recording/rest-api/update): subscription and/or web onhold. */
 export interface UpdateInput extends SessionRef {
   streamSubscribe?: StreamSubscribe;
   webRecordingConfig?: { onhold: boolean };
   /**
    * Re-send this storage profile's storageConfig (a profile NAME; the activity resolves it), e.g. to refresh STS
-   * credentials on long recordings (§3.2.6, §3.4).
+   * credentials on long recordings (https://docs.agora.io/en/cloud-recording/rest-api/start,
+   * https://docs.agora.io/en/cloud-recording/rest-api/update).
    */
   storageProfile?: string;
   /** The recording's fileNamePrefix, sent with `storageProfile`. */
@@ -102,7 +115,7 @@ export interface UpdateInput extends SessionRef {
 }
 export type UpdateResult = { kind: 'ok' } | { kind: 'not_found' };
 
-/** stop (§3.6). */
+/** stop (https://docs.agora.io/en/cloud-recording/rest-api/stop). */
 export interface StopInput extends SessionRef {
   /** true: Agora answers at once and the upload result comes by NCS (31/32). Default false (sync, ≤ ~20 s). */
   asyncStop?: boolean;
@@ -190,7 +203,10 @@ export const activityOptions = {
       nonRetryableErrorTypes: nonRetryableAgoraFailures,
     },
   },
-  /** Sync stop waits for the upload (≤ ~20 s, §3.6): 40 s per attempt; retried for up to 30 minutes. */
+  /**
+   * Sync stop waits for the upload (≤ ~20 s, https://docs.agora.io/en/cloud-recording/rest-api/stop): 40 s per attempt;
+   * retried for up to 30 minutes.
+   */
   stop: {
     startToCloseTimeout: '40 seconds',
     scheduleToCloseTimeout: '30 minutes',

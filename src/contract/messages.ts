@@ -1,17 +1,21 @@
 /**
- * The recording workflow's signals, updates and queries. Wire names are short camelCase; other SDKs send the same names.
+ * The recording workflow's signals, updates and queries. Wire names are short camelCase; other SDKs send the same
+ * names.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { MixLayout, NcsNotification, StreamSubscribe } from './agora';
 import type { RecordingStatus } from './recording';
 
 /**
- * Replace the mix layout (full layout, newest wins; §3.5). Taken while acquiring, starting or recording (until a stop
- * is requested) and applied once recording; an invalid layout, or one sent to a recording that is not mix, is ignored
- * (logged, never applied).
+ * Replace the mix layout (full layout, newest wins; https://docs.agora.io/en/cloud-recording/rest-api/update-layout).
+ * Taken while acquiring, starting or recording (until a stop is requested) and applied once recording; an invalid
+ * layout, or one sent to a recording that is not mix, is ignored (logged, never applied).
  */
 export const updateLayoutSignal = defineSignal<[MixLayout]>('updateLayout');
-/** Replace the subscription lists (full lists, newest wins; §3.4). Invalid lists are ignored (logged). */
+/**
+ * Replace the subscription lists (full lists, newest wins; https://docs.agora.io/en/cloud-recording/rest-api/update).
+ * Invalid lists are ignored (logged).
+ */
 export const updateSubscriptionSignal = defineSignal<[StreamSubscribe]>('updateSubscription');
 /** Stop the recording; the argument is a human reason. Stop also comes from cancellation and the max duration. */
 export const stopSignal = defineSignal<[reason?: string]>('stop');
@@ -22,8 +26,8 @@ export const stopSignal = defineSignal<[reason?: string]>('stop');
 export const agoraNotificationSignal = defineSignal<[NcsNotification]>('agoraNotification');
 
 /**
- * Replace the layout and wait until Agora applied it or a newer layout superseded it; returns the status then.
- * Rejected (ApplicationFailure type from RecordingFailureType (failures.ts)) when the mode is not mix, the workflow is not
+ * Replace the layout and wait until Agora applied it or a newer layout superseded it; returns the status then. Rejected
+ * (ApplicationFailure type from RecordingFailureType (failures.ts)) when the mode is not mix, the workflow is not
  * recording, or the layout is invalid; fails with `LayoutNotApplied` when Agora refused it, `RecordingEnded` when the
  * recording ended first.
  */

@@ -22,8 +22,9 @@ export const recordingWorkflowName = 'recordingWorkflow';
 export const defaultTaskQueue = 'agora-recording';
 
 /**
- * Workflow ID of a recording: one live recording per recorder identity (appId, cname, uid), as Agora requires (§2.1).
- * `/` never occurs in an RTC channel name, so the ID is unambiguous. Format: `recording/{appId}/{cname}/{uid}`.
+ * Workflow ID of a recording: one live recording per recorder identity (appId, cname, uid), as Agora requires
+ * (https://docs.agora.io/en/cloud-recording/rest-api/overview). `/` never occurs in an RTC channel name, so the ID is
+ * unambiguous. Format: `recording/{appId}/{cname}/{uid}`.
  */
 export function recordingWorkflowId(appId: string, cname: string, uid: string): string {
   return `recording/${appId}/${cname}/${uid}`;
@@ -31,8 +32,8 @@ export function recordingWorkflowId(appId: string, cname: string, uid: string): 
 
 /**
  * How long things may take. All durations in SECONDS. Every field is optional; the defaults are in
- * `defaultRecordingPolicy` (limits.ts). The defaults keep an idle recording hour at 12 history events (2 health checks of 6
- * events each), inside the budget of 20.
+ * `defaultRecordingPolicy` (limits.ts). The defaults keep an idle recording hour at 12 history events (2 health checks
+ * of 6 events each), inside the budget of 20.
  */
 export interface RecordingPolicy {
   /** Stop automatically after this long in the recording state. Default 14 400 s (4 h). */
@@ -42,18 +43,24 @@ export interface RecordingPolicy {
   /**
    * Query fallback cadence while recording, at least 10 s; NCS events come first (each one postpones the next query).
    * Default 1800 s (30 min): each check is a local activity (6 history events), so an idle hour costs 12 events; a
-   * shorter cadence spends the history budget faster (and continues as new sooner). Agora suggests querying every
-   * ~2 min when polling is the only signal (§7); here NCS comes first and the query is only the fallback for lost
-   * notifications, so a lost recorder_leave is noticed within 30 min (the recorder itself has already left: no billing).
+   * shorter cadence spends the history budget faster (and continues as new sooner). Agora suggests querying every ~2
+   * min when polling is the only signal
+   * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices); here NCS comes first and the
+   * query is only the fallback for lost notifications, so a lost recorder_leave is noticed within 30 min (the recorder
+   * itself has already left: no billing).
    */
   healthCheckIntervalSeconds?: number;
   /** acquire attempts (each resourceId lives 5 minutes) before giving up, 1..20. Default 3. */
   maxAcquireAttempts?: number;
-  /** A 404 from query shorter than this is Agora failing a recorder over, not death (§7). Default 90 s. */
+  /**
+   * A 404 from query shorter than this is Agora failing a recorder over, not death
+   * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). Default 90 s.
+   */
   failoverWindowSeconds?: number;
   /**
-   * How long after acquire the workflow keeps trying to start on one resourceId, 1..290 s. Agora's resourceId lives
-   * 300 s from the acquire call (§3.1); the default 270 s leaves a margin for clock skew and the call in flight.
+   * How long after acquire the workflow keeps trying to start on one resourceId, 1..290 s. Agora's resourceId lives 300
+   * s from the acquire call (https://docs.agora.io/en/cloud-recording/rest-api/acquire); the default 270 s leaves a
+   * margin for clock skew and the call in flight.
    */
   startWindowSeconds?: number;
   /**
@@ -68,34 +75,47 @@ export interface RecordingPolicy {
  * worker). Validated by the client library (zod) and again by the workflow (non-retryable failure naming the field).
  */
 export interface RecordingInput {
-  /** Channel to record (§2.1). */
+  /** Channel to record (https://docs.agora.io/en/cloud-recording/rest-api/overview). */
   cname: string;
-  /** Recorder uid, decimal string 1..2^32-1 (§2.1). The client allocates one in the reserved range when omitted. */
+  /**
+   * Recorder uid, decimal string 1..2^32-1 (https://docs.agora.io/en/cloud-recording/rest-api/overview). The client
+   * allocates one in the reserved range when omitted.
+   */
   uid: string;
   mode: RecordingMode;
-  /** §3.2.1; required for individual and mix. The mix layout lives in recordingConfig.transcodingConfig. */
+  /**
+   * https://docs.agora.io/en/cloud-recording/rest-api/start; required for individual and mix. The mix layout lives in
+   * recordingConfig.transcodingConfig.
+   */
   recordingConfig?: RecordingConfig;
-  /** §3.2.5 */
+  /** https://docs.agora.io/en/cloud-recording/rest-api/start */
   recordingFileConfig?: RecordingFileConfig;
-  /** §3.2.5, individual only. */
+  /** https://docs.agora.io/en/cloud-recording/rest-api/start, individual only. */
   snapshotConfig?: SnapshotConfig;
-  /** §3.2.7, web only. */
+  /** https://docs.agora.io/en/cloud-recording/rest-api/start, web only. */
   extensionServiceConfig?: ExtensionServiceConfig;
-  /** Storage profile configured on the worker (STORAGE_PROFILES) and the file-name prefix segments (§3.2.6). */
+  /**
+   * Storage profile configured on the worker (STORAGE_PROFILES) and the file-name prefix segments
+   * (https://docs.agora.io/en/cloud-recording/rest-api/start).
+   */
   storage: { profile: string; fileNamePrefix?: string[] };
   /**
    * Channel decryption by reference: the name of an encryption profile configured on the worker (decryptionMode,
-   * secret, salt; §3.2.1). recordingConfig.secret and .salt are refused in the input, so the key never enters history.
+   * secret, salt; https://docs.agora.io/en/cloud-recording/rest-api/start). recordingConfig.secret and .salt are
+   * refused in the input, so the key never enters history.
    */
   encryptionProfile?: string;
   /** RTC token for the recorder uid; when absent the worker mints one if it has an App Certificate. */
   token?: string;
-  /** Hours the API stays usable after start, 1..720; default 72 (§3.1). Must exceed maxDurationSeconds. */
+  /**
+   * Hours the API stays usable after start, 1..720; default 72
+   * (https://docs.agora.io/en/cloud-recording/rest-api/acquire). Must exceed maxDurationSeconds.
+   */
   resourceExpiredHour?: number;
   policy?: RecordingPolicy;
 }
 
-/** Workflow states (ARCHITECTURE.md), also the RecordingStatus search attribute. */
+/** Workflow states (docs/architecture.md), also the RecordingStatus search attribute. */
 export type RecordingState =
   | 'acquiring'
   | 'starting'
@@ -129,9 +149,15 @@ export interface RecordingResult {
   /** Files, normalised to entries (a string fileList becomes one entry). */
   fileList: FileListEntry[];
   uploadingStatus?: UploadingStatus;
-  /** recorder_leave bit mask (§6.4), when a recorder_leave from this task's recorder arrived. */
+  /**
+   * recorder_leave bit mask (https://docs.agora.io/en/cloud-recording/develop/receive-notifications), when a
+   * recorder_leave from this task's recorder arrived.
+   */
   leaveCode?: number;
-  /** session_exit exitStatus (§6.4): 0 normal exit after upload, 1 abnormal. */
+  /**
+   * session_exit exitStatus (https://docs.agora.io/en/cloud-recording/develop/receive-notifications): 0 normal exit
+   * after upload, 1 abnormal.
+   */
   exitStatus?: number;
   /** Why it stopped: 'stop requested', 'max duration', 'cancelled', 'idle exit', ... */
   reason?: string;
@@ -159,11 +185,11 @@ export interface RecordingStatus {
   layout?: MixLayout;
   /** The layout requested and not yet applied, if any. */
   pendingLayout?: MixLayout;
-  /** The subscription last applied with update (§3.4). */
+  /** The subscription last applied with update (https://docs.agora.io/en/cloud-recording/rest-api/update). */
   subscription?: StreamSubscribe;
   /** The subscription requested and not yet applied, if any. */
   pendingSubscription?: StreamSubscribe;
-  /** uploading_progress (§6.4): 0..10000. */
+  /** uploading_progress (https://docs.agora.io/en/cloud-recording/develop/receive-notifications): 0..10000. */
   uploadProgress?: number;
   uploadingStatus?: UploadingStatus;
   /** Why the recording is stopping or ended, once known: 'stop requested', 'max duration', 'idle exit', ... */
@@ -183,7 +209,10 @@ export interface RecordingCarryOver {
   seenNoticeIds: string[];
   /** payload.sequence of the uploading_progress notification last applied. */
   progressSequence?: number;
-  /** Recorder uids of this task: the input uid, then any session_failover newUid (§6.4 event 12). */
+  /**
+   * Recorder uids of this task: the input uid, then any session_failover newUid
+   * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications event 12).
+   */
   recorderUids: string[];
   /** Unix ms of the first query 404 of an ongoing failover, if any. */
   notFoundSince?: number;

@@ -1,5 +1,7 @@
 /**
- * What query and stop say about a recording (§3.3, §3.6) and what events 31/32 carry (§6.4), per mode:
+ * What query and stop say about a recording (https://docs.agora.io/en/cloud-recording/rest-api/query,
+ * https://docs.agora.io/en/cloud-recording/rest-api/stop) and what events 31/32 carry
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications), per mode:
  * - individual / mix: `fileListMode` + `fileList` (string or array, see `files.ts`); snapshots: no list at all;
  * - web: `extensionServiceState` entries for `web_recorder_service` (lower-case `filename`), `rtmp_publish_service`
  *   when pushing to a CDN, and on stop `upload_service` with `uploadingStatus`.
@@ -7,13 +9,13 @@
 import { type StartClientRequest } from '../agora/schemas';
 import { type FileFacts, fileListing, trackTypeOf } from './files';
 
-/** Outcome of the upload after exit (§3.6). */
+/** Outcome of the upload after exit (https://docs.agora.io/en/cloud-recording/rest-api/stop). */
 export type UploadingStatus = 'uploaded' | 'backuped' | 'unknown';
 
 /** The facts the answers depend on. */
 export interface AnswerFacts {
   files: FileFacts;
-  /** §4.1 status. */
+  /** https://docs.agora.io/en/cloud-recording/rest-api/query status. */
   status: number;
   exited: boolean;
   /** Web mode: paused. */
@@ -22,7 +24,7 @@ export interface AnswerFacts {
   uploadingStatus?: UploadingStatus;
 }
 
-/** query's `serverResponse` (§3.3). */
+/** query's `serverResponse` (https://docs.agora.io/en/cloud-recording/rest-api/query). */
 export function queryServerResponse(f: AnswerFacts): Record<string, unknown> {
   const status = f.status;
   if (f.files.mode === 'web') return { status, extensionServiceState: webState(f, false) };
@@ -32,7 +34,10 @@ export function queryServerResponse(f: AnswerFacts): Record<string, unknown> {
   return { status, fileListMode: listing.fileListMode, fileList: listing.fileList, sliceStartTime };
 }
 
-/** stop's `serverResponse` (§3.6). `uploadingStatus` is "unknown" until the upload is over (async stop). */
+/**
+ * stop's `serverResponse` (https://docs.agora.io/en/cloud-recording/rest-api/stop). `uploadingStatus` is "unknown"
+ * until the upload is over (async stop).
+ */
 export function stopServerResponse(f: AnswerFacts): Record<string, unknown> {
   const uploadingStatus = f.uploadingStatus ?? 'unknown';
   if (f.files.mode === 'web') {
@@ -45,9 +50,13 @@ export function stopServerResponse(f: AnswerFacts): Record<string, unknown> {
   return { fileListMode: listing.fileListMode, fileList: listing.fileList, uploadingStatus };
 }
 
-/** Details of events 31/32: always an array `fileList`, even where query shows mix's string form (§6.4). */
+/**
+ * Details of events 31/32: always an array `fileList`, even where query shows mix's string form
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+ */
 export function uploadDetails(f: AnswerFacts): Record<string, unknown> {
-  // Web mode's 31/32 carry only msgName and status (§6.4).
+  // Web mode's 31/32 carry only msgName and status
+  // (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
   if (f.files.mode === 'web') return { status: 0 };
   const listing = fileListing(f.files);
   if ('fileListMode' in listing && listing.fileListMode === 'json') return { status: 0, fileList: listing.fileList };

@@ -1,5 +1,6 @@
 /**
- * HTTP Basic authentication as Agora's gateway applies it (§1.3):
+ * HTTP Basic authentication as Agora's gateway applies it
+ * (https://docs.agora.io/en/cloud-recording/rest-api/restful-authentication):
  * - no `Authorization` header → 401 `{"message": "Unauthorized"}`
  * - anything else that is not `Basic base64(customerId:customerSecret)` → 401
  *   `{"message": "Invalid authentication credentials"}`

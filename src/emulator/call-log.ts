@@ -8,7 +8,7 @@ export interface CallLogEntry {
   method: string;
   /** Path without the query string, e.g. `/v1/apps/APPID/cloud_recording/acquire`. */
   path: string;
-  /** The endpoint, when the path matched one (§1.1). */
+  /** The endpoint, when the path matched one (https://docs.agora.io/en/cloud-recording/rest-api/overview). */
   endpoint?: EndpointName;
   /** Path parameters (`resourceId`, `sid`, `mode`), when matched. */
   resourceId?: string;

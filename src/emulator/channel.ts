@@ -1,6 +1,7 @@
 /**
  * Simulated RTC channels: who is in a channel and who publishes. Recordings watch their channel to decide what gets
- * recorded and when the channel is idle (§3.2.1 `maxIdleTime`, §7 "Idle exit").
+ * recorded and when the channel is idle (https://docs.agora.io/en/cloud-recording/rest-api/start `maxIdleTime`,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices "Idle exit").
  */
 
 /** A participant of a simulated channel. */

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 
-/** The Agora endpoints, named as in §1.1. */
+/** The Agora endpoints, named as in https://docs.agora.io/en/cloud-recording/rest-api/overview. */
 export const endpointNames = ['acquire', 'start', 'query', 'update', 'updateLayout', 'stop'] as const;
 export type EndpointName = (typeof endpointNames)[number];
 
@@ -46,15 +46,22 @@ export const faultRuleSchema = z.discriminatedUnion('kind', [
     commit: z.boolean().optional(),
     ...httpScope,
   }),
-  /** 206 `{code: 65, reason: "request not completed"}` (§5.1); `commit` as for `error`. */
+  /**
+   * 206 `{code: 65, reason: "request not completed"}` (https://docs.agora.io/en/cloud-recording/rest-api/status-codes);
+   * `commit` as for `error`.
+   */
   z.object({ kind: z.literal('code65'), commit: z.boolean().optional(), ...httpScope }),
-  /** 404 `{code: 404, reason: "failed to find worker"}`: an HA failover window when combined with `forMs` (§7). */
+  /**
+   * 404 `{code: 404, reason: "failed to find worker"}`: an HA failover window when combined with `forMs`
+   * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+   */
   z.object({ kind: z.literal('notFound'), ...httpScope }),
   /** Commit the request (unless `commit: false`), then destroy the socket without answering. */
   z.object({ kind: z.literal('drop'), commit: z.boolean().optional(), ...httpScope }),
   /**
-   * 429 `{"message": "API rate limit exceeded"}` regardless of the real rate (a burst, §1.5). The reference documents
-   * no `Retry-After`; `retryAfterS` adds one, for testing clients that honour it.
+   * 429 `{"message": "API rate limit exceeded"}` regardless of the real rate (a burst,
+   * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). The reference documents no
+   * `Retry-After`; `retryAfterS` adds one, for testing clients that honour it.
    */
   z.object({ kind: z.literal('rateLimit'), retryAfterS: z.number().int().nonnegative().optional(), ...httpScope }),
   /**

@@ -1,6 +1,8 @@
 /**
- * Recorded file names and file lists, per mode and `avFileType` (§3.3, §3.6, §8). `sliceStartTime` is Unix ms, as in
- * every Agora example.
+ * Recorded file names and file lists, per mode and `avFileType`
+ * (https://docs.agora.io/en/cloud-recording/rest-api/query, https://docs.agora.io/en/cloud-recording/rest-api/stop,
+ * https://docs.agora.io/en/cloud-recording/develop/manage-files). `sliceStartTime` is Unix ms, as in every Agora
+ * example.
  *
  * - individual: per uid an audio and/or a video M3U8 (`standard` stream mode adds a combined one); `fileListMode`
  *   "json"; no list at all when snapshots are configured.
@@ -34,7 +36,7 @@ export type FileListing =
   | { web: { filename: string; sliceStartTime: number }[] }
   | { none: true };
 
-/** Characters §8 says become `-` in web-mode file names. */
+/** Characters https://docs.agora.io/en/cloud-recording/develop/manage-files says become `-` in web-mode file names. */
 const WEB_SPECIAL = /[!@#$%^&*()+_.=[\]{}~,;:?<>|]/g;
 
 /** The storage path prefix, with its trailing slash ("" when none). */
@@ -52,7 +54,10 @@ export function mainPlaylist(f: FileFacts): string {
   return `${prefixOf(f.fileNamePrefix)}${f.sid}_${cname}.m3u8`;
 }
 
-/** The current file listing; empty lists before the first slice (the M3U8 only exists after it, §3.3). */
+/**
+ * The current file listing; empty lists before the first slice (the M3U8 only exists after it,
+ * https://docs.agora.io/en/cloud-recording/rest-api/query).
+ */
 export function fileListing(f: FileFacts): FileListing {
   const started = f.firstSliceAt;
   const mp4 = f.avFileType.includes('mp4');
@@ -84,19 +89,20 @@ export function fileListing(f: FileFacts): FileListing {
     if (f.streamTypes !== 1) list.push({ fileName: individualName(f, uid, 'audio'), trackType: 'audio', ...common });
     if (f.streamTypes !== 0) list.push({ fileName: individualName(f, uid, 'video'), trackType: 'video', ...common });
     if (f.streamMode === 'standard' && f.streamTypes === 2) {
-      // The combined index of `standard` mode (§3.2.1); its exact name is not documented [derived].
+      // The combined index of `standard` mode (https://docs.agora.io/en/cloud-recording/rest-api/start); its exact name
+      // is not documented [derived].
       list.push({ fileName: individualName(f, uid, 'av'), trackType: 'audio_and_video', ...common });
     }
   }
   return { fileListMode: 'json', fileList: list };
 }
 
-/** §3.3 trackType from streamTypes. */
+/** https://docs.agora.io/en/cloud-recording/rest-api/query trackType from streamTypes. */
 export function trackTypeOf(streamTypes: 0 | 1 | 2): 'audio' | 'video' | 'audio_and_video' {
   return streamTypes === 0 ? 'audio' : streamTypes === 1 ? 'video' : 'audio_and_video';
 }
 
-/** §8: `<sid>_<cname>__uid_s_<uid>__uid_e_<type>.m3u8`. */
+/** https://docs.agora.io/en/cloud-recording/develop/manage-files: `<sid>_<cname>__uid_s_<uid>__uid_e_<type>.m3u8`. */
 function individualName(f: FileFacts, uid: string, type: string): string {
   return `${prefixOf(f.fileNamePrefix)}${f.sid}_${f.cname}__uid_s_${uid}__uid_e_${type}.m3u8`;
 }

@@ -63,7 +63,11 @@ export interface Emulator {
   clearCalls(): void;
   /** Every recording task so far; `phase: 'recording'` ones are still in the channel and billing. */
   tasks(): TaskSnapshot[];
-  /** Simulates an HA failover of a task (§7): query/update/updateLayout/stop answer 404 for `ms`, then event 12. */
+  /**
+   * Simulates an HA failover of a task
+   * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices):
+   * query/update/updateLayout/stop answer 404 for `ms`, then event 12.
+   */
   failover(sid: string, ms: number): void;
   /** Every NCS notification emitted (including dropped ones), in emission order. */
   notifications(): EmittedNotification[];

@@ -1,7 +1,8 @@
 /**
  * Secret masking for the call log: request bodies carry storage keys (`storageConfig.accessKey`, `secretKey`,
- * `stsToken`), the RTC `token` and decryption `secret`/`salt` (§3.2). The log is read by tests and benchmarks and may
- * be printed, so those values never enter it.
+ * `stsToken`), the RTC `token` and decryption `secret`/`salt`
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start). The log is read by tests and benchmarks and may be
+ * printed, so those values never enter it.
  */
 import { secretKeyNames } from '../agora/redact';
 

@@ -1,8 +1,10 @@
 /**
- * NCS delivery (§6): builds each cloud-recording notification, signs the exact body bytes (§6.3) and POSTs it to the
- * configured callback URL, with Agora's retry policy (§6.1): a delivery succeeds when the receiver answers HTTP 200
- * within 10 s; otherwise NCS resends, at growing intervals, at most 3 times. Injected NCS faults (drop, duplicate,
- * delay, reorder) apply here.
+ * NCS delivery (https://docs.agora.io/en/cloud-recording/develop/receive-notifications): builds each cloud-recording
+ * notification, signs the exact body bytes (https://docs.agora.io/en/cloud-recording/develop/receive-notifications) and
+ * POSTs it to the configured callback URL, with Agora's retry policy
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications): a delivery succeeds when the receiver
+ * answers HTTP 200 within 10 s; otherwise NCS resends, at growing intervals, at most 3 times. Injected NCS faults
+ * (drop, duplicate, delay, reorder) apply here.
  *
  * First attempts go out one at a time in emission order, so without faults a receiver sees notifications in
  * `sequence` order; retries run independently, as they would from Agora's fleet.
@@ -19,7 +21,10 @@ import { type EmulatorClock, type ClockTimer } from './clock';
 import { type FaultBook } from './faults';
 import { newNoticeId } from './ids';
 
-/** The payload of a cloud-recording notification (§6.2). */
+/**
+ * The payload of a cloud-recording notification
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+ */
 export interface NcsPayload {
   cname: string;
   /** The recorder uid (decimal string). */
@@ -29,7 +34,10 @@ export interface NcsPayload {
   sequence: number;
   /** Event time, Unix ms. */
   sendts: number;
-  /** 0 service, 1 recorder, 2 uploader, 4 extension, 6 web recorder, 8 download (§6.2). */
+  /**
+   * 0 service, 1 recorder, 2 uploader, 4 extension, 6 web recorder, 8 download
+   * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+   */
   serviceType: number;
   details: Record<string, unknown>;
 }
@@ -95,7 +103,9 @@ export class NcsDispatcher {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retryDelaysMs = opts.retryDelaysMs ?? [0, 1000, 3000];
     const isHttps = opts.callbackUrl?.startsWith('https:') ?? false;
-    // Keep-alive as Agora recommends for receivers (§6.1); owned here so close() can free the sockets.
+    // Keep-alive as Agora recommends for receivers
+    // (https://docs.agora.io/en/cloud-recording/develop/receive-notifications); owned here so close() can free the
+    // sockets.
     this.agent = isHttps ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
 

@@ -1,4 +1,10 @@
-/** Emulator configuration: what callers may set, and defaults that make it behave like Agora (§1.5, §3.1, §6.1, §7). */
+/**
+ * Emulator configuration: what callers may set, and defaults that make it behave like Agora
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices,
+ * https://docs.agora.io/en/cloud-recording/rest-api/acquire,
+ * https://docs.agora.io/en/cloud-recording/develop/receive-notifications,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 import { type ClockOptions } from './clock';
 import { type FaultRule } from './faults';
 
@@ -10,40 +16,73 @@ export interface EmulatorOptions {
   host?: string;
   /** The App ID the emulated project has (the `{appid}` path segment). */
   appId: string;
-  /** Customer ID for HTTP Basic auth (§1.3). */
+  /** Customer ID for HTTP Basic auth (https://docs.agora.io/en/cloud-recording/rest-api/restful-authentication). */
   customerId: string;
-  /** Customer Secret for HTTP Basic auth (§1.3). */
+  /** Customer Secret for HTTP Basic auth (https://docs.agora.io/en/cloud-recording/rest-api/restful-authentication). */
   customerSecret: string;
-  /** Where NCS notifications are POSTed (§6); none are sent without it (they are still recorded). */
+  /**
+   * Where NCS notifications are POSTed (https://docs.agora.io/en/cloud-recording/develop/receive-notifications); none
+   * are sent without it (they are still recorded).
+   */
   callbackUrl?: string;
-  /** NCS secret for `Agora-Signature` / `Agora-Signature-V2` (§6.3); unsigned without it. */
+  /**
+   * NCS secret for `Agora-Signature` / `Agora-Signature-V2`
+   * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications); unsigned without it.
+   */
   ncsSecret?: string;
   /** How time moves. @default { mode: 'manual' } */
   clock?: ClockOptions;
-  /** Peak concurrent recordings before acquire answers 400 code 406 (§1.5). @default 50 */
+  /**
+   * Peak concurrent recordings before acquire answers 400 code 406
+   * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). @default 50
+   */
   concurrencyQuota?: number;
-  /** Requests per second per App ID, real time, before 429 (§1.5); 0 disables. @default 10 */
+  /**
+   * Requests per second per App ID, real time, before 429
+   * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices); 0 disables. @default 10
+   */
   qpsLimit?: number;
   /**
-   * How long the upload takes after a recording ends; a synchronous stop answers after it (§3.6: Agora expects ≤ 20 s).
+   * How long the upload takes after a recording ends; a synchronous stop answers after it
+   * (https://docs.agora.io/en/cloud-recording/rest-api/stop: Agora expects ≤ 20 s).
    * @default 0 with a manual clock (tests need no advance), 2000 with a wall clock
    */
   syncStopMs?: number;
-  /** A synchronous stop whose upload takes longer answers 400 code 50 "upload timeout" (§3.6, §7). @default 20000 */
+  /**
+   * A synchronous stop whose upload takes longer answers 400 code 50 "upload timeout"
+   * (https://docs.agora.io/en/cloud-recording/rest-api/stop,
+   * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). @default 20000
+   */
   syncStopTimeoutMs?: number;
   /** Time from a successful start until the recorder is ready (status 4) and its first events are sent. @default 0 */
   startupMs?: number;
-  /** Life of a resourceId before start answers 433 (§3.1). @default 300000 (5 min) */
+  /**
+   * Life of a resourceId before start answers 433 (https://docs.agora.io/en/cloud-recording/rest-api/acquire). @default
+   * 300000 (5 min)
+   */
   resourceTtlMs?: number;
-  /** After a recording ends, how long a repeated stop answers 400 code 49 before 404 (§3.6, §7). @default 60000 */
+  /**
+   * After a recording ends, how long a repeated stop answers 400 code 49 before 404
+   * (https://docs.agora.io/en/cloud-recording/rest-api/stop,
+   * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). @default 60000
+   */
   exitGraceMs?: number;
-  /** Interval of `uploading_progress` (event 33) while recording (§6.4). @default 60000 */
+  /**
+   * Interval of `uploading_progress` (event 33) while recording
+   * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications). @default 60000
+   */
   progressIntervalMs?: number;
   /** With a `backuped` upload, delay until the backup cloud forwards the files (event 31). @default 60000 */
   backupForwardMs?: number;
-  /** NCS answer deadline per attempt, REAL ms (it measures the receiver, see `ncs.ts`), §6.1. @default 10000 */
+  /**
+   * NCS answer deadline per attempt, REAL ms (it measures the receiver, see `ncs.ts`),
+   * https://docs.agora.io/en/cloud-recording/develop/receive-notifications. @default 10000
+   */
   ncsTimeoutMs?: number;
-  /** NCS retry delays; the length is the number of retries (§6.1: up to 3). @default [0, 1000, 3000] */
+  /**
+   * NCS retry delays; the length is the number of retries
+   * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications: up to 3). @default [0, 1000, 3000]
+   */
   ncsRetryDelaysMs?: number[];
   /** Seed for probabilistic faults. @default 1 */
   faultSeed?: number;

@@ -1,5 +1,7 @@
 /**
- * Agora's QPS limit: 10 requests per second per App ID (§1.5); over it → 429 `{"message": "API rate limit exceeded"}`.
+ * Agora's QPS limit: 10 requests per second per App ID
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices); over it → 429 `{"message": "API
+ * rate limit exceeded"}`.
  *
  * Measured in REAL time, not on the emulator clock, on purpose: clients pace themselves (back-off, polling) with real
  * timers, so a manual clock that never moves would otherwise keep a client throttled forever. Requests that are

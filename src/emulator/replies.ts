@@ -1,4 +1,7 @@
-/** Answers in Agora's three error shapes (§2.3) and the success shape (§2.2). */
+/**
+ * Answers in Agora's three error shapes (https://docs.agora.io/en/cloud-recording/rest-api/overview) and the success
+ * shape (https://docs.agora.io/en/cloud-recording/rest-api/overview).
+ */
 import { type z } from 'zod';
 import { describeZodError } from '../agora/schemas';
 
@@ -27,12 +30,18 @@ export function agoraError(status: number, code: number, reason: string): Reply 
   return { status, body: { code, reason } };
 }
 
-/** 404 code 404 "failed to find worker": the task is gone or in an HA failover window (§5.1, §7). */
+/**
+ * 404 code 404 "failed to find worker": the task is gone or in an HA failover window
+ * (https://docs.agora.io/en/cloud-recording/rest-api/status-codes,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 export function workerNotFound(): Reply {
   return agoraError(404, 404, 'failed to find worker');
 }
 
-/** 400 code 2 with a reason naming the offending field (§5.1). */
+/**
+ * 400 code 2 with a reason naming the offending field (https://docs.agora.io/en/cloud-recording/rest-api/status-codes).
+ */
 export function invalidParams(reason: string): Reply {
   return agoraError(400, 2, reason);
 }
@@ -42,7 +51,9 @@ export function invalidBody(err: z.ZodError): Reply {
   return invalidParams(describeZodError(err));
 }
 
-/** 429 as the gateway answers it (§1.5). */
+/**
+ * 429 as the gateway answers it (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 export function rateLimited(): Reply {
   return gatewayError(429, 'API rate limit exceeded');
 }

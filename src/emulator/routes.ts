@@ -1,4 +1,7 @@
-/** Agora's paths and methods (§1.1), matched exactly (paths are case sensitive). */
+/**
+ * Agora's paths and methods (https://docs.agora.io/en/cloud-recording/rest-api/overview), matched exactly (paths are
+ * case sensitive).
+ */
 import { type EndpointName } from './faults';
 
 /** A matched route: the endpoint and its path parameters. */

@@ -24,7 +24,11 @@ import { type EmulatorState } from './state';
 
 const handlers: Record<EndpointName, EndpointHandler> = { acquire, start, query, update, updateLayout, stop };
 
-/** The NCS IP list endpoint under both documented hosts' paths (§1.1, §3.7). */
+/**
+ * The NCS IP list endpoint under both documented hosts' paths
+ * (https://docs.agora.io/en/cloud-recording/rest-api/overview,
+ * https://docs.agora.io/en/cloud-recording/rest-api/ncs-ip).
+ */
 const NCS_IP_PATHS = new Set(['/v1/ncs/ip', '/v2/ncs/ip']);
 const NCS_IP_BODY = { data: { service: { hosts: [{ primaryIP: '127.0.0.1' }] } } };
 
@@ -69,7 +73,8 @@ async function handleRequest(state: EmulatorState, req: http.IncomingMessage, re
   const o = state.options;
   const auth = () => checkBasicAuth(req.headers.authorization, o.customerId, o.customerSecret);
   if (method === 'GET' && NCS_IP_PATHS.has(url.pathname)) {
-    // §3.7: the NCS sender addresses, for receivers' allowlists; the emulator sends from loopback.
+    // https://docs.agora.io/en/cloud-recording/rest-api/ncs-ip: the NCS sender addresses, for receivers' allowlists;
+    // the emulator sends from loopback.
     const a = auth();
     return answer(a.ok ? { status: 200, body: NCS_IP_BODY } : gatewayError(401, a.message));
   }

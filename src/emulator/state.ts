@@ -8,16 +8,22 @@ import { type ResolvedOptions } from './options';
 import { RateLimiter } from './rate-limit';
 import { type RecordingTask, type TaskEnv } from './task';
 
-/** An acquired resource (§3.1): lives `resourceTtlMs`, serves at most one start. */
+/**
+ * An acquired resource (https://docs.agora.io/en/cloud-recording/rest-api/acquire): lives `resourceTtlMs`, serves at
+ * most one start.
+ */
 export interface Resource {
   resourceId: string;
   cname: string;
   uid: string;
-  /** 0 real-time, 1 web, 2 postponed (§3.1). */
+  /** 0 real-time, 1 web, 2 postponed (https://docs.agora.io/en/cloud-recording/rest-api/acquire). */
   scene: number;
-  /** Hours the APIs stay usable after start (§3.1). */
+  /** Hours the APIs stay usable after start (https://docs.agora.io/en/cloud-recording/rest-api/acquire). */
   resourceExpiredHour: number;
-  /** acquire's startParameter; start's clientRequest must equal it (§3.1). */
+  /**
+   * acquire's startParameter; start's clientRequest must equal it
+   * (https://docs.agora.io/en/cloud-recording/rest-api/acquire).
+   */
   startParameter?: unknown;
   /** Emulated Unix ms. */
   acquiredAt: number;

@@ -1,6 +1,7 @@
 /**
- * Which participants a recording records, from its subscribe / unsubscribe lists (§3.2.1 "Subscription list rules",
- * §3.4 update):
+ * Which participants a recording records, from its subscribe / unsubscribe lists
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start "Subscription list rules",
+ * https://docs.agora.io/en/cloud-recording/rest-api/update update):
  * - no list at all: every user, for the media the recording takes (`streamTypes`);
  * - a subscribe list for a medium: only those uids (or all with `#allstream#`);
  * - an unsubscribe list for a medium: everyone but those uids;
@@ -16,13 +17,13 @@ export interface MediumLists {
 
 /** A recording's current subscription. */
 export interface Subscription {
-  /** 0 audio only, 1 video only, 2 both (§3.2.1). */
+  /** 0 audio only, 1 video only, 2 both (https://docs.agora.io/en/cloud-recording/rest-api/start). */
   streamTypes: 0 | 1 | 2;
   audio: MediumLists;
   video: MediumLists;
 }
 
-/** The subscription a start request asks for. Both blacklist spellings count (§10). */
+/** The subscription a start request asks for. Both blacklist spellings count (Agora's pages use both). */
 export function subscriptionFromConfig(rc: RecordingConfig | undefined): Subscription {
   return {
     streamTypes: rc?.streamTypes ?? 2,
@@ -31,7 +32,10 @@ export function subscriptionFromConfig(rc: RecordingConfig | undefined): Subscri
   };
 }
 
-/** The subscription after an `update` with `streamSubscribe`: the lists given replace the old ones (§3.4). */
+/**
+ * The subscription after an `update` with `streamSubscribe`: the lists given replace the old ones
+ * (https://docs.agora.io/en/cloud-recording/rest-api/update).
+ */
 export function applyStreamSubscribe(current: Subscription, update: StreamSubscribe): Subscription {
   const a = update.audioUidList;
   const v = update.videoUidList;

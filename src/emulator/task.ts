@@ -1,6 +1,8 @@
 /**
- * One recording task (one sid): its life from a successful start to its exit, what it records from its channel, the
- * NCS events it emits (§6.4) and the answers query and stop give about it (§3.3, §3.6, §4.1).
+ * One recording task (one sid): its life from a successful start to its exit, what it records from its channel, the NCS
+ * events it emits (https://docs.agora.io/en/cloud-recording/develop/receive-notifications) and the answers query and
+ * stop give about it (https://docs.agora.io/en/cloud-recording/rest-api/query,
+ * https://docs.agora.io/en/cloud-recording/rest-api/stop, https://docs.agora.io/en/cloud-recording/rest-api/query).
  *
  * Life: `recording` (status 4, then 5 from the first slice) → `exited` (stop, idle timeout, maxRecordingHour), when
  * the recorder leaves (event 41 / web 71), the files upload (33, 31 or 32, or 1 on failure) and the session ends (11).
@@ -10,7 +12,13 @@ import { LeaveCode, NcsEvent } from '../agora/notifications';
 import { type MixLayout, type RecordingMode, type StartClientRequest, type StreamSubscribe } from '../agora/schemas';
 import { type ClockTimer, type EmulatorClock } from './clock';
 import { type FaultBook } from './faults';
-import { type AnswerFacts, queryServerResponse, stopServerResponse, uploadDetails, type UploadingStatus } from './answers';
+import {
+  type AnswerFacts,
+  queryServerResponse,
+  stopServerResponse,
+  uploadDetails,
+  type UploadingStatus,
+} from './answers';
 import { type FileFacts, type FileListing, fileListing, mainPlaylist, trackTypeOf } from './files';
 import { newFailoverUid } from './ids';
 import { type NcsDispatcher } from './ncs';
@@ -40,7 +48,7 @@ export interface TaskSnapshot {
   mode: RecordingMode;
   /** `recording` = the recorder is in the channel and billing; `exited` = it left. */
   phase: 'recording' | 'exited';
-  /** §4.1 status. */
+  /** https://docs.agora.io/en/cloud-recording/rest-api/query status. */
   status: number;
   startedAt: number;
   firstSliceAt?: number;
@@ -66,7 +74,10 @@ export class RecordingTask {
   exitedAt: number | undefined;
   endReason: EndReason | undefined;
   uploadingStatus: UploadingStatus | undefined;
-  /** Emulated Unix ms until which an HA failover makes the task answer 404 (§7). */
+  /**
+   * Emulated Unix ms until which an HA failover makes the task answer 404
+   * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+   */
   failoverUntil = 0;
   /** Resolves when the upload after exit is over (what a synchronous stop waits for). */
   readonly uploadDone: Promise<void>;
@@ -121,12 +132,14 @@ export class RecordingTask {
       if (!p.publishing || this.recorded.has(p.uid)) continue;
       const media = subscribedMedia(this.subscription, p.uid);
       if (!media.audio && !media.video) continue;
-      // Only the first 17 uids are recorded (§1.5).
+      // Only the first 17 uids are recorded
+      // (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
       if (this.recorded.size >= 17) continue;
       this.recorded.set(p.uid, now);
       this.firstSlice(now, this.mode === 'mix' ? '0' : p.uid);
     }
-    // Idle = no users (communication) or no hosts (live broadcasting), §3.2.1 maxIdleTime.
+    // Idle = no users (communication) or no hosts (live broadcasting),
+    // https://docs.agora.io/en/cloud-recording/rest-api/start maxIdleTime.
     const live = this.request.recordingConfig?.channelType === 1;
     const idle = live ? !people.some((p) => p.publishing) : people.length === 0;
     if (idle && !this.idleTimer) {
@@ -138,19 +151,25 @@ export class RecordingTask {
     }
   }
 
-  /** Applies an update (§3.4). */
+  /** Applies an update (https://docs.agora.io/en/cloud-recording/rest-api/update). */
   update(req: { streamSubscribe?: StreamSubscribe | undefined; webRecordingConfig?: { onhold: boolean } | undefined }) {
     if (req.streamSubscribe) this.subscription = applyStreamSubscribe(this.subscription, req.streamSubscribe);
     if (req.webRecordingConfig) this.onhold = req.webRecordingConfig.onhold;
     this.onChannelChange();
   }
 
-  /** Replaces the whole layout (§3.5: omitted fields revert to defaults). */
+  /**
+   * Replaces the whole layout (https://docs.agora.io/en/cloud-recording/rest-api/update-layout: omitted fields revert
+   * to defaults).
+   */
   updateLayout(layout: MixLayout): void {
     this.layout = layout;
   }
 
-  /** Simulates an HA failover (§7): 404 for `ms`, then event 12 with a new recorder uid. */
+  /**
+   * Simulates an HA failover (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices): 404
+   * for `ms`, then event 12 with a new recorder uid.
+   */
   failover(ms: number): void {
     this.failoverUntil = this.env.clock.now() + ms;
     this.timer(ms, () => {
@@ -215,7 +234,8 @@ export class RecordingTask {
         this.emit(outcome === 'uploaded' ? NcsEvent.uploaded : NcsEvent.backuped, 2, this.uploadDetails());
       }
       if (outcome === 'backuped') {
-        // The backup cloud forwards the files to the customer's storage later (§3.6 "backuped").
+        // The backup cloud forwards the files to the customer's storage later
+        // (https://docs.agora.io/en/cloud-recording/rest-api/stop "backuped").
         this.env.clock.after(fault?.forwardAfterMs ?? this.env.options.backupForwardMs, () => {
           this.uploadingStatus = 'uploaded';
           this.emit(NcsEvent.uploaded, 2, this.uploadDetails());
@@ -225,12 +245,15 @@ export class RecordingTask {
     });
   }
 
-  /** query's `serverResponse` (§3.3). */
+  /** query's `serverResponse` (https://docs.agora.io/en/cloud-recording/rest-api/query). */
   queryServerResponse(): Record<string, unknown> {
     return queryServerResponse(this.answerFacts());
   }
 
-  /** stop's `serverResponse` (§3.6). `uploadingStatus` is "unknown" until the upload is over (async stop). */
+  /**
+   * stop's `serverResponse` (https://docs.agora.io/en/cloud-recording/rest-api/stop). `uploadingStatus` is "unknown"
+   * until the upload is over (async stop).
+   */
   stopServerResponse(): Record<string, unknown> {
     return stopServerResponse(this.answerFacts());
   }
@@ -257,7 +280,10 @@ export class RecordingTask {
     };
   }
 
-  /** Emits event 3 with the current status: Agora's answer to a call that does not fit the state (§6.4). */
+  /**
+   * Emits event 3 with the current status: Agora's answer to a call that does not fit the state
+   * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+   */
   emitStatusUpdate(): void {
     this.emit(NcsEvent.cloud_recording_status_update, 0, {
       status: this.status,
@@ -289,7 +315,10 @@ export class RecordingTask {
     this.onChannelChange();
   }
 
-  /** Event 33 every `progressIntervalMs` while recording (§6.4). */
+  /**
+   * Event 33 every `progressIntervalMs` while recording
+   * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+   */
   private scheduleProgress(): void {
     this.timer(this.env.options.progressIntervalMs, () => {
       if (this.phase !== 'recording') return;
@@ -298,7 +327,10 @@ export class RecordingTask {
     });
   }
 
-  /** A stream's first slice: 42 for it; for the recording's first, status 5 with events 4 and 3 (§6.4). */
+  /**
+   * A stream's first slice: 42 for it; for the recording's first, status 5 with events 4 and 3
+   * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+   */
   private firstSlice(now: number, streamUid: string): void {
     const first = this.firstSliceAt === undefined;
     if (first) this.firstSliceAt = now;

@@ -1,8 +1,9 @@
 /**
  * A bounded set of recently seen NCS `noticeId`s. NCS resends a notification when it missed our 200 (and, in
- * "redundant" mode, always sends twice, §6.1); `notifyMs` changes on a resend but `noticeId` does not, so it is the key.
- * Oldest entries are evicted first. Per process: with several receivers behind a load balancer a duplicate can still
- * reach the workflow, which de-duplicates by noticeId too.
+ * "redundant" mode, always sends twice, https://docs.agora.io/en/cloud-recording/develop/receive-notifications);
+ * `notifyMs` changes on a resend but `noticeId` does not, so it is the key. Oldest entries are evicted first. Per
+ * process: with several receivers behind a load balancer a duplicate can still reach the workflow, which de-duplicates
+ * by noticeId too.
  */
 export class NoticeIdSet {
   private readonly seen = new Map<string, number>();

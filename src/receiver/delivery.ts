@@ -1,22 +1,26 @@
 /**
  * Reliable, asynchronous delivery of accepted NCS notifications to recording workflows.
  *
- * The decision (README "NCS setup"): Agora wants a 200 within 10 s and retries at most 3 times (§6.1), so the receiver
- * must not make its answer depend on Temporal being reachable at that instant. A notification that passed the
- * signature and envelope checks is first appended to a spool file (JSONL write-ahead log), then acknowledged with 200,
- * then signalled to its workflow in the background with retries (exponential back-off, 200 ms → 10 s) until
- * `deadlineMs` passes. A restarted receiver replays the spool entries that were never marked delivered. A signal to a
- * workflow that does not exist or has finished is not retried: the notification goes to the dead-letter log.
+ * The decision (README "NCS setup"): Agora wants a 200 within 10 s and retries at most 3 times
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications), so the receiver must not make its answer
+ * depend on Temporal being reachable at that instant. A notification that passed the signature and envelope checks is
+ * first appended to a spool file (JSONL write-ahead log), then acknowledged with 200, then signalled to its workflow in
+ * the background with retries (exponential back-off, 200 ms → 10 s) until `deadlineMs` passes. A restarted receiver
+ * replays the spool entries that were never marked delivered. A signal to a workflow that does not exist or has
+ * finished is not retried: the notification goes to the dead-letter log.
  *
- * Routing (§6.2): payload `cname` + `uid` → {@link recordingWorkflowId}(appId, cname, uid). After an HA failover Agora
- * may send from a new recorder uid (§6.1, §7), so when that ID is unknown and the payload has a `sid`, the running
- * workflow whose `AgoraSid` search attribute equals it is signalled instead.
+ * Routing (https://docs.agora.io/en/cloud-recording/develop/receive-notifications): payload `cname` + `uid` → {@link
+ * recordingWorkflowId}(appId, cname, uid). After an HA failover Agora may send from a new recorder uid
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices), so when that ID is unknown and
+ * the payload has a `sid`, the running workflow whose `AgoraSid` search attribute equals it is signalled instead.
  *
  * Per workflow, deliveries are serialised (arrival order); the workflow orders by `payload.sequence` anyway.
  *
  * One notification is acknowledged without a signal: a recorder_started (event 40) whose workflow already holds that
- * sid (see {@link holdsSid}). It only serves sid recovery (§7), and every signal costs the workflow a workflow task and
- * ~4 history events.
+ * sid (see {@link holdsSid}). It only serves sid recovery
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices), and every signal costs the
+ * workflow a workflow task and ~4 history events.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -52,10 +56,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
  * Whether `n` is a recorder_started (event 40) whose running workflow `workflowId` already holds `payload.sid` as its
  * AgoraSid search attribute. The workflow uses event 40 only to learn a sid it does not have (a start whose answer was
- * lost, §7); once it has one, the notification changes nothing. DescribeWorkflowExecution reads the workflow's own
- * state (not the eventually-consistent visibility store), and the workflow sets AgoraSid in the same workflow task in
- * which it learns the sid and never unsets it. Any doubt (another event type, the ID not found, another or no sid, the
- * call failing) answers false, and the notification is signalled as usual.
+ * lost, https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices); once it has one, the
+ * notification changes nothing. DescribeWorkflowExecution reads the workflow's own state (not the eventually-consistent
+ * visibility store), and the workflow sets AgoraSid in the same workflow task in which it learns the sid and never
+ * unsets it. Any doubt (another event type, the ID not found, another or no sid, the call failing) answers false, and
+ * the notification is signalled as usual.
  */
 export async function holdsSid(client: Client, workflowId: string, n: NcsNotification): Promise<boolean> {
   if (n.eventType !== NcsEvent.recorder_started) return false;

@@ -1,15 +1,17 @@
 /**
- * The NCS receiver (fastify): Agora's notification service POSTs Cloud Recording events here (reference §6).
+ * The NCS receiver (fastify): Agora's notification service POSTs Cloud Recording events here
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
  *
- * For each POST to `path`:
- * 1. the body is kept as raw bytes (at most `bodyLimitBytes`, else 413) — the signature covers the exact bytes;
- * 2. `Agora-Signature-V2` (HMAC-SHA256), else `Agora-Signature` (HMAC-SHA1), is verified in constant time with the
- *    NCS secret (§6.3) — missing or wrong: 401, nothing else happens;
- * 3. the body must be a JSON object with `noticeId`, `productId`, `eventType` and an object `payload` (§6.2) — else 400;
- * 4. other products and unknown event types are acknowledged (200) and ignored; a cloud-recording event without
+ * For each POST to `path`: 1. the body is kept as raw bytes (at most `bodyLimitBytes`, else 413) — the signature covers
+ * the exact bytes; 2. `Agora-Signature-V2` (HMAC-SHA256), else `Agora-Signature` (HMAC-SHA1), is verified in constant
+ * time with the NCS secret (https://docs.agora.io/en/cloud-recording/develop/receive-notifications) — missing or wrong:
+ * 401, nothing else happens; 3. the body must be a JSON object with `noticeId`, `productId`, `eventType` and an object
+ * `payload` (https://docs.agora.io/en/cloud-recording/develop/receive-notifications) — else 400; 4. other products and
+ * unknown event types are acknowledged (200) and ignored; a cloud-recording event without
  *    `cname`/`uid`/`sid` (e.g. the console's test probe) is acknowledged and kept in the dead-letter log;
- * 5. a `noticeId` seen before is acknowledged and dropped (NCS resends, §6.1);
- * 6. events the workflow does not act on (slice starts, stream states, warnings, upload progress below 100 %, status
+ * 5. a `noticeId` seen before is acknowledged and dropped (NCS resends,
+ * https://docs.agora.io/en/cloud-recording/develop/receive-notifications); 6. events the workflow does not act on
+ * (slice starts, stream states, warnings, upload progress below 100 %, status
  *    updates of a running task...) are acknowledged and logged, not signalled: each signal costs the workflow ~4
  *    history events, and NCS sends event 33 every minute, which alone would add ~240 events per recording-hour;
  * 7. the notification is spooled and acknowledged with 200; {@link NotificationDelivery} signals the workflow (except
@@ -28,7 +30,7 @@ import type { NotificationDelivery } from './delivery';
 
 /** What the receiver needs. */
 export interface ReceiverOptions {
-  /** The NCS secret (§6.3). Never logged. */
+  /** The NCS secret (https://docs.agora.io/en/cloud-recording/develop/receive-notifications). Never logged. */
   ncsSecret: string;
   /** Path Agora posts to, e.g. `/agora/ncs`. */
   path: string;
@@ -45,11 +47,11 @@ const knownEventTypes = new Set<number>(Object.values(NcsEvent));
 const workflowEventTypes = new Set<number>(workflowNcsEventTypes);
 
 /**
- * Whether the workflow acts on this notification: its event types; upload progress only once complete (10000); a
- * status update (event 3, sent at the first slice and on calls that do not fit the task's state) unless its status
- * says the task runs (4 or 5, §4.1; a number or a numeric string): the workflow would then only postpone its health
- * check, as for progress below 10000, and each signal costs a workflow task. Any other status (not started yet, ending,
- * exited) or none is signalled.
+ * Whether the workflow acts on this notification: its event types; upload progress only once complete (10000); a status
+ * update (event 3, sent at the first slice and on calls that do not fit the task's state) unless its status says the
+ * task runs (4 or 5, https://docs.agora.io/en/cloud-recording/rest-api/query; a number or a numeric string): the
+ * workflow would then only postpone its health check, as for progress below 10000, and each signal costs a workflow
+ * task. Any other status (not started yet, ending, exited) or none is signalled.
  */
 export function signalsWorkflow(n: { eventType: number; payload: { details?: Record<string, unknown> } }): boolean {
   if (!workflowEventTypes.has(n.eventType)) return false;
@@ -82,7 +84,8 @@ export function buildReceiver(o: ReceiverOptions): FastifyInstance {
   const log = o.logger;
   const app = Fastify({ bodyLimit: o.bodyLimitBytes, return503OnClosing: true });
 
-  // Keep every body as raw bytes, whatever its Content-Type: the signature is over the exact bytes (§6.3).
+  // Keep every body as raw bytes, whatever its Content-Type: the signature is over the exact bytes
+  // (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: o.bodyLimitBytes }, (_req, body, done) => {
     done(null, body);

@@ -3,12 +3,13 @@
  * at most `nonSticky` come from the shared task queue.
  *
  * Why two limits: a non-sticky task is, in normal operation, a recording's FIRST workflow task: creating the workflow
- * and running the local acquire, whose resourceId must then reach Agora's start quickly (§3.1: valid 5 minutes, Agora
- * recommends within 2 s). When many recordings start at once, unlimited first tasks interleave between every acquire
- * and its start (the activation after the acquire, the completion, the eager start), and the acquire → start gap
- * grows with the backlog. Capping them keeps the backlog in Temporal, before the acquire, while the tasks of running
- * recordings (start results, layout and stop signals, NCS) come from the sticky queue and keep the other slots.
- * Measured on 2 cores (issue 7, `npm run bench`): see README "Benchmarks".
+ * and running the local acquire, whose resourceId must then reach Agora's start quickly
+ * (https://docs.agora.io/en/cloud-recording/rest-api/acquire: valid 5 minutes, Agora recommends within 2 s). When many
+ * recordings start at once, unlimited first tasks interleave between every acquire and its start (the activation after
+ * the acquire, the completion, the eager start), and the acquire → start gap grows with the backlog. Capping them keeps
+ * the backlog in Temporal, before the acquire, while the tasks of running recordings (start results, layout and stop
+ * signals, NCS) come from the sticky queue and keep the other slots. Measured on 2 cores (issue 7, `npm run bench`):
+ * see README "Benchmarks".
  *
  * A non-sticky task is also one whose workflow is not in this worker's cache (evicted, another worker's, a query, every
  * running recording's next task after a worker restart, a sticky task the server moved back after 10 s): those share

@@ -1,5 +1,7 @@
 /**
- * Stop, then wait for the upload (ARCHITECTURE.md steps 5-6; §3.6, §6.4).
+ * Stop, then wait for the upload (docs/architecture.md steps 5-6;
+ * https://docs.agora.io/en/cloud-recording/rest-api/stop,
+ * https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
  *
  * Stop outcomes (src/activities/types.ts StopResult): `stopped` with Agora's uploadingStatus (a sync stop usually
  * answers `uploaded`), `no_content` (206/435, nothing was published), `already_exiting` (400/49) and `not_found` (404),
@@ -8,10 +10,10 @@
  * session_exit (event 11) no stop is sent at all.
  *
  * The upload wait ends at `uploaded` (stop's own answer or NCS 31), or at session_exit (plus a short grace for its
- * uploaded/backuped, which NCS may deliver after it), or at the uploadTimeoutSeconds deadline. `backuped` (NCS 32) means
- * every file is safe but some went to Agora's backup cloud, so the wait goes on for a late `uploaded`, which upgrades
- * the status; at the deadline `backuped` is a success and nothing is reported; with no status at all, the recording
- * still ends (completed, or whatever the ending is) with lastError `UploadTimeout`.
+ * uploaded/backuped, which NCS may deliver after it), or at the uploadTimeoutSeconds deadline. `backuped` (NCS 32)
+ * means every file is safe but some went to Agora's backup cloud, so the wait goes on for a late `uploaded`, which
+ * upgrades the status; at the deadline `backuped` is a success and nothing is reported; with no status at all, the
+ * recording still ends (completed, or whatever the ending is) with lastError `UploadTimeout`.
  */
 import { condition, patched } from '@temporalio/workflow';
 import {
@@ -28,12 +30,17 @@ import type { ResolvedPolicy } from './validate';
 import { RESEND_STOP_AFTER_INVALID_RESPONSE } from './patches';
 
 /**
- * A stop answered 404 while Agora may be failing the recorder over (§7: stop can answer 404 for up to ~90 s although
- * the session survives): stop again this often until failoverWindowSeconds have passed since the first 404.
+ * A stop answered 404 while Agora may be failing the recorder over
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices: stop can answer 404 for up to
+ * ~90 s although the session survives): stop again this often until failoverWindowSeconds have passed since the first
+ * 404.
  */
 export const STOP_FAILOVER_RECHECK_SECONDS = 10;
 
-/** After session_exit, how long to wait for an uploaded/backuped that NCS may deliver after it, seconds (§6.1). */
+/**
+ * After session_exit, how long to wait for an uploaded/backuped that NCS may deliver after it, seconds
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+ */
 export const EXIT_GRACE_SECONDS = 15;
 
 /** What the stop step did. */

@@ -1,5 +1,7 @@
 /**
- * What an NCS notification (§6) does to the workflow's memory. NCS resends, duplicates and reorders (§6.1), so:
+ * What an NCS notification (https://docs.agora.io/en/cloud-recording/develop/receive-notifications) does to the
+ * workflow's memory. NCS resends, duplicates and reorders
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications), so:
  * - de-duplication by noticeId (a bounded window carried across continue-as-new);
  * - notifications of another channel or another sid are ignored; those arriving before the sid is known are buffered
  *   and sorted out once it is;
@@ -66,10 +68,11 @@ export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsN
     !startedBeforeOurStart(mem, payload.sendts)
   ) {
     // The first recorder_started of this recorder identity since our first start request: the sid of a start whose
-    // answer we may have lost (§7). One that arrives before any start was sent, or whose event time (sendts, kept
-    // across NCS resends, §6.1) is before our first start request, belongs to an earlier recording of the same
-    // cname + uid (a re-run of this workflow ID) and must never be adopted: stopping that old sid would leave ours
-    // running.
+    // answer we may have lost (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). One
+    // that arrives before any start was sent, or whose event time (sendts, kept across NCS resends,
+    // https://docs.agora.io/en/cloud-recording/develop/receive-notifications) is before our first start request,
+    // belongs to an earlier recording of the same cname + uid (a re-run of this workflow ID) and must never be adopted:
+    // stopping that old sid would leave ours running.
     mem.startedSidFromNcs = payload.sid;
   }
   if (mem.status.sid === undefined) {
@@ -88,8 +91,9 @@ export const MIN_PLAUSIBLE_SENDTS_MS = 1_000_000_000_000;
 
 /**
  * The recorder_started's event time is more than {@link RECORDER_STARTED_SKEW_MS} before this run's first start
- * request. A missing or implausible sendts decides nothing (tolerated, §6.2): ignoring our own recorder_started
- * would leave a task running that nobody can stop, so only a real event time may keep one out.
+ * request. A missing or implausible sendts decides nothing (tolerated,
+ * https://docs.agora.io/en/cloud-recording/develop/receive-notifications): ignoring our own recorder_started would
+ * leave a task running that nobody can stop, so only a real event time may keep one out.
  */
 function startedBeforeOurStart(mem: Memory, sendts: number | undefined): boolean {
   if (typeof sendts !== 'number' || !(sendts >= MIN_PLAUSIBLE_SENDTS_MS) || mem.startSentAt === undefined) return false;
@@ -104,7 +108,10 @@ export function applyEarlyNotifications(mem: Memory, policy: ResolvedPolicy): vo
   for (const n of early) if (n.payload.sid === mem.status.sid) applyNotification(mem, policy, n);
 }
 
-/** The effect of one notification of this session (§6.4). */
+/**
+ * The effect of one notification of this session
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+ */
 function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotification): void {
   const d: Details = n.payload.details ?? {};
   const s = mem.status;
@@ -117,7 +124,8 @@ function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotificati
       break;
     }
     case NcsEvent.recorder_leave: {
-      // After a failover the old recorder may still report; only the current recorder (the latest newUid) counts (§7).
+      // After a failover the old recorder may still report; only the current recorder (the latest newUid) counts
+      // (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
       if (n.payload.uid !== mem.recorderUids[mem.recorderUids.length - 1]) break;
       const leaveCode = num(d, 'leaveCode');
       mem.resultFields.leaveCode = leaveCode;
@@ -164,7 +172,8 @@ function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotificati
       const level = num(d, 'errorLevel');
       const message = `module ${num(d, 'module') ?? '?'} errorCode ${num(d, 'errorCode') ?? '?'} level ${level ?? '?'}: ${str(d, 'errorMsg') ?? ''}`;
       recordError(mem, { type: WorkflowErrorType.ncsError, message });
-      // errorLevel 4 major, 5 fatal: "may end the recording; call query" (§6.4).
+      // errorLevel 4 major, 5 fatal: "may end the recording; call query"
+      // (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
       if (live && level !== undefined && level >= 4) mem.healthCheckForced = true;
       break;
     }
@@ -178,7 +187,8 @@ function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotificati
     default:
       break;
   }
-  // NCS first: a notification of this session shows it is alive, so the fallback query can wait (§6.1).
+  // NCS first: a notification of this session shows it is alive, so the fallback query can wait
+  // (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
   if (s.state === 'recording' && !mem.exit) {
     mem.nextHealthCheckAt = Math.max(mem.nextHealthCheckAt, now() + policy.healthCheckIntervalSeconds * 1000);
   }

@@ -1,6 +1,7 @@
 /**
- * recordingWorkflow: one Agora Cloud Recording, from acquire to the uploaded files (ARCHITECTURE.md "The recording
- * workflow"; Agora reference §3, §5-§7).
+ * recordingWorkflow: one Agora Cloud Recording, from acquire to the uploaded files (docs/architecture.md "The recording
+ * workflow"; https://docs.agora.io/en/cloud-recording/rest-api/overview,
+ * https://docs.agora.io/en/cloud-recording/rest-api/status-codes, https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
  *
  * States: acquiring → starting → recording → stopping → uploading → completed; endings no_content, exited, failed,
  * cancelled. Each state change upserts the RecordingStatus search attribute (AgoraChannel at the start, AgoraSid with
@@ -61,7 +62,8 @@ export async function recordingWorkflow(input: RecordingInput, carry?: Recording
   // patched: runs recorded before ECONOMY_PATCH (activities.ts) replay with regular calls and eager timers.
   const economy = patched(ECONOMY_PATCH);
   // patched: runs started before the default health-check cadence became 30 min checked every 20 min (1200 s); they
-  // replay as they ran. A run with ECONOMY_PATCH is newer than both, so it needs no second marker (each costs 2 events).
+  // replay as they ran. A run with ECONOMY_PATCH is newer than both, so it needs no second marker (each costs 2
+  // events).
   if (input.policy?.healthCheckIntervalSeconds === undefined && !economy && !patched(HEALTH_CHECK_EVERY_30_MIN)) {
     policy.healthCheckIntervalSeconds = 1_200;
   }
@@ -213,7 +215,7 @@ function validateLayoutUpdate(input: RecordingInput, mem: Memory, layout: MixLay
   if (input.mode !== 'mix') {
     throw ApplicationFailure.create({
       type: RecordingFailureType.notMixMode,
-      message: `updateLayout needs mix mode; this recording is ${input.mode} (§3.5)`,
+      message: `updateLayout needs mix mode; this recording is ${input.mode} (updateLayout page)`,
     });
   }
   if (mem.status.state !== 'recording') {

@@ -1,6 +1,9 @@
 /**
- * The recording state (ARCHITECTURE.md step 4): one loop that does one thing at a time (Agora wants update and
- * updateLayout calls serialised, §3.4-§3.5, §7) and otherwise sleeps on a single timer.
+ * The recording state (docs/architecture.md step 4): one loop that does one thing at a time (Agora wants update and
+ * updateLayout calls serialised,
+ * https://docs.agora.io/en/cloud-recording/rest-api/update, https://docs.agora.io/en/cloud-recording/rest-api/update-layout,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices) and otherwise sleeps on a single
+ * timer.
  *
  * Each turn, in this order: Agora ended it → leave; cancellation, stop request or max duration → leave to stop; a
  * pending layout → updateLayout with the newest full layout; a pending subscription → update; a due or forced health
@@ -15,14 +18,17 @@ import { agoraCall, healthQuery } from './activities';
 import { describeFailure, now, recordError, type Memory, type Refusal } from './state';
 import type { ResolvedPolicy } from './validate';
 
-/** How often to re-query while a 404 may be Agora failing the recorder over (§5.1 suggests backing off 5/10/15 s). */
+/**
+ * How often to re-query while a 404 may be Agora failing the recorder over
+ * (https://docs.agora.io/en/cloud-recording/rest-api/status-codes suggests backing off 5/10/15 s).
+ */
 export const FAILOVER_RECHECK_SECONDS = 30;
 
 /** Why the recording state ended. */
 export type SessionEnd =
   { kind: 'stop'; reason: string } | { kind: 'exited'; reason: string } | { kind: 'continueAsNew' };
 
-/** The session identity every post-start call repeats (§2.1). */
+/** The session identity every post-start call repeats (https://docs.agora.io/en/cloud-recording/rest-api/overview). */
 export function sessionRef(input: RecordingInput, mem: Memory): SessionRef {
   return {
     cname: input.cname,
@@ -131,7 +137,10 @@ class WakeTimer {
   }
 }
 
-/** Sends the newest requested layout, in full (Agora replaces the whole layout, §3.5). */
+/**
+ * Sends the newest requested layout, in full (Agora replaces the whole layout,
+ * https://docs.agora.io/en/cloud-recording/rest-api/update-layout).
+ */
 async function applyLayout(ref: SessionRef, mem: Memory): Promise<void> {
   const request = mem.layoutRequest;
   if (!request) return;
@@ -152,7 +161,9 @@ async function applyLayout(ref: SessionRef, mem: Memory): Promise<void> {
   if (mem.layoutRequest?.generation === request.generation) mem.status.pendingLayout = undefined;
 }
 
-/** Sends the newest requested subscription lists with update (§3.4). */
+/**
+ * Sends the newest requested subscription lists with update (https://docs.agora.io/en/cloud-recording/rest-api/update).
+ */
 async function applySubscription(ref: SessionRef, mem: Memory): Promise<void> {
   const request = mem.subscriptionRequest;
   if (!request) return;
@@ -170,7 +181,11 @@ async function applySubscription(ref: SessionRef, mem: Memory): Promise<void> {
   if (mem.subscriptionRequest?.generation === request.generation) mem.status.pendingSubscription = undefined;
 }
 
-/** A 404 on update/updateLayout: gone, or failing over (§7). Ask query, which knows the failover window. */
+/**
+ * A 404 on update/updateLayout: gone, or failing over
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). Ask query, which knows the
+ * failover window.
+ */
 function notFound(mem: Memory, generation: number, call: string): Refusal {
   const refusal = {
     generation,
@@ -183,10 +198,11 @@ function notFound(mem: Memory, generation: number, call: string): Refusal {
 }
 
 /**
- * The query fallback (§3.3, §7). A 404 inside failoverWindowSeconds of the first one is Agora moving the task to
- * another server, so query again every {@link FAILOVER_RECHECK_SECONDS}; a 404 that outlasts the window, or a status
- * of 6 and above, or code 501 (the service is exiting), means Agora ended the task. A query that fails (network, 5xx
- * after retries) decides nothing.
+ * The query fallback (https://docs.agora.io/en/cloud-recording/rest-api/query,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). A 404 inside
+ * failoverWindowSeconds of the first one is Agora moving the task to another server, so query again every {@link
+ * FAILOVER_RECHECK_SECONDS}; a 404 that outlasts the window, or a status of 6 and above, or code 501 (the service is
+ * exiting), means Agora ended the task. A query that fails (network, 5xx after retries) decides nothing.
  */
 async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory): Promise<void> {
   mem.healthCheckForced = false;
@@ -206,7 +222,8 @@ async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory)
     return;
   }
   if (result.kind === 'exiting') {
-    // Code 501 (§5.2 legacy): the task is exiting, not failing over; no reason to wait out the failover window.
+    // Code 501 (https://docs.agora.io/en/cloud-recording/rest-api/status-codes legacy): the task is exiting, not
+    // failing over; no reason to wait out the failover window.
     mem.exit ??= { reason: 'query: Agora reports the recording service is exiting (code 501)' };
     return;
   }

@@ -1,6 +1,8 @@
 /**
- * acquire → start, within the resourceId's life, never leaving an orphan task (ARCHITECTURE.md steps 2-3; §3.1, §5.1,
- * §7):
+ * acquire → start, within the resourceId's life, never leaving an orphan task (docs/architecture.md steps 2-3;
+ * https://docs.agora.io/en/cloud-recording/rest-api/acquire,
+ * https://docs.agora.io/en/cloud-recording/rest-api/status-codes,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices):
  * - a server-side timer bounds the start attempts on one resourceId (startWindowSeconds after acquire): the start
  *   activity's schedule-to-close timeout, across its retries; when it expires the workflow acquires again, at most
  *   maxAcquireAttempts times (runs from before ECONOMY_PATCH used a workflow timer and cancelled the activity);
@@ -27,7 +29,10 @@ import { START_ANSWER_WITH_WINDOW_TIMER, VERIFY_RECOVERED_RESOURCE_ID } from './
 
 /** How long to wait for the recorder_started notification that carries a lost sid, seconds. */
 export const SID_RECOVERY_SECONDS = 120;
-/** Extra lifetime given to a minted RTC token beyond the maximum duration, seconds (tokens cannot be renewed, §7). */
+/**
+ * Extra lifetime given to a minted RTC token beyond the maximum duration, seconds (tokens cannot be renewed,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 const TOKEN_MARGIN_SECONDS = 3600;
 
 /** How the start phase ended: with a sid (recording), or with an ending and a reason. */
@@ -43,7 +48,10 @@ type Attempt =
   | { kind: 'reacquire'; mayHaveTaken: boolean }
   | { kind: 'failed'; mayHaveTaken: boolean };
 
-/** Failures of the start activity after which a new resourceId may help (§5.1: "new acquire + start"). */
+/**
+ * Failures of the start activity after which a new resourceId may help
+ * (https://docs.agora.io/en/cloud-recording/rest-api/status-codes: "new acquire + start").
+ */
 const reacquireTypes: string[] = [
   AgoraFailureType.reacquire,
   AgoraFailureType.retrySameCall,
@@ -213,7 +221,11 @@ async function startRacingWindowTimer(
   });
 }
 
-/** What a failed start activity means for the next attempt (§5.1, §7). */
+/**
+ * What a failed start activity means for the next attempt
+ * (https://docs.agora.io/en/cloud-recording/rest-api/status-codes,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 function startFailed(mem: Memory, err: unknown): Attempt {
   const failure = describeFailure(err);
   recordError(mem, failure);
@@ -223,7 +235,11 @@ function startFailed(mem: Memory, err: unknown): Attempt {
   return attempt;
 }
 
-/** What a start failure of this type says about the attempt (§5.1, §7). */
+/**
+ * What a start failure of this type says about the attempt
+ * (https://docs.agora.io/en/cloud-recording/rest-api/status-codes,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 function meaningOf(type: string): Attempt {
   if (type === AgoraFailureType.taskConflict) return { kind: 'conflict' };
   if (type === AgoraFailureType.reacquire) return { kind: 'reacquire', mayHaveTaken: false };
@@ -255,13 +271,14 @@ async function recoverOrFail(mem: Memory, why: string, known?: string): Promise<
 
 /**
  * A sid recovered from recorder_started, with the resourceId of the start that created its task: only that resourceId
- * can query, update or stop it (§5.2: 400 code 1003 otherwise). `known`: the resourceId whose start answered code 7
- * (the task is on it). Otherwise every start sent in this run is a candidate, newest first among those Agora did not
- * refuse, then the refused ones (a refusal is judged from the start's last answer; an earlier attempt of it may have
- * taken). With one candidate it is that one. With more, each is asked with query: an answer for the sid decides; a
- * 404 or 501 (failover window, or gone) marks the first such as the likely one; 1003 rules one out; a query that fails
- * otherwise (Agora unreachable) ends the asking. Then the likely one, else the first not ruled out. Runs recorded
- * before {@link VERIFY_RECOVERED_RESOURCE_ID} took the first candidate.
+ * can query, update or stop it (https://docs.agora.io/en/cloud-recording/rest-api/status-codes: 400 code 1003
+ * otherwise). `known`: the resourceId whose start answered code 7 (the task is on it). Otherwise every start sent in
+ * this run is a candidate, newest first among those Agora did not refuse, then the refused ones (a refusal is judged
+ * from the start's last answer; an earlier attempt of it may have taken). With one candidate it is that one. With more,
+ * each is asked with query: an answer for the sid decides; a 404 or 501 (failover window, or gone) marks the first such
+ * as the likely one; 1003 rules one out; a query that fails otherwise (Agora unreachable) ends the asking. Then the
+ * likely one, else the first not ruled out. Runs recorded before {@link VERIFY_RECOVERED_RESOURCE_ID} took the first
+ * candidate.
  */
 async function recovered(mem: Memory, sid: string, known?: string): Promise<StartOutcome> {
   const newestFirst = [...mem.startsSent].reverse();

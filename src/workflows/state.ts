@@ -39,7 +39,10 @@ import { layoutOf, type ResolvedPolicy } from './validate';
  */
 export const now = (): number => Date.now();
 
-/** How Agora ended the recording by itself, when it did (§6.4 events 11/41/71, or query). */
+/**
+ * How Agora ended the recording by itself, when it did
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications events 11/41/71, or query).
+ */
 export interface AgoraExit {
   reason: string;
 }
@@ -68,14 +71,17 @@ export interface Memory {
   progressSequence?: number;
   /** Recorder uids of this task: the input uid, then session_failover newUids. */
   recorderUids: string[];
-  /** The sid of a recorder_started (event 40) for this cname and recorder uid, for sid recovery (§7). */
+  /**
+   * The sid of a recorder_started (event 40) for this cname and recorder uid, for sid recovery
+   * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+   */
   startedSidFromNcs?: string;
   /**
    * The start requests sent in this run, in order; `refused` once Agora's last answer to that start showed it did not
    * take. A sid recovered from recorder_started belongs to one of them, and only its own resourceId can query or stop
-   * it (§5.2: code 1003 otherwise; start.ts `recovered`). Empty: no start sent yet, so a recorder_started that arrives
-   * now is a late or resent notification of an earlier recording with the same workflow ID (same cname + uid, older
-   * sid), never ours.
+   * it (https://docs.agora.io/en/cloud-recording/rest-api/status-codes: code 1003 otherwise; start.ts `recovered`).
+   * Empty: no start sent yet, so a recorder_started that arrives now is a late or resent notification of an earlier
+   * recording with the same workflow ID (same cname + uid, older sid), never ours.
    */
   startsSent: { resourceId: string; refused?: boolean }[];
   /** Workflow time of this run's first start request, Unix ms: an older recorder_started (by sendts) is not ours. */
@@ -245,7 +251,10 @@ export function recordError(mem: Memory, error: Omit<LastAgoraError, 'at'>): voi
   describe(mem);
 }
 
-/** A fileList (§3.3, §3.6: a string in fileListMode "string", else entries) as entries. */
+/**
+ * A fileList (https://docs.agora.io/en/cloud-recording/rest-api/query,
+ * https://docs.agora.io/en/cloud-recording/rest-api/stop: a string in fileListMode "string", else entries) as entries.
+ */
 export function normaliseFileList(fileList: FileList | undefined): FileListEntry[] {
   if (fileList === undefined) return [];
   return typeof fileList === 'string' ? [{ fileName: fileList }] : fileList;

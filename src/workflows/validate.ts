@@ -1,8 +1,11 @@
 /**
  * In-workflow validation of the input, layouts and subscriptions, in plain code. The client library validates the same
- * input with the zod schemas of src/agora/schemas.ts; the workflow checks again because other SDKs and the CLI can start
- * it with anything, and it must not spend an acquire on a request Agora will refuse. zod cannot run here (the worker
- * keeps module state per cached workflow), so these checks mirror the rules of §2.1, §3.1, §3.2 and §3.5 by hand.
+ * input with the zod schemas of src/agora/schemas.ts; the workflow checks again because other SDKs and the CLI can
+ * start it with anything, and it must not spend an acquire on a request Agora will refuse. zod cannot run here (the
+ * worker keeps module state per cached workflow), so these checks mirror the rules of
+ * https://docs.agora.io/en/cloud-recording/rest-api/overview,
+ * https://docs.agora.io/en/cloud-recording/rest-api/acquire, https://docs.agora.io/en/cloud-recording/rest-api/start
+ * and https://docs.agora.io/en/cloud-recording/rest-api/update-layout by hand.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import {
@@ -54,8 +57,9 @@ function utf8Length(s: string): number {
 }
 
 /**
- * Checks a full mix layout (the updateLayout clientRequest, §3.5; the same fields in transcodingConfig, §3.2.2).
- * Unknown keys are refused, as Agora refuses them (code 2).
+ * Checks a full mix layout (the updateLayout clientRequest,
+ * https://docs.agora.io/en/cloud-recording/rest-api/update-layout; the same fields in transcodingConfig,
+ * https://docs.agora.io/en/cloud-recording/rest-api/start). Unknown keys are refused, as Agora refuses them (code 2).
  * @param layout the layout as received.
  * @param at the path prefix for messages, e.g. `layout`.
  * @returns the first problem, or undefined when the layout is valid.
@@ -68,7 +72,10 @@ export function checkLayout(
   if (!isObject(layout)) return { field: at, message: 'must be an object' };
   for (const key of Object.keys(layout)) {
     if (!(LAYOUT_KEYS as readonly string[]).includes(key) && !extraKeys.includes(key)) {
-      return { field: `${at}.${key}`, message: 'is not a layout field (§3.5)' };
+      return {
+        field: `${at}.${key}`,
+        message: 'is not a layout field (updateLayout page)',
+      };
     }
   }
   const { mixedVideoLayout, maxResolutionUid, backgroundColor, layoutConfig, backgroundConfig } = layout;
@@ -117,7 +124,10 @@ function checkRegion(region: unknown, at: string): FieldProblem | undefined {
   if (!isObject(region)) return { field: at, message: 'must be an object' };
   for (const key of Object.keys(region)) {
     if (!(REGION_KEYS as readonly string[]).includes(key))
-      return { field: `${at}.${key}`, message: 'is not a region field (§3.2.3)' };
+      return {
+        field: `${at}.${key}`,
+        message: 'is not a region field (start page)',
+      };
   }
   for (const key of ['x_axis', 'y_axis', 'width', 'height'] as const) {
     if (!isUnit(region[key])) return { field: `${at}.${key}`, message: 'must be a number in [0, 1]' };
@@ -135,8 +145,8 @@ function checkRegion(region: unknown, at: string): FieldProblem | undefined {
 }
 
 /**
- * Checks subscription lists (update's streamSubscribe, §3.4): at most 32 uid strings or "#allstream#" per list; a
- * subscribe list excludes the matching unsubscribe list.
+ * Checks subscription lists (update's streamSubscribe, https://docs.agora.io/en/cloud-recording/rest-api/update): at
+ * most 32 uid strings or "#allstream#" per list; a subscribe list excludes the matching unsubscribe list.
  * @returns the first problem, or undefined when valid.
  */
 export function checkSubscription(sub: unknown, at = 'subscription'): FieldProblem | undefined {
@@ -168,7 +178,10 @@ export function checkSubscription(sub: unknown, at = 'subscription'): FieldProbl
   return undefined;
 }
 
-/** Extracts the layout fields of a transcodingConfig (§3.2.2), the initial layout of a mix recording. */
+/**
+ * Extracts the layout fields of a transcodingConfig (https://docs.agora.io/en/cloud-recording/rest-api/start), the
+ * initial layout of a mix recording.
+ */
 export function layoutOf(transcodingConfig: object | undefined): MixLayout | undefined {
   if (!transcodingConfig) return undefined;
   const source = transcodingConfig as Record<string, unknown>;
@@ -248,7 +261,10 @@ export function inputProblems(input: unknown): FieldProblem[] {
   return p;
 }
 
-/** The mode rules of §3.2 (checkStartForMode in src/agora/schemas.ts, by hand). */
+/**
+ * The mode rules of https://docs.agora.io/en/cloud-recording/rest-api/start (checkStartForMode in src/agora/schemas.ts,
+ * by hand).
+ */
 function modeProblems(input: Record<string, unknown>): FieldProblem[] {
   const p: FieldProblem[] = [];
   const { mode, recordingConfig: rc, snapshotConfig, extensionServiceConfig: ext, recordingFileConfig } = input;

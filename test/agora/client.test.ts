@@ -425,7 +425,7 @@ describe('every row of the outcome table, over real HTTP', () => {
   });
 });
 
-describe('domain failover (§1.2)', () => {
+describe('domain failover (best practices)', () => {
   it('fails over to the next base URL when the first refuses connections, and keeps using it', async () => {
     const closed = await closedPortUrl();
     const c = testClient([closed, emu.baseUrl], capture);
@@ -583,7 +583,7 @@ describe('against stub servers', () => {
     }
   });
 
-  it('keeps the sid a repeated start echoes (§2.3 shape 3)', async () => {
+  it('keeps the sid a repeated start echoes (REST overview shape 3)', async () => {
     const stub = await startStub((_req, _body, res) =>
       json(res, 201, { code: 7, reason: 'already started', sid: 'sid-echo' }),
     );

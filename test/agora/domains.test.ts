@@ -1,7 +1,10 @@
-/** The §1.2 domain ladder: areas, prefixes, suffix preference, and which failure moves where. */
+/**
+ * The https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices domain ladder: areas,
+ * prefixes, suffix preference, and which failure moves where.
+ */
 import { explicitDomains, nextDomainIndex, regionalDomains } from '../../src/agora/domains';
 
-describe('regional domains (§1.2)', () => {
+describe('regional domains (best practices)', () => {
   it.each([
     [
       'US',

@@ -1,6 +1,9 @@
 /**
- * The outcome table, one case per row (reference §2.3, §3.6, §5, §7). Each case names the row it must hit, so a
- * reordering that shadows a row fails here; the last test checks that every row has a case.
+ * The outcome table, one case per row (https://docs.agora.io/en/cloud-recording/rest-api/overview,
+ * https://docs.agora.io/en/cloud-recording/rest-api/stop,
+ * https://docs.agora.io/en/cloud-recording/rest-api/status-codes,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). Each case names the row it must
+ * hit, so a reordering that shadows a row fails here; the last test checks that every row has a case.
  */
 import { bodyFacts, decideOutcome, outcomeTable, outcomes } from '../../src/agora/outcomes';
 import { cases } from './outcome-cases';
@@ -18,7 +21,7 @@ describe('outcome table (endpoint × HTTP status × body code)', () => {
     expect(outcomes.filter((o) => !outcomeTable.some((r) => r.outcome === o))).toEqual([]);
   });
 
-  it('reads code and reason from every §2.3 shape, tolerating numeric strings and junk', () => {
+  it('reads code and reason from every REST overview shape, tolerating numeric strings and junk', () => {
     expect(bodyFacts({ message: 'Unauthorized' })).toEqual({ code: undefined, reason: 'Unauthorized' });
     expect(bodyFacts({ code: '65', reason: 'x' })).toEqual({ code: 65, reason: 'x' });
     expect(bodyFacts({ code: 'abc' })).toEqual({ code: undefined, reason: undefined });

@@ -198,7 +198,10 @@ export async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** A valid mix start clientRequest (§3.2.8), carrying storage keys and a decryption secret. */
+/**
+ * A valid mix start clientRequest (https://docs.agora.io/en/cloud-recording/rest-api/start), carrying storage keys and
+ * a decryption secret.
+ */
 export function mixClientRequest() {
   return {
     recordingConfig: {

@@ -1,4 +1,8 @@
-/** Recorder uid policy (§2.1) and recorder token minting (§3.2 token, §7). */
+/**
+ * Recorder uid policy (https://docs.agora.io/en/cloud-recording/rest-api/overview) and recorder token minting
+ * (https://docs.agora.io/en/cloud-recording/rest-api/start token,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
 import { AccessToken2, kRtcServiceType } from 'agora-token/src/AccessToken2';
 import { AgoraConfigError } from '../../src/agora/errors';
 import {

@@ -1,7 +1,7 @@
 import { type Emulator } from '../../src/emulator';
 import { api, matching, startRecording, startTestEmulator } from './helpers';
 
-describe('acquire (§3.1, §1.5, §2.1)', () => {
+describe('acquire (acquire page, best practices, REST overview)', () => {
   let emu: Emulator;
   afterEach(() => emu.close());
 
@@ -60,7 +60,7 @@ describe('acquire (§3.1, §1.5, §2.1)', () => {
     expect(r.body.reason).toContain('clientRequest.resourceExpiredHour');
   });
 
-  test('an invalid startParameter does not fail acquire, it fails start (§3.1)', async () => {
+  test('an invalid startParameter does not fail acquire, it fails start (acquire page)', async () => {
     emu = await startTestEmulator();
     const bad = { storageConfig: { vendor: 1 } };
     const acq = await api(emu).acquire('room1', '527841', { startParameter: bad });

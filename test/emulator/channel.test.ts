@@ -3,7 +3,7 @@ import { api, clientRequests, startRecording, startTestEmulator } from './helper
 
 const events = (emu: Emulator) => emu.notifications().map((n) => n.eventType);
 
-describe('simulated channel and idle exit (§3.2.1 maxIdleTime, §7)', () => {
+describe('simulated channel and idle exit (start page maxIdleTime, best practices)', () => {
   let emu: Emulator;
   beforeEach(async () => (emu = await startTestEmulator()));
   afterEach(() => emu.close());
@@ -82,7 +82,7 @@ describe('simulated channel and idle exit (§3.2.1 maxIdleTime, §7)', () => {
     ]);
   });
 
-  test('only the first 17 publishing uids are recorded (§1.5)', async () => {
+  test('only the first 17 publishing uids are recorded (best practices)', async () => {
     for (let i = 1; i <= 18; i++) emu.channel('room1').join(String(1000 + i));
     await startRecording(emu, 'individual');
     expect(emu.tasks()[0]!.recordedUids).toHaveLength(17);

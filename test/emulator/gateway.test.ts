@@ -3,7 +3,7 @@ import { basic, call, CREDS, prefix, startTestEmulator } from './helpers';
 
 const acquireBody = { cname: 'room1', uid: '527841', clientRequest: {} };
 
-describe('gateway rules (§1.3, §1.4, §1.5, §5.1)', () => {
+describe('gateway rules (authentication page, REST overview, best practices, status codes)', () => {
   let emu: Emulator;
   beforeEach(async () => (emu = await startTestEmulator()));
   afterEach(() => emu.close());
@@ -45,7 +45,7 @@ describe('gateway rules (§1.3, §1.4, §1.5, §5.1)', () => {
     expect(r.body).toEqual({ message: 'no Route matched with those values' });
   });
 
-  test('paths are case sensitive (§1.1)', async () => {
+  test('paths are case sensitive (REST overview)', async () => {
     const r = await call(emu, 'POST', `/v1/apps/${CREDS.appId}/cloud_recording/Acquire`, acquireBody);
     expect(r.status).toBe(404);
   });
@@ -68,7 +68,7 @@ describe('gateway rules (§1.3, §1.4, §1.5, §5.1)', () => {
     expect(r.body.code).toBe(8);
   });
 
-  test('NCS IP list (§3.7): Basic auth, hosts with primaryIP', async () => {
+  test('NCS IP list (NCS IP page): Basic auth, hosts with primaryIP', async () => {
     const r = await call(emu, 'GET', '/v1/ncs/ip');
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ data: { service: { hosts: [{ primaryIP: '127.0.0.1' }] } } });
@@ -82,7 +82,7 @@ describe('gateway rules (§1.3, §1.4, §1.5, §5.1)', () => {
   });
 });
 
-describe('rate limit (§1.5)', () => {
+describe('rate limit (best practices)', () => {
   let emu: Emulator;
   beforeEach(async () => (emu = await startTestEmulator({ qpsLimit: 10 })));
   afterEach(() => emu.close());

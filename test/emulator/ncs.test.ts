@@ -6,7 +6,7 @@ import { type Receiver, type Responder, startReceiver } from './receiver';
 
 const SECRET = 'ncs-secret';
 
-describe('NCS delivery (§6)', () => {
+describe('NCS delivery (notifications page)', () => {
   let emu: Emulator;
   let rx: Receiver;
   async function setup(respond?: Responder, ncsTimeoutMs?: number) {

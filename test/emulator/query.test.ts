@@ -2,7 +2,7 @@ import { queryResponseSchema } from '../../src/agora/schemas';
 import { type Emulator } from '../../src/emulator';
 import { anyNumber, api, clientRequests, startRecording, startTestEmulator } from './helpers';
 
-describe('query (§3.3, §4.1)', () => {
+describe('query (query page)', () => {
   let emu: Emulator;
   beforeEach(async () => (emu = await startTestEmulator()));
   afterEach(() => emu.close());
@@ -74,7 +74,7 @@ describe('query (§3.3, §4.1)', () => {
     ]);
   });
 
-  test('individual: a subscribe list limits who is recorded (§3.2.1)', async () => {
+  test('individual: a subscribe list limits who is recorded (start page)', async () => {
     emu.channel('room1').join('1001');
     emu.channel('room1').join('1002');
     const cr = clientRequests.individual({

@@ -1,13 +1,14 @@
 import { signNcsBody, verifyNcsSignature } from '../../src/agora/signature';
 
-// §6.3 test vectors, secret "secret". The docs pair the second body with the first row's digests; only the first
-// (legacy) body reproduces the printed values, and the reference gives the second body its own digests.
+// https://docs.agora.io/en/cloud-recording/develop/receive-notifications test vectors, secret "secret". The docs pair
+// the second body with the first row's digests; only the first (legacy) body reproduces the printed values, and the
+// reference gives the second body its own digests.
 const BODY_1 =
   '{"eventMs":1560408533119,"eventType":10,"noticeId":"4eb720f0-8da7-11e9-a43e-53f411c2761f","notifyMs":1560408533119,"payload":{"a":"1","b":2},"productId":1}';
 const BODY_2 =
   '{"eventType":10,"noticeId":"4eb720f0-8da7-11e9-a43e53f411c2761f","notifyMs":1560408533119,"payload":{"a":"1","b":2},"productId":1}';
 
-describe('NCS signatures (§6.3)', () => {
+describe('NCS signatures (notifications page)', () => {
   test('vector 1 reproduces exactly', () => {
     expect(signNcsBody('secret', BODY_1)).toEqual({
       v1: '033c62f40f687675f17f0f41f91a40c71c0f134c',

@@ -1,7 +1,7 @@
 import { type Emulator } from '../../src/emulator';
 import { api, clientRequests, matching, startRecording, startTestEmulator } from './helpers';
 
-describe('start (§3.2, §7)', () => {
+describe('start (start page, best practices)', () => {
   let emu: Emulator;
   beforeEach(async () => (emu = await startTestEmulator()));
   afterEach(() => emu.close());

@@ -2,7 +2,7 @@ import { stopResponseSchema } from '../../src/agora/schemas';
 import { type Emulator } from '../../src/emulator';
 import { anyNumber, api, arrived, clientRequests, startRecording, startTestEmulator } from './helpers';
 
-describe('stop (§3.6, §7)', () => {
+describe('stop (stop page, best practices)', () => {
   let emu: Emulator;
   beforeEach(async () => (emu = await startTestEmulator()));
   afterEach(() => emu.close());

@@ -1,7 +1,7 @@
 import { type Emulator } from '../../src/emulator';
 import { api, startRecording, startTestEmulator } from './helpers';
 
-describe('update and updateLayout (§3.4, §3.5)', () => {
+describe('update and updateLayout (update page, updateLayout page)', () => {
   let emu: Emulator;
   beforeEach(async () => (emu = await startTestEmulator()));
   afterEach(() => emu.close());

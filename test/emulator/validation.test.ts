@@ -7,7 +7,7 @@ const mixWith = (transcoding: Record<string, unknown>) =>
   });
 const region = (x: number) => ({ x_axis: x, y_axis: 0, width: 0.5, height: 0.5 });
 
-describe('body validation → 400 code 2 with a reason naming the field (§5.1, §5.2)', () => {
+describe('body validation → 400 code 2 with a reason naming the field (status codes)', () => {
   let emu: Emulator;
   beforeEach(async () => (emu = await startTestEmulator()));
   afterEach(() => emu.close());
@@ -31,7 +31,7 @@ describe('body validation → 400 code 2 with a reason naming the field (§5.1, 
     expect(r.body.reason).toMatch(/^uid: /);
   });
 
-  test('a key in the wrong case is an unknown key (§1.1)', async () => {
+  test('a key in the wrong case is an unknown key (REST overview)', async () => {
     const acq = await api(emu).acquire('room1', '527841');
     const body = clientRequests.mix({ RecordingFileConfig: { avFileType: ['hls'] } });
     const r = await api(emu).start(acq.body.resourceId as string, 'mix', 'room1', '527841', body);

@@ -13,7 +13,7 @@ describe('signalsWorkflow: only what the recording workflow acts on reaches its 
     expect(signalsWorkflow(n(33, { progress: 4_200 }))).toBe(false);
     expect(signalsWorkflow(n(33, { progress: 10_000 }))).toBe(true);
   });
-  it('a status update (3) unless its status says the task runs (4 or 5, §4.1)', () => {
+  it('a status update (3) unless its status says the task runs (4 or 5, query page)', () => {
     for (const status of [4, 5, '4', '5']) expect(signalsWorkflow(n(3, { status }))).toBe(false);
     for (const status of [0, 1, 2, 3, 6, 7, 8, 20, '7', '5.0', 'running', null]) {
       expect(signalsWorkflow(n(3, { status }))).toBe(true);

@@ -1,6 +1,9 @@
 /**
  * How a recording ends besides a stop request: Agora ending it (NCS events, the query fallback and its failover
- * window), cancellation and the max-duration timer (ARCHITECTURE.md steps 4-5; Agora reference §5.1, §6.4, §7).
+ * window), cancellation and the max-duration timer (docs/architecture.md steps 4-5;
+ * https://docs.agora.io/en/cloud-recording/rest-api/status-codes,
+ * https://docs.agora.io/en/cloud-recording/develop/receive-notifications,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';

@@ -71,7 +71,7 @@ export function mixInput(overrides: Partial<RecordingInput> = {}): RecordingInpu
   };
 }
 
-/** The files a mix recording with hls+mp4 produces (§8). */
+/** The files a mix recording with hls+mp4 produces (https://docs.agora.io/en/cloud-recording/develop/manage-files). */
 export const mixFiles = (sid: string) => [
   {
     fileName: `recordings/room1/${sid}_${CNAME}.m3u8`,
@@ -149,8 +149,8 @@ export function stubActivities(behaviour: StubBehaviour = {}) {
 export type StubActivities = ReturnType<typeof stubActivities>;
 
 /**
- * A start stuck in flight: answers only after `ms` of wall time (the workflow has cancelled it by then, so the answer is
- * ignored). It does not heartbeat: a heartbeating activity that is cancelled leaves the time-skipping test server's
+ * A start stuck in flight: answers only after `ms` of wall time (the workflow has cancelled it by then, so the answer
+ * is ignored). It does not heartbeat: a heartbeating activity that is cancelled leaves the time-skipping test server's
  * time locked for the rest of the file.
  */
 export function answerLate<T>(ms: number, value: T): Promise<T> {
@@ -171,7 +171,10 @@ export function gate<T>(value: T): { open: () => void; answer: () => Promise<T> 
 }
 
 let noticeCounter = 0;
-/** An NCS notification (§6.2) of this recording; `noticeId` defaults to a fresh one. */
+/**
+ * An NCS notification (https://docs.agora.io/en/cloud-recording/develop/receive-notifications) of this recording;
+ * `noticeId` defaults to a fresh one.
+ */
 export function ncs(
   eventType: number,
   payload: {

@@ -1,6 +1,7 @@
 /**
  * The recording lifecycle with stubbed activities: the mix happy path, every stop outcome and the upload wait
- * (ARCHITECTURE.md steps 5-6; Agora reference §3.6, §6.4).
+ * (docs/architecture.md steps 5-6; https://docs.agora.io/en/cloud-recording/rest-api/stop,
+ * https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -10,7 +11,8 @@ import {
   statusQuery,
   stopSignal,
   updateLayoutUpdate,
-  type MixLayout, AgoraFailureType
+  type MixLayout,
+  AgoraFailureType,
 } from '../../src/contract';
 import { NcsEvent } from '../../src/agora/notifications';
 import {
@@ -89,7 +91,8 @@ test('mix happy path: acquire, start, a layout update, stop, uploaded', async ()
     mode: 'mix',
   });
   expect(activities.updateLayout).toHaveBeenCalledTimes(1);
-  // The full layout, every time: Agora replaces the whole layout (§3.5).
+  // The full layout, every time: Agora replaces the whole layout
+  // (https://docs.agora.io/en/cloud-recording/rest-api/update-layout).
   expect(activities.updateLayout.mock.calls[0]![0]).toMatchObject({
     sid: 'sid-1',
     resourceId: 'rid-1',
@@ -205,7 +208,7 @@ describe('stop finds the task already gone', () => {
     expect(activities.stop).toHaveBeenCalledTimes(1);
   });
 
-  test('404 (not found): stopped again through the failover window (§7), then taken as gone; completed', async () => {
+  test('404 (not found): stopped again through the failover window (best practices), then taken as gone; completed', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'not_found' }) });
     const result = await withRecording(
       ctx,

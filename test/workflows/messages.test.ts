@@ -1,13 +1,16 @@
 /**
  * Messages: layout and subscription requests (one at a time, newest wins, full layout each time), update validators,
- * NCS duplicates and reordering, and continue-as-new carrying the state (ARCHITECTURE.md steps 4 and 7; Agora
- * reference §3.4, §3.5, §6.1).
+ * NCS duplicates and reordering, and continue-as-new carrying the state (docs/architecture.md steps 4 and 7; Agora
+ * https://docs.agora.io/en/cloud-recording/rest-api/update,
+ * https://docs.agora.io/en/cloud-recording/rest-api/update-layout,
+ * https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { AgoraFailureType,
+import {
+  AgoraFailureType,
   agoraNotificationSignal,
   statusQuery,
   stopSignal,
@@ -15,7 +18,8 @@ import { AgoraFailureType,
   updateLayoutSignal,
   updateLayoutUpdate,
   updateSubscriptionSignal,
-  type MixLayout } from '../../src/contract';
+  type MixLayout,
+} from '../../src/contract';
 import { NcsEvent } from '../../src/agora/notifications';
 import {
   allRuns,
@@ -224,7 +228,9 @@ test("HA failover in a continued run: the new recorder uid's recorder_started ch
       for (let i = 1; i <= 8; i++) await handle.executeUpdate(updateLayoutUpdate, { args: [layoutNumber(i)] });
       await waitForStatus(handle, () => true);
       expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
-      // The task moves to a new recorder uid, and NCS sends some notifications again from that uid (§6.1, §7).
+      // The task moves to a new recorder uid, and NCS sends some notifications again from that uid
+      // (https://docs.agora.io/en/cloud-recording/develop/receive-notifications,
+      // https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
       await handle.signal(
         agoraNotificationSignal,
         ncs(NcsEvent.session_failover, { sid: 'sid-1', details: { newUid: 888 } }),

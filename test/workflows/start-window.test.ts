@@ -1,7 +1,10 @@
 /**
- * The resourceId's start window (ARCHITECTURE.md step 2; Agora reference §3.1, §7): a start still in flight when the
- * window closes times out (the start activity's schedule-to-close timeout) and the workflow acquires again; if that first start took after all, Agora's code 53 on
- * the next start says so and the sid comes from recorder_started; that task is stopped with the first resourceId.
+ * The resourceId's start window (docs/architecture.md step 2;
+ * https://docs.agora.io/en/cloud-recording/rest-api/acquire,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices): a start still in flight when the
+ * window closes times out (the start activity's schedule-to-close timeout) and the workflow acquires again; if that
+ * first start took after all, Agora's code 53 on the next start says so and the sid comes from recorder_started; that
+ * task is stopped with the first resourceId.
  *
  * In their own file because cancelling an activity in flight leaves the time-skipping test server's clock locked for
  * the rest of its life (observed with the pinned test server), and other tests need time to skip.

@@ -1,6 +1,9 @@
 /**
- * acquire → start within the resourceId's life, and starts whose answer was lost (ARCHITECTURE.md steps 2-3; Agora
- * reference §3.1, §5.1, §7): never a second task, never an orphan nobody can stop.
+ * acquire → start within the resourceId's life, and starts whose answer was lost (docs/architecture.md steps 2-3; Agora
+ * https://docs.agora.io/en/cloud-recording/rest-api/acquire,
+ * https://docs.agora.io/en/cloud-recording/rest-api/status-codes,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices): never a second task, never an
+ * orphan nobody can stop.
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -291,7 +294,8 @@ test.each([
       },
     );
     expect(result).toMatchObject({ ending: 'completed', sid: 'sid-first', resourceId: 'rid-1' });
-    // Newest candidate first (rid-2, refused with 1003), then rid-1; rid-3 (53) only when rid-1's answer did not decide.
+    // Newest candidate first (rid-2, refused with 1003), then rid-1; rid-3 (53) only when rid-1's answer did not
+    // decide.
     expect(activities.query.mock.calls.map(([r]) => r.resourceId)).toEqual(asked);
     expect(activities.stop.mock.calls[0]![0]).toMatchObject({ resourceId: 'rid-1', sid: 'sid-first' });
   },

@@ -1,6 +1,8 @@
 /**
- * acquire (§3.1): validates the body, the channel name (§2.1: 400 code 401 `invalid_channel_name`) and the
- * concurrency quota (§1.5: 400 code 406 `vendor_over_load`), then hands out a resourceId that lives 5 minutes.
+ * acquire (https://docs.agora.io/en/cloud-recording/rest-api/acquire): validates the body, the channel name
+ * (https://docs.agora.io/en/cloud-recording/rest-api/overview: 400 code 401 `invalid_channel_name`) and the concurrency
+ * quota (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices: 400 code 406
+ * `vendor_over_load`), then hands out a resourceId that lives 5 minutes.
  */
 import { z } from 'zod';
 import { acquireRequestSchema, cnameSchema, webCnameSchema } from '../../agora/schemas';
@@ -9,8 +11,9 @@ import { agoraError, invalidBody, ok } from '../replies';
 import { type EndpointHandler } from './types';
 
 /**
- * acquire's body as the emulator checks it: an invalid `startParameter` does NOT fail acquire, it makes the later
- * start fail (§3.1), so it is only required to be an object here; start compares the two.
+ * acquire's body as the emulator checks it: an invalid `startParameter` does NOT fail acquire, it makes the later start
+ * fail (https://docs.agora.io/en/cloud-recording/rest-api/acquire), so it is only required to be an object here; start
+ * compares the two.
  */
 const emulatorAcquireSchema = acquireRequestSchema.extend({
   clientRequest: acquireRequestSchema.shape.clientRequest.extend({
@@ -23,7 +26,8 @@ export const acquire: EndpointHandler = (state, req) => {
   if (!parsed.success) return Promise.resolve(invalidBody(parsed.error));
   const { cname, uid, clientRequest } = parsed.data;
   const scene = clientRequest.scene ?? 0;
-  // Web recording (scene 1) only labels the task with cname; RTC recording needs a real channel name (§2.1).
+  // Web recording (scene 1) only labels the task with cname; RTC recording needs a real channel name
+  // (https://docs.agora.io/en/cloud-recording/rest-api/overview).
   if (!(scene === 1 ? webCnameSchema : cnameSchema).safeParse(cname).success) {
     return Promise.resolve(agoraError(400, 401, 'invalid_channel_name'));
   }

@@ -1,6 +1,8 @@
 /**
- * Finding the task a query/update/updateLayout/stop addresses (§3.3-§3.6, §7): unknown sid → 404; sid of another
- * resourceId → 400 code 1003; wrong mode → 400 code 2; HA failover window → 404; API window
+ * Finding the task a query/update/updateLayout/stop addresses
+ * (https://docs.agora.io/en/cloud-recording/rest-api/query, https://docs.agora.io/en/cloud-recording/rest-api/stop,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices): unknown sid → 404; sid of
+ * another resourceId → 400 code 1003; wrong mode → 400 code 2; HA failover window → 404; API window
  * (`resourceExpiredHour`) over → 404; exited → 404 (stop decides 49 vs 404 itself).
  */
 import { modeSchema } from '../../agora/schemas';
@@ -24,7 +26,10 @@ export function findTask(state: EmulatorState, req: EndpointRequest): RecordingT
   return task;
 }
 
-/** Body cname/uid must repeat the ones of acquire (§2.1); otherwise 400 code 432. */
+/**
+ * Body cname/uid must repeat the ones of acquire (https://docs.agora.io/en/cloud-recording/rest-api/overview);
+ * otherwise 400 code 432.
+ */
 export function checkIdentity(task: RecordingTask, body: { cname: string; uid: string }): Reply | undefined {
   if (body.cname !== task.cname || body.uid !== task.uid) {
     return agoraError(400, 432, 'cname or uid does not match the resourceId');

@@ -1,4 +1,8 @@
-/** query (§3.3): GET, no body; status (§4.1) and the file list of a live recording; 404 once it has exited. */
+/**
+ * query (https://docs.agora.io/en/cloud-recording/rest-api/query): GET, no body; status
+ * (https://docs.agora.io/en/cloud-recording/rest-api/query) and the file list of a live recording; 404 once it has
+ * exited.
+ */
 import { ok, workerNotFound } from '../replies';
 import { findTask, isReply } from './lookup';
 import { type EndpointHandler } from './types';

@@ -1,7 +1,8 @@
 /**
- * start (§3.2) and the rules of §7: the body and its mode-specific rules (400 code 2 naming the field), the resourceId
- * (unknown 1001, cname/uid mismatch 432, already used 201 code 7, older than 5 min 433), acquire's scene and
- * startParameter, and one task per cname+uid (400 code 53).
+ * start (https://docs.agora.io/en/cloud-recording/rest-api/start) and the rules of
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices: the body and its mode-specific
+ * rules (400 code 2 naming the field), the resourceId (unknown 1001, cname/uid mismatch 432, already used 201 code 7,
+ * older than 5 min 433), acquire's scene and startParameter, and one task per cname+uid (400 code 53).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { checkStartForMode, modeSchema, startRequestSchema } from '../../agora/schemas';
@@ -27,7 +28,8 @@ function handle(...[state, req]: Parameters<EndpointHandler>) {
     return agoraError(400, 432, 'cname or uid does not match the resourceId');
   }
   if (resource.sid !== undefined) {
-    // Agora also reports the call that did not fit the state with event 3 (§6.4).
+    // Agora also reports the call that did not fit the state with event 3
+    // (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
     state.tasks.get(resource.sid)?.emitStatusUpdate();
     return agoraError(201, 7, 'already started');
   }

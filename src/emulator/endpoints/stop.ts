@@ -1,8 +1,9 @@
 /**
- * stop (§3.6, §7): ends the recording. Synchronous stop answers once the upload is over (`syncStopMs`), async at once.
- * An upload longer than `syncStopTimeoutMs` (20 s) → 400 code 50 (HTTP status undocumented). Nothing recorded → 206
- * code 435. Already exited (repeated stop, idle exit) → 400 code 49 within `exitGraceMs` of the
- * exit, 404 after.
+ * stop (https://docs.agora.io/en/cloud-recording/rest-api/stop,
+ * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices): ends the recording. Synchronous
+ * stop answers once the upload is over (`syncStopMs`), async at once. An upload longer than `syncStopTimeoutMs` (20 s)
+ * → 400 code 50 (HTTP status undocumented). Nothing recorded → 206 code 435. Already exited (repeated stop, idle exit)
+ * → 400 code 49 within `exitGraceMs` of the exit, 404 after.
  */
 import { stopRequestSchema } from '../../agora/schemas';
 import { agoraError, invalidBody, ok, workerNotFound } from '../replies';

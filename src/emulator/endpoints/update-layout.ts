@@ -1,8 +1,10 @@
 /**
- * updateLayout (§3.5): mix only; the body is the whole desired layout (validated as in start: regions in [0,1], at
- * most 17, layout 3 needs layoutConfig). 404 once the recording has exited.
+ * updateLayout (https://docs.agora.io/en/cloud-recording/rest-api/update-layout): mix only; the body is the whole
+ * desired layout (validated as in start: regions in [0,1], at most 17, layout 3 needs layoutConfig). 404 once the
+ * recording has exited.
  *
- * §3.5 names code 1028 for an invalid body while the current status-codes page (§5.1) gives 400 code 2; the emulator
+ * https://docs.agora.io/en/cloud-recording/rest-api/update-layout names code 1028 for an invalid body while the current
+ * status-codes page (https://docs.agora.io/en/cloud-recording/rest-api/status-codes) gives 400 code 2; the emulator
  * follows the current page.
  */
 import { updateLayoutRequestSchema } from '../../agora/schemas';

@@ -1,6 +1,7 @@
 /**
- * update (§3.4): subscriptions (individual/mix), web onhold and CDN push (web), storageConfig (all). A field that does
- * not apply to the recording's mode is code 2; 404 once the recording has exited.
+ * update (https://docs.agora.io/en/cloud-recording/rest-api/update): subscriptions (individual/mix), web onhold and CDN
+ * push (web), storageConfig (all). A field that does not apply to the recording's mode is code 2; 404 once the
+ * recording has exited.
  */
 import { updateRequestSchema } from '../../agora/schemas';
 import { invalidBody, invalidParams, ok, workerNotFound } from '../replies';

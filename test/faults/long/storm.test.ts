@@ -1,8 +1,9 @@
 /**
  * Concurrency under an Agora outage (issue 8): 20 recordings at once while the emulator fails 30 % of all calls with
- * 500 (not applied) or 206/65 (applied, answer lost: "reached the backend, response timed out", §5.1) for 2 minutes
- * of real time (no time scaling: the workflows' retries run on real time too). The recordings start, record and are
- * stopped inside the window. All complete; no duplicate task; nothing left recording in the emulator.
+ * 500 (not applied) or 206/65 (applied, answer lost: "reached the backend, response timed out",
+ * https://docs.agora.io/en/cloud-recording/rest-api/status-codes) for 2 minutes of real time (no time scaling: the
+ * workflows' retries run on real time too). The recordings start, record and are stopped inside the window. All
+ * complete; no duplicate task; nothing left recording in the emulator.
  */
 import { scenario } from '../support/report';
 import { scanForSecrets } from '../support/secrets';
