@@ -31,7 +31,7 @@ const temporalExceptClient = '^@temporalio/(?!client$)';
 export default tseslint.config(
   { ignores: ['node_modules/', 'lib/', '.tools/', 'coverage/', 'test-results/', '**/*.js', '**/*.mjs'] },
   eslint.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
+  ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { 'import-x': importX },

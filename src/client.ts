@@ -196,7 +196,10 @@ export class RecordingClient {
   async updateLayout(ref: RecordingRef, layout: MixLayout, o: SteerOptions = {}): Promise<RecordingStatus | undefined> {
     const valid = parseMixLayout(layout);
     const handle = this.handle(ref);
-    if (o.wait === false) return void (await handle.signal(updateLayoutSignal, valid));
+    if (o.wait === false) {
+      await handle.signal(updateLayoutSignal, valid);
+      return undefined;
+    }
     return handle.executeUpdate(updateLayoutUpdate, { args: [valid] });
   }
 
@@ -216,7 +219,10 @@ export class RecordingClient {
    */
   async stop(ref: RecordingRef, reason = 'stop requested', o: SteerOptions = {}): Promise<RecordingStatus | undefined> {
     const handle = this.handle(ref);
-    if (o.wait === false) return void (await handle.signal(stopSignal, reason));
+    if (o.wait === false) {
+      await handle.signal(stopSignal, reason);
+      return undefined;
+    }
     // The definition's optional argument does not fit executeUpdate's overloads; the wire shape is the same.
     return handle.executeUpdate<RecordingStatus, [string]>(stopUpdate.name, { args: [reason] });
   }

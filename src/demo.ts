@@ -62,6 +62,7 @@ function followNotifications(stack: Stack, report: NonNullable<StackOptions['rep
   let count = 0;
   let running = true;
   const loop = (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() clears it while the loop awaits
     while (running) {
       try {
         const list = await emulator.notifications();
@@ -220,8 +221,12 @@ async function main(): Promise<number> {
     .parse();
   const opts = cmd.opts<{ keep?: boolean; keepLogs?: boolean; json?: boolean; temporalPort: number; uiPort: number }>();
   const report: NonNullable<StackOptions['report']> = opts.json
-    ? (step, text, data) => console.log(JSON.stringify({ step, text, ...data }))
-    : (_step, text) => console.log(text);
+    ? (step, text, data) => {
+        console.log(JSON.stringify({ step, text, ...data }));
+      }
+    : (_step, text) => {
+        console.log(text);
+      };
 
   const realAgora = realAgoraRequested();
   let storageProfile = DEMO_STORAGE_PROFILE;
@@ -246,7 +251,10 @@ async function main(): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
     signalled = true;
-    if (ready) return resolveStop();
+    if (ready) {
+      resolveStop();
+      return;
+    }
     console.error(`${signal}: stopping everything; logs in ${logDir}`);
     void stopAll().finally(() => process.exit(130));
   };
@@ -339,7 +347,7 @@ export function keepGuide(
   ];
   const text = [
     'everything is still running (--keep); Ctrl-C stops it all.',
-    ...rows.filter(([, v]) => v).map(([k, v]) => `  ${k.padEnd(16)} ${v!}`),
+    ...rows.flatMap(([k, v]) => (v ? [`  ${k.padEnd(16)} ${v}`] : [])),
     `Record a channel of your own (another terminal, in ${root}):`,
     `  ${env}`,
     ...(join

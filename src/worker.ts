@@ -168,9 +168,9 @@ async function main(): Promise<void> {
   installRuntime(config, logger);
   const { worker, connection } = await createWorker(config, logger);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () =>
-      logger.info({ signal, graceMs: config.shutdownGraceTimeMs }, 'shutting down: draining the worker'),
-    );
+    process.once(signal, () => {
+      logger.info({ signal, graceMs: config.shutdownGraceTimeMs }, 'shutting down: draining the worker');
+    });
   }
   logger.info(
     {

@@ -74,8 +74,11 @@ export class SlidingWindowLimiter {
    */
   take(endpoint: Endpoint, { signal, key }: TakeOptions = {}): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(abortError());
-      const queue = this.queues[priorities[endpoint]]!;
+      if (signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      const queue = this.queueOf(endpoint);
       const abort = () => {
         queue.splice(queue.indexOf(waiter), 1);
         reject(abortError());
@@ -100,7 +103,9 @@ export class SlidingWindowLimiter {
     clearTimeout(this.timer);
     this.timer = undefined;
     const now = Date.now();
-    while (this.sent.length > 0 && now - this.sent[0]! >= this.windowMs) this.sent.shift();
+    for (let oldest = this.sent[0]; oldest !== undefined && now - oldest >= this.windowMs; oldest = this.sent[0]) {
+      this.sent.shift();
+    }
     for (const [key, expires] of this.reserved) {
       if (expires > now) break;
       this.reserved.delete(key);
@@ -109,15 +114,28 @@ export class SlidingWindowLimiter {
       const head = this.queues.find((q) => q.length > 0)?.[0];
       if (!head) return;
       if (!this.admits(head)) break;
-      this.queues[priorities[head.endpoint]]!.shift();
+      this.queueOf(head.endpoint).shift();
       this.sent.push(now);
       if (head.endpoint === 'acquire') this.reserve(head.key ?? `anonymous ${++this.anonymous}`, now);
       if (head.endpoint === 'start') this.redeem(head.key);
       head.grant();
     }
-    const windowFrees = this.sent.length > 0 ? this.sent[0]! + this.windowMs : Infinity;
+    const oldest = this.sent[0];
+    const windowFrees = oldest !== undefined ? oldest + this.windowMs : Infinity;
     const reservationLapses = this.reserved.values().next().value ?? Infinity;
-    this.timer = setTimeout(() => this.pump(), Math.max(1, Math.min(windowFrees, reservationLapses) - now));
+    this.timer = setTimeout(
+      () => {
+        this.pump();
+      },
+      Math.max(1, Math.min(windowFrees, reservationLapses) - now),
+    );
+  }
+
+  /** The queue of an endpoint's priority (the queues array has one per priority). */
+  private queueOf(endpoint: Endpoint): Waiter[] {
+    const queue = this.queues[priorities[endpoint]];
+    if (!queue) throw new Error(`no queue for priority ${priorities[endpoint]}`);
+    return queue;
   }
 
   private admits(w: Waiter): boolean {

@@ -247,7 +247,7 @@ export const recordingFileConfigSchema = z
   })
   .refine((v) => !v.avFileType || v.avFileType.includes('hls'), {
     path: ['avFileType'],
-    message: 'must include "hls" (["mp4"] alone is invalid)',
+    error: 'must include "hls" (["mp4"] alone is invalid)',
   });
 export const recordingFileConfigMatchesContract: Same<
   RecordingFileConfig,

@@ -220,8 +220,12 @@ export class Transport {
         // still take effect at Agora while we report it failed, and its slot is one that a live request needed.
         const waitMs = Math.max(0, deadline - Date.now() - Math.min(1_000, timeout));
         const budget = new AbortController();
-        const expiry = setTimeout(() => budget.abort(), waitMs);
-        const onAbort = () => budget.abort();
+        const expiry = setTimeout(() => {
+          budget.abort();
+        }, waitMs);
+        const onAbort = () => {
+          budget.abort();
+        };
         opts.signal?.addEventListener('abort', onAbort, { once: true });
         try {
           await this.limiter.take(endpoint, { signal: budget.signal, key: recordingKey(body) });

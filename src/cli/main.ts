@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { integerOption } from '../config/numbers';
 import { RecordingClient, RecordingInputError, type RecordingRef } from '../client';
+import type { FileListEntry } from '../contract';
 import { ConfigError, environmentHelp } from '../config';
 import { parseMixLayout, parseStartInput, parseStreamSubscribe } from '../input';
 
@@ -106,8 +107,9 @@ export async function runCli(
 
   const globals = (): Globals => program.opts<Globals>();
   const connect = async () => (client ??= await RecordingClient.connect({ appId: globals().appId }));
-  const print = (value: unknown, human: string) =>
+  const print = (value: unknown, human: string) => {
     out(globals().json ? JSON.stringify(value, null, 2) + '\n' : human + '\n');
+  };
   const withRef = (c: Command) =>
     c
       .option('--id <workflowId>', 'workflow ID of the recording')
@@ -175,7 +177,7 @@ export async function runCli(
     .action(async (o: RefOptions) => {
       const ref = refOf(o);
       const r = await (await connect()).result(ref);
-      const files = r.fileList ?? []; // absent when nothing was recorded
+      const files = (r.fileList as FileListEntry[] | undefined) ?? []; // absent in results of older runs
       print(
         r,
         `${r.ending}: ${files.length} file(s), uploadingStatus ${r.uploadingStatus ?? '-'}` +

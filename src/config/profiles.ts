@@ -44,12 +44,12 @@ export function loadStorageProfiles(env: Env = process.env): Record<string, Stor
     ENDPOINT: ['endpoint', 'string'],
   };
   for (const [key, value] of Object.entries(env)) {
-    const m = /^STORAGE_PROFILE_([A-Z0-9]+)_([A-Z_]+)$/.exec(key);
-    if (!m || value === undefined || value === '') continue;
-    const name = m[1]!.toLowerCase();
-    const field = fields[m[2]!];
+    const [, profileName, fieldName] = /^STORAGE_PROFILE_([A-Z0-9]+)_([A-Z_]+)$/.exec(key) ?? [];
+    if (profileName === undefined || fieldName === undefined || value === undefined || value === '') continue;
+    const name = profileName.toLowerCase();
+    const field = fields[fieldName];
     if (!field) {
-      problems.push(`${key}: unknown storage field ${m[2]}`);
+      problems.push(`${key}: unknown storage field ${fieldName}`);
       continue;
     }
     const profile = (raw[name] ??= {});

@@ -24,7 +24,9 @@ function anyFreePort(): Promise<number> {
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+      srv.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -37,6 +39,8 @@ export async function portInUse(port: number): Promise<boolean> {
       sock.destroy();
       resolve(true);
     });
-    sock.once('error', () => resolve(false));
+    sock.once('error', () => {
+      resolve(false);
+    });
   });
 }

@@ -41,16 +41,22 @@ export function spawnLogged(name: string, cmd: string, args: string[], env: Node
 /** Stops a process started in its own group: SIGTERM to the group, SIGKILL after 10 s; resolves once it exited. */
 export async function stopProcessGroup(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const exited = new Promise<void>((r) =>
+    proc.once('exit', () => {
+      r();
+    }),
+  );
   const signal = (s: NodeJS.Signals) => {
     try {
-      process.kill(-proc.pid!, s);
+      if (proc.pid !== undefined) process.kill(-proc.pid, s);
     } catch {
       // already gone
     }
   };
   signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 10_000);
+  const timer = setTimeout(() => {
+    signal('SIGKILL');
+  }, 10_000);
   await exited;
   clearTimeout(timer);
 }

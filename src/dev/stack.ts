@@ -86,7 +86,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     for (const c of children) {
       if (c.proc.exitCode === null && c.proc.signalCode === null) {
         try {
-          process.kill(-c.proc.pid!, 'SIGKILL');
+          if (c.proc.pid !== undefined) process.kill(-c.proc.pid, 'SIGKILL');
         } catch {
           // already gone
         }
@@ -149,7 +149,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     report('temporal', `Temporal dev server on ${temporalAddress}; Web UI ${uiUrl}`, { temporalAddress, uiUrl });
 
     const realAgora = o.realAgora ?? realAgoraRequested();
-    const appId = realAgora ? process.env.AGORA_APP_ID! : EMULATED.appId;
+    const appId = realAgora ? (process.env.AGORA_APP_ID ?? '') : EMULATED.appId;
     const ncsSecret = realAgora ? (process.env.NCS_SECRET ?? randomBytes(16).toString('hex')) : EMULATED.ncsSecret;
     const receiverPort = await freePort();
     const receiverUrl = `http://127.0.0.1:${receiverPort}/agora/ncs`;
@@ -254,9 +254,13 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     };
     let worker = await startWorker();
     const restartWorker = async (signal: NodeJS.Signals = 'SIGKILL') => {
-      const exited = new Promise<void>((r) => worker.proc.once('exit', () => r()));
+      const exited = new Promise<void>((r) =>
+        worker.proc.once('exit', () => {
+          r();
+        }),
+      );
       if (worker.proc.exitCode === null && worker.proc.signalCode === null) {
-        process.kill(-worker.proc.pid!, signal);
+        if (worker.proc.pid !== undefined) process.kill(-worker.proc.pid, signal);
         await exited;
       }
       children.splice(children.indexOf(worker), 1);

@@ -69,7 +69,7 @@ export class EmulatorClock {
     }
     // Stable insertion keeps same-time timers in scheduling order.
     let i = this.queue.length;
-    while (i > 0 && this.queue[i - 1]!.at > at) i--;
+    while (i > 0 && (this.queue[i - 1]?.at ?? -Infinity) > at) i--;
     this.queue.splice(i, 0, item);
     this.armRealTimer();
     return {

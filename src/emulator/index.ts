@@ -112,18 +112,30 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     },
     faults: {
       add: (rule) => state.faults.add(rule, state.clock.now()),
-      remove: (id) => state.faults.clear(id),
-      clear: () => state.faults.clear(),
+      remove: (id) => {
+        state.faults.clear(id);
+      },
+      clear: () => {
+        state.faults.clear();
+      },
       list: () => state.faults.list(state.clock.now()),
     },
     channel: (cname) => ({
-      join: (uid, o) => state.channels.join(cname, uid, o?.publishing ?? true),
-      leave: (uid) => state.channels.leave(cname, uid),
-      publish: (uid, publishing) => state.channels.publish(cname, uid, publishing),
+      join: (uid, o) => {
+        state.channels.join(cname, uid, o?.publishing ?? true);
+      },
+      leave: (uid) => {
+        state.channels.leave(cname, uid);
+      },
+      publish: (uid, publishing) => {
+        state.channels.publish(cname, uid, publishing);
+      },
       participants: () => state.channels.participants(cname),
     }),
     calls: () => state.calls.list(),
-    clearCalls: () => state.calls.clear(),
+    clearCalls: () => {
+      state.calls.clear();
+    },
     tasks: () => [...state.tasks.values()].map((t) => t.snapshot()),
     failover: (sid, ms) => {
       const task = state.tasks.get(sid);
@@ -136,7 +148,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     close: async () => {
       state.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }

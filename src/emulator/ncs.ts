@@ -231,6 +231,7 @@ export class NcsDispatcher {
         ...result,
       });
       const delay = this.retryDelaysMs[attempt - 1];
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- close() may have run during the await
       if (result.httpStatus !== 200 && delay !== undefined && !this.closed) {
         // An immediate retry counts as in flight now; a later one only once it starts, so idle() does not wait for
         // a manual clock that nobody advances.
@@ -274,8 +275,12 @@ export class NcsDispatcher {
       };
       const req = transport.request(url, { method: 'POST', headers, agent: this.agent }, (res) => {
         res.resume();
-        res.on('end', () => finish({ httpStatus: res.statusCode ?? 0 }));
-        res.on('error', () => finish({ httpStatus: res.statusCode ?? 0 }));
+        res.on('end', () => {
+          finish({ httpStatus: res.statusCode ?? 0 });
+        });
+        res.on('error', () => {
+          finish({ httpStatus: res.statusCode ?? 0 });
+        });
       });
       const deadline = setTimeout(() => {
         finish({ error: 'timeout' });
@@ -283,8 +288,12 @@ export class NcsDispatcher {
       }, this.timeoutMs);
       deadline.unref();
       this.inFlight.add(req);
-      req.on('error', (err) => finish({ error: err.message }));
-      req.on('close', () => finish({ error: 'connection closed' }));
+      req.on('error', (err) => {
+        finish({ error: err.message });
+      });
+      req.on('close', () => {
+        finish({ error: 'connection closed' });
+      });
       req.end(body);
     });
   }

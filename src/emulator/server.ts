@@ -76,20 +76,37 @@ async function handleRequest(state: EmulatorState, req: http.IncomingMessage, re
     // https://docs.agora.io/en/cloud-recording/rest-api/ncs-ip: the NCS sender addresses, for receivers' allowlists;
     // the emulator sends from loopback.
     const a = auth();
-    return answer(a.ok ? { status: 200, body: NCS_IP_BODY } : gatewayError(401, a.message));
+    answer(a.ok ? { status: 200, body: NCS_IP_BODY } : gatewayError(401, a.message));
+    return;
   }
-  if (!route) return answer(gatewayError(404, 'no Route matched with those values'));
+  if (!route) {
+    answer(gatewayError(404, 'no Route matched with those values'));
+    return;
+  }
   const authResult = auth();
-  if (!authResult.ok) return answer(gatewayError(401, authResult.message));
-  if (!state.rateLimiter.allow(route.appId)) return answer(rateLimited());
-  if (route.appId !== o.appId) return answer(gatewayError(400, 'appid is invalid'));
+  if (!authResult.ok) {
+    answer(gatewayError(401, authResult.message));
+    return;
+  }
+  if (!state.rateLimiter.allow(route.appId)) {
+    answer(rateLimited());
+    return;
+  }
+  if (route.appId !== o.appId) {
+    answer(gatewayError(400, 'appid is invalid'));
+    return;
+  }
   let body: unknown;
   if (method === 'POST') {
     const contentType = req.headers['content-type'];
     if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) {
-      return answer(agoraError(400, 8, 'invalid http header: Content-Type must be application/json'));
+      answer(agoraError(400, 8, 'invalid http header: Content-Type must be application/json'));
+      return;
     }
-    if (parsedBody === undefined) return answer(agoraError(400, 8, 'invalid request body: not JSON'));
+    if (parsedBody === undefined) {
+      answer(agoraError(400, 8, 'invalid request body: not JSON'));
+      return;
+    }
     body = parsedBody.value;
   }
 
@@ -99,16 +116,26 @@ async function handleRequest(state: EmulatorState, req: http.IncomingMessage, re
   const fault = plan.fault;
   const commits = fault && (fault.kind === 'drop' ? fault.commit !== false : 'commit' in fault && fault.commit);
   if (fault && !commits) {
-    if (fault.kind === 'drop') return drop(state, entry, res);
-    return answer(faultReply(fault), fault.kind);
+    if (fault.kind === 'drop') {
+      drop(state, entry, res);
+      return;
+    }
+    answer(faultReply(fault), fault.kind);
+    return;
   }
 
   const reply = await handlers[route.endpoint](state, { ...route, body });
-  if (!fault) return answer(reply);
+  if (!fault) {
+    answer(reply);
+    return;
+  }
   const code = (reply.body as { code?: unknown } | undefined)?.code;
   entry.committed = { httpStatus: reply.status, ...(typeof code === 'number' ? { code } : {}) };
-  if (fault.kind === 'drop') return drop(state, entry, res);
-  return answer(faultReply(fault), fault.kind);
+  if (fault.kind === 'drop') {
+    drop(state, entry, res);
+    return;
+  }
+  answer(faultReply(fault), fault.kind);
 }
 
 /** The answer a non-latency, non-drop fault gives. */

@@ -116,7 +116,10 @@ export class RecordingTask {
   begin(): void {
     // Without a startup delay the recorder is ready before start answers, so no client can observe a race.
     if (this.env.options.startupMs <= 0) this.becomeReady();
-    else this.timer(this.env.options.startupMs, () => this.becomeReady());
+    else
+      this.timer(this.env.options.startupMs, () => {
+        this.becomeReady();
+      });
   }
 
   /** Re-evaluates what is recorded and whether the channel is idle; called on every channel change. */
@@ -144,7 +147,9 @@ export class RecordingTask {
     const idle = live ? !people.some((p) => p.publishing) : people.length === 0;
     if (idle && !this.idleTimer) {
       const maxIdleMs = (this.request.recordingConfig?.maxIdleTime ?? 30) * 1000;
-      this.idleTimer = this.timer(maxIdleMs, () => this.end('idle'));
+      this.idleTimer = this.timer(maxIdleMs, () => {
+        this.end('idle');
+      });
     } else if (!idle && this.idleTimer) {
       this.cancel(this.idleTimer);
       this.idleTimer = undefined;
@@ -306,7 +311,9 @@ export class RecordingTask {
       this.emit(NcsEvent.uploader_started, 2, { status: 0 });
       this.emit(NcsEvent.web_recorder_started, 6, { recorderStartTime: this.env.clock.now() });
       const hours = this.webRecorder()?.serviceParam.maxRecordingHour ?? 720;
-      this.timer(hours * 3_600_000, () => this.end('maxRecordingHour'));
+      this.timer(hours * 3_600_000, () => {
+        this.end('maxRecordingHour');
+      });
     } else {
       this.emit(NcsEvent.recorder_started, 1, { status: 0 });
       this.emit(NcsEvent.uploader_started, 2, { status: 0 });

@@ -51,8 +51,12 @@ async function main(): Promise<void> {
       process.exit(0);
     })();
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
 }
 
 // --help works with no environment at all: it lists the variables instead of reading them.

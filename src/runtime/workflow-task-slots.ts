@@ -112,8 +112,7 @@ export class WorkflowTaskSlots implements CustomSlotSupplier<WorkflowSlotInfo> {
     this.held--;
     if (!sticky) this.heldNonSticky--;
     // First in, first served among those that fit now: a waiting non-sticky poll does not block a sticky one.
-    for (let i = 0; i < this.waiters.length && this.held < this.total;) {
-      const w = this.waiters[i]!;
+    for (let i = 0, w = this.waiters[0]; w !== undefined && this.held < this.total; w = this.waiters[i]) {
       if (this.fits(w.sticky)) {
         this.waiters.splice(i, 1);
         w.grant(this.take(w.sticky));

@@ -104,6 +104,7 @@ async function stop(
       mem.resultFields.taskMayStillRun = true;
       return 'failed';
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler may set it during the stop call
     if (r.kind === 'not_found' && end.kind === 'stop' && !mem.sessionExited) {
       const since = (notFoundSince ??= mem.notFoundSince ?? now());
       const windowEnd = since + policy.failoverWindowSeconds * 1000;
@@ -115,6 +116,7 @@ async function stop(
         await condition(() => mem.sessionExited, Math.min(STOP_FAILOVER_RECHECK_SECONDS * 1000, windowEnd - now()), {
           summary: 'stop answered 404: failover? stop again',
         });
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler sets it during the wait
         if (mem.sessionExited) return 'not_found';
         continue;
       }

@@ -43,7 +43,13 @@ export const RECORDER_STARTED_SKEW_MS = 10_000;
  */
 export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotification): void {
   const payload = (n as Partial<NcsNotification> | undefined)?.payload;
-  if (!n || typeof n.noticeId !== 'string' || typeof n.eventType !== 'number' || typeof payload !== 'object') {
+  // A signal argument is whatever the sender sent: the types say NcsNotification, the checks do not trust them.
+  if (
+    !(n as NcsNotification | undefined) ||
+    typeof n.noticeId !== 'string' ||
+    typeof n.eventType !== 'number' ||
+    typeof payload !== 'object'
+  ) {
     log.warn('dropping a malformed NCS notification');
     return;
   }
@@ -135,7 +141,7 @@ function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotificati
     case NcsEvent.web_recorder_stopped: {
       mem.fileList = files(d) ?? mem.fileList;
       if (live)
-        mem.exit ??= { reason: `web recorder stopped: ${str(d, 'message') ?? 'code ' + (num(d, 'code') ?? '?')}` };
+        mem.exit ??= { reason: `web recorder stopped: ${str(d, 'message') ?? `code ${num(d, 'code') ?? '?'}`}` };
       break;
     }
     case NcsEvent.uploaded: {

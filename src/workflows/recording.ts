@@ -76,8 +76,12 @@ export async function recordingWorkflow(input: RecordingInput, carry?: Recording
   // Message handlers. They only record requests and facts in `mem`; the main logic acts on them one at a time.
 
   setHandler(statusQuery, () => mem.status);
-  setHandler(agoraNotificationSignal, (notification) => receiveNotification(mem, policy, notification));
-  setHandler(stopSignal, (reason) => requestStop(mem, reason));
+  setHandler(agoraNotificationSignal, (notification) => {
+    receiveNotification(mem, policy, notification);
+  });
+  setHandler(stopSignal, (reason) => {
+    requestStop(mem, reason);
+  });
   setHandler(updateLayoutSignal, (layout) => {
     const problem = input.mode === 'mix' ? checkLayout(layout) : { field: 'mode', message: 'is not mix' };
     if (problem) log.warn('ignoring updateLayout signal', { field: problem.field, problem: problem.message });
@@ -112,7 +116,11 @@ export async function recordingWorkflow(input: RecordingInput, carry?: Recording
       }
       return mem.status;
     },
-    { validator: (layout: MixLayout) => validateLayoutUpdate(input, mem, layout) },
+    {
+      validator: (layout: MixLayout) => {
+        validateLayoutUpdate(input, mem, layout);
+      },
+    },
   );
   setHandler(
     stopUpdate,

@@ -40,7 +40,9 @@ export const stop: EndpointHandler = async (state, req) => {
 /** Waits for the task's upload, at most `syncStopTimeoutMs` (emulated). @returns whether it finished in time */
 function uploadWithin(state: EmulatorState, task: RecordingTask): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = state.clock.after(state.options.syncStopTimeoutMs, () => resolve(false));
+    const timer = state.clock.after(state.options.syncStopTimeoutMs, () => {
+      resolve(false);
+    });
     void task.uploadDone.then(() => {
       timer.cancel();
       resolve(true);
