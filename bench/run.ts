@@ -153,7 +153,9 @@ async function main(): Promise<number> {
 
   // The bench's own Temporal runtime (history worker, clients): warnings only, the table is the output.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const log = (line: string) => {
+    console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+  };
   const startedAt = new Date();
   const abort = setTimeout(() => {
     console.error(`bench: aborted after --max-minutes ${o.maxMinutes}`);

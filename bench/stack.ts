@@ -78,7 +78,9 @@ export async function startBenchStack(
     workDir,
     emulatorArgs: emulatorArgs(profile),
     workerEnv: workerEnv(profile, o.logLevel, o.agoraRps ?? 10),
-    report: (_step, text) => o.log(`  [${profile}] ${text.split('\n')[0]}`),
+    report: (_step, text) => {
+      o.log(`  [${profile}] ${text.split('\n')[0]}`);
+    },
   });
   const logDir = path.join(workDir, 'logs');
   let echo: ChildProcess | undefined;

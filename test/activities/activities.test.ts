@@ -226,9 +226,9 @@ describe('failures', () => {
   });
 
   it('Retry-After from the answer becomes nextRetryDelay', async () => {
-    const stub = await startStub((_q, _b, res) =>
-      json(res, 429, { message: 'API rate limit exceeded' }, { 'Retry-After': '7' }),
-    );
+    const stub = await startStub((_q, _b, res) => {
+      json(res, 429, { message: 'API rate limit exceeded' }, { 'Retry-After': '7' });
+    });
     try {
       setup({}, stub.baseUrl);
       const f = await failure(
@@ -340,9 +340,9 @@ describe('failures', () => {
   });
 
   it('a schema-invalid answer → AgoraInvalidResponse, non-retryable, naming the field', async () => {
-    const stub = await startStub((_q, _b, res) =>
-      json(res, 200, { cname: 'c', uid: UID, resourceId: 'r', sid: 's', serverResponse: { status: 'running' } }),
-    );
+    const stub = await startStub((_q, _b, res) => {
+      json(res, 200, { cname: 'c', uid: UID, resourceId: 'r', sid: 's', serverResponse: { status: 'running' } });
+    });
     try {
       setup({}, stub.baseUrl);
       const f = await failure(
@@ -358,15 +358,15 @@ describe('failures', () => {
   });
 
   it('a web stop payload with a bad uploadingStatus → AgoraInvalidResponse naming the payload field', async () => {
-    const stub = await startStub((_q, _b, res) =>
+    const stub = await startStub((_q, _b, res) => {
       json(res, 200, {
         resourceId: 'r',
         sid: 's',
         serverResponse: {
           extensionServiceState: [{ serviceName: 'upload_service', playload: { uploadingStatus: 'done' } }],
         },
-      }),
-    );
+      });
+    });
     try {
       setup({}, stub.baseUrl);
       const f = await failure(
@@ -493,7 +493,9 @@ describe('cancellation and budget', () => {
     const s = await recording();
     emu.faults.add({ kind: 'latency', endpoint: 'query', ms: 3_000, realTime: true, times: 1 });
     const p = run('query', s);
-    setTimeout(() => env.cancel(), 100);
+    setTimeout(() => {
+      env.cancel();
+    }, 100);
     const t0 = Date.now();
     const err = await capture.rejection(p);
     expect(err).toBeInstanceOf(CancelledFailure);

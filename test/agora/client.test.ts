@@ -267,7 +267,9 @@ describe('against the emulator', () => {
   it('a call whose budget runs out while it waits for the rate limit is never sent, and leaves its slot', async () => {
     // The wait counts against the activity's budget (start-to-close): a start or stop sent after its caller gave up
     // could take effect at Agora while the activity reports it failed, and would take a slot a live call needs.
-    const stub = await startStub((_req, _body, res) => json(res, 404, { code: 404, reason: 'failed to find worker' }));
+    const stub = await startStub((_req, _body, res) => {
+      json(res, 404, { code: 404, reason: 'failed to find worker' });
+    });
     try {
       const c = testClient(stub.baseUrl, capture, { requestsPerSecond: 1 });
       const t0 = Date.now();
@@ -331,7 +333,9 @@ describe('against the emulator', () => {
     const { resourceId, sid } = await startedMix();
     emu.faults.add({ kind: 'latency', endpoint: 'query', ms: 5_000, realTime: true, times: 1 });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 200);
+    setTimeout(() => {
+      ac.abort();
+    }, 200);
     const t0 = Date.now();
     const err = await capture.rejection(client.query(resourceId, sid, 'mix', { signal: ac.signal }));
     expect(err).toBeInstanceOf(AgoraCancelledError);
@@ -447,7 +451,9 @@ describe('domain failover (best practices)', () => {
   });
 
   it('fails over on a 5xx without an Agora code (a gateway failing), not on a 5xx with one', async () => {
-    const gateway = await startStub((_req, _body, res) => json(res, 503, '<html>Service Unavailable</html>'));
+    const gateway = await startStub((_req, _body, res) => {
+      json(res, 503, '<html>Service Unavailable</html>');
+    });
     try {
       const c = testClient([gateway.baseUrl, emu.baseUrl], capture);
       expect(await c.acquire({ cname: 'fo3', uid: UID, clientRequest: {} })).toMatchObject({
@@ -464,9 +470,9 @@ describe('domain failover (best practices)', () => {
     } finally {
       await gateway.close();
     }
-    const coded = await startStub((_req, _body, res) =>
-      json(res, 500, { code: 502, reason: 'Failed to allocate worker' }),
-    );
+    const coded = await startStub((_req, _body, res) => {
+      json(res, 500, { code: 502, reason: 'Failed to allocate worker' });
+    });
     try {
       const c = testClient([coded.baseUrl, emu.baseUrl], capture);
       expect(await c.start('r', 'mix', { cname: 'c', uid: UID, clientRequest: mixClientRequest() })).toMatchObject({
@@ -503,9 +509,9 @@ describe('against stub servers', () => {
   it('429 with Retry-After (seconds or HTTP date) surfaces the delay, capped', async () => {
     const headers = ['2', new Date(Date.now() + 5_000).toUTCString(), '3600'];
     let i = 0;
-    const stub = await startStub((_req, _body, res) =>
-      json(res, 429, { message: 'API rate limit exceeded' }, { 'Retry-After': headers[i++]! }),
-    );
+    const stub = await startStub((_req, _body, res) => {
+      json(res, 429, { message: 'API rate limit exceeded' }, { 'Retry-After': headers[i++]! });
+    });
     try {
       const c = testClient(stub.baseUrl, capture, { maxRetryAfterMs: 30_000 });
       const body = { cname: 'x', uid: UID, clientRequest: {} };
@@ -520,9 +526,9 @@ describe('against stub servers', () => {
   });
 
   it('sends Basic auth from the customer ID and secret, JSON, on the documented paths', async () => {
-    const stub = await startStub((_req, _body, res) =>
-      json(res, 200, { resourceId: 'r', sid: 's', serverResponse: {} }),
-    );
+    const stub = await startStub((_req, _body, res) => {
+      json(res, 200, { resourceId: 'r', sid: 's', serverResponse: {} });
+    });
     try {
       const c = testClient(stub.baseUrl, capture);
       await c.query('r/1', 's 2', 'individual');
@@ -549,7 +555,9 @@ describe('against stub servers', () => {
       'this is not json',
     ];
     let i = 0;
-    const stub = await startStub((_req, _body, res) => json(res, 200, bodies[i++], { 'X-Request-ID': `req-${i}` }));
+    const stub = await startStub((_req, _body, res) => {
+      json(res, 200, bodies[i++], { 'X-Request-ID': `req-${i}` });
+    });
     try {
       const c = testClient(stub.baseUrl, capture);
       const e1 = await capture.rejection(c.acquire({ cname: 'c', uid: UID, clientRequest: {} }));
@@ -570,7 +578,9 @@ describe('against stub servers', () => {
   });
 
   it('an error body that is not JSON still gets its outcome from the status', async () => {
-    const stub = await startStub((_req, _body, res) => json(res, 404, '<html>not found</html>'));
+    const stub = await startStub((_req, _body, res) => {
+      json(res, 404, '<html>not found</html>');
+    });
     try {
       const c = testClient(stub.baseUrl, capture);
       expect(await c.query('r', 's', 'mix')).toMatchObject({
@@ -584,9 +594,9 @@ describe('against stub servers', () => {
   });
 
   it('keeps the sid a repeated start echoes (REST overview shape 3)', async () => {
-    const stub = await startStub((_req, _body, res) =>
-      json(res, 201, { code: 7, reason: 'already started', sid: 'sid-echo' }),
-    );
+    const stub = await startStub((_req, _body, res) => {
+      json(res, 201, { code: 7, reason: 'already started', sid: 'sid-echo' });
+    });
     try {
       const c = testClient(stub.baseUrl, capture);
       const answer = await c.start('r', 'mix', { cname: 'c', uid: UID, clientRequest: mixClientRequest() });

@@ -70,7 +70,11 @@ describe('secrets never appear in logs or errors', () => {
       restore.push(() => (console[level] = original));
     }
   });
-  afterAll(() => restore.forEach((r) => r()));
+  afterAll(() => {
+    restore.forEach((r) => {
+      r();
+    });
+  });
 
   it('through every outcome of every client method and activity, a hostile echoing server, and network failures', async () => {
     let i = 0;

@@ -30,7 +30,11 @@ function runDemo(args: string[], until?: string) {
   const steps: Step[] = [];
   let stdout = '';
   let stderr = '';
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
   const reached = new Promise<void>((resolve, reject) => {
     proc.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -45,7 +49,10 @@ function runDemo(args: string[], until?: string) {
       }
     });
     proc.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    void exited.then((code) => (until ? reject(new Error(`demo exited ${code}:\n${stderr}`)) : resolve()));
+    void exited.then((code) => {
+      if (until) reject(new Error(`demo exited ${code}:\n${stderr}`));
+      else resolve();
+    });
   });
   return { proc, steps, exited, reached, stderr: () => stderr };
 }

@@ -48,7 +48,11 @@ describe('emulator clock', () => {
   test('wall with speedUp: emulated time runs faster and timers fire on their own', async () => {
     const clock = new EmulatorClock({ mode: 'wall', speedUp: 100 });
     const t0 = clock.now();
-    const fired = new Promise<number>((resolve) => clock.after(5_000, () => resolve(clock.now())));
+    const fired = new Promise<number>((resolve) =>
+      clock.after(5_000, () => {
+        resolve(clock.now());
+      }),
+    );
     const at = await fired; // 5 s emulated = 50 ms real
     expect(at - t0).toBeGreaterThanOrEqual(5_000);
     expect(at - t0).toBeLessThan(60_000);

@@ -10,10 +10,14 @@ function rawAcquire(emu: Emulator): Promise<{ status?: number; error?: string }>
       { method: 'POST', agent: false, headers: { Authorization: basic(), 'Content-Type': 'application/json' } },
       (res) => {
         res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0 });
+        });
       },
     );
-    req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      resolve({ error: err.code ?? err.message });
+    });
     req.end(JSON.stringify({ cname: 'room1', uid: '1', clientRequest: {} }));
   });
 }

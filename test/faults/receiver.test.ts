@@ -33,7 +33,11 @@ useFaultStack(
     const status = await waitForState(stack, workflowId, ['recording']);
     target = { workflowId, cname, uid, sid: status.sid! };
   },
-  { beforeStop: () => agent.destroy() },
+  {
+    beforeStop: () => {
+      agent.destroy();
+    },
+  },
 );
 
 /** A notice for the target recording. `noticeId` starts with `forged-` for the ones that must never be signalled. */
@@ -215,7 +219,7 @@ scenario(
       inFlight.push(
         post(stack.receiverUrl, body, headers).then(
           (a) => ({ kind, a }),
-          (e: Error) => ({ kind, error: e.message }),
+          (e: unknown) => ({ kind, error: (e as Error).message }),
         ),
       );
     }

@@ -8,7 +8,9 @@ const ctx = (isSticky: boolean): SlotReserveContext => ({
   workerBuildId: '',
   isSticky,
 });
-const release = (s: WorkflowTaskSlots, permit: SlotPermit) => s.releaseSlot({ permit });
+const release = (s: WorkflowTaskSlots, permit: SlotPermit) => {
+  s.releaseSlot({ permit });
+};
 /** Whether the promise has settled after pending microtasks ran. */
 async function settled(p: Promise<unknown>): Promise<boolean> {
   let done = false;

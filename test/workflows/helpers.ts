@@ -154,7 +154,11 @@ export type StubActivities = ReturnType<typeof stubActivities>;
  * time locked for the rest of the file.
  */
 export function answerLate<T>(ms: number, value: T): Promise<T> {
-  return new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+  return new Promise<T>((resolve) =>
+    setTimeout(() => {
+      resolve(value);
+    }, ms),
+  );
 }
 
 /** An activity answer held back until the test opens the gate: the test acts while the call is in flight. */
@@ -232,7 +236,9 @@ const quietLogger = {
   debug: () => undefined,
   info: () => undefined,
   warn: () => undefined,
-  error: (message: string) => console.error(message),
+  error: (message: string) => {
+    console.error(message);
+  },
 };
 
 /** A running test: the workflow handle and the stubs, inside a worker that lives until `body` returns. */

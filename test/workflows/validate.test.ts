@@ -127,7 +127,9 @@ describe.each(valid)('valid input: %s', (_name, input) => {
   test('the client schema and the workflow both accept it', () => {
     expect(recordingInputSchema.safeParse(input).error?.issues).toBeUndefined();
     expect(inputProblems(input)).toEqual([]);
-    expect(() => assertValidInput(input)).not.toThrow();
+    expect(() => {
+      assertValidInput(input);
+    }).not.toThrow();
   });
 });
 

@@ -28,13 +28,13 @@ export function post(url: string, body: Buffer | string, headers: Record<string,
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
+        res.on('end', () => {
           resolve({
             status: res.statusCode ?? 0,
             body: Buffer.concat(chunks).toString('utf8'),
             ms: performance.now() - t0,
-          }),
-        );
+          });
+        });
         res.on('error', reject);
       },
     );

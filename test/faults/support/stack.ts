@@ -122,7 +122,9 @@ export async function waitForState(
 export async function resultWithin(stack: Stack, workflowId: string, timeoutMs: number): Promise<RecordingResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no result for ${workflowId} within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => {
+      reject(new Error(`no result for ${workflowId} within ${timeoutMs} ms`));
+    }, timeoutMs);
   });
   try {
     return await Promise.race([stack.client.result(workflowId), timeout]);
