@@ -1,10 +1,8 @@
 /**
  * Activity options agree with the client and the failures: timeouts leave room for the HTTP budget (stop ≥ 30 s, above
- * the 25 s stop timeout), every failure type thrown non-retryable is in the non-retryable list (and only those), and
- * the options module stays free of runtime dependencies so the workflow bundle can import it.
+ * the 25 s stop timeout), and every failure type thrown non-retryable is in the non-retryable list (and only those).
+ * That the options stay free of runtime dependencies (the workflow bundle imports them) is src/contract's lint rule.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { activityOptions, nonRetryableAgoraFailures, AgoraFailureType } from '../../src/contract';
 import { failureForAnswer } from '../../src/activities/failures';
 import { defaultTimeoutsMs } from '../../src/agora/client';
@@ -45,15 +43,5 @@ describe('activity options', () => {
     expect(new Set(thrown.keys())).toEqual(new Set(Object.values(AgoraFailureType)));
     for (const e of endpoints)
       expect(activityOptions[e].retry.nonRetryableErrorTypes).toEqual(nonRetryableAgoraFailures);
-  });
-
-  // The activity options and types (once src/activities/options.ts and types.ts) live in the contract's activities.ts
-  // and failures.ts.
-  it('contract/activities.ts and contract/failures.ts import nothing at runtime but each other (safe for the workflow bundle)', () => {
-    for (const file of ['activities.ts', 'failures.ts']) {
-      const source = fs.readFileSync(path.join(__dirname, '../../src/contract', file), 'utf8');
-      const runtimeImports = [...source.matchAll(/^import\s+(?!type\b)[^;]*from\s+'([^']+)'/gm)].map((m) => m[1]);
-      expect(runtimeImports.filter((m) => m !== './failures')).toEqual([]);
-    }
   });
 });
