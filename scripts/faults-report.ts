@@ -1,5 +1,5 @@
 // Writes docs/reliability.md from the fault suite's last results (`npm run faults:report`): test-results/faults/,
-// which every run of a fault-suite file writes (test/faults/support/report.ts; the folder is ignored by git). No test
+// which every run of a fault-suite file writes (test/support/faults/report.ts; the folder is ignored by git). No test
 // run writes the page: run `npm run test:faults` (the whole suite), then this. Formatted by Prettier so
 // `npm run lint` accepts it. Files with no results are left out of the page and named on stderr.
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import {
   resultsPath,
   root,
   type FileResults,
-} from '../test/faults/support/results';
+} from '../test/support/faults/results';
 
 const docPath = path.join(root, 'docs/reliability.md');
 

@@ -1,6 +1,6 @@
 // Writes docs/recording-input.schema.json from the zod schema in src/input.ts (`npm run schema`), formatted by
 // Prettier so `npm run lint` accepts it. With --check it writes nothing and exits 1 when the file is stale
-// (test/client/schema.test.ts runs that).
+// (test/docs/schema.test.ts runs that).
 import fs from 'node:fs';
 import path from 'node:path';
 import prettier from 'prettier';

@@ -19,7 +19,7 @@ import {
   startTestEmulator,
   storageProfiles,
   testClient,
-} from '../agora/support';
+} from '../support/agora';
 
 const UID = '4294967001';
 let emu: Emulator;

@@ -7,7 +7,7 @@ import { AgoraCancelledError, AgoraRequestError, AgoraSchemaError, AgoraTranspor
 import { CloudRecordingClient } from '../../src/agora/client';
 import { parseRetryAfter } from '../../src/agora/transport';
 import type { Endpoint } from '../../src/agora/outcomes';
-import { cases, type Case } from './outcome-cases';
+import { cases, type Case } from '../support/outcome-cases';
 import {
   APP_ID,
   BASIC_TOKEN,
@@ -19,7 +19,7 @@ import {
   startStub,
   startTestEmulator,
   testClient,
-} from './support';
+} from '../support/agora';
 
 const UID = '4294967001';
 let emu: Emulator;

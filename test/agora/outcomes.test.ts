@@ -6,7 +6,7 @@
  * hit, so a reordering that shadows a row fails here; the last test checks that every row has a case.
  */
 import { bodyFacts, decideOutcome, outcomeTable, outcomes } from '../../src/agora/outcomes';
-import { cases } from './outcome-cases';
+import { cases } from '../support/outcome-cases';
 
 describe('outcome table (endpoint × HTTP status × body code)', () => {
   it.each(cases)('$endpoint $status $body → $outcome (row $row)', ({ row, endpoint, status, body, outcome }) => {

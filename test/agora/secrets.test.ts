@@ -25,7 +25,7 @@ import {
   startStub,
   storageProfiles,
   testClient,
-} from './support';
+} from '../support/agora';
 
 const UID = '4294967001';
 

@@ -14,7 +14,7 @@ import {
   parseUid,
 } from '../../src/agora/uid';
 import { MAX_TOKEN_LIFETIME_SECONDS, TOKEN_LIFETIME_MARGIN_SECONDS, mintRecorderToken } from '../../src/agora/token';
-import { APP_CERTIFICATE, APP_ID } from './support';
+import { APP_CERTIFICATE, APP_ID } from '../support/agora';
 
 describe('recorder uid policy', () => {
   it.each(['0', '', 'abc', '-1', '+5', '01', '1.5', ' 7', '4294967296', '99999999999', 'user-account'])(

@@ -1,5 +1,5 @@
 import { type Emulator } from '../../src/emulator';
-import { api, matching, startRecording, startTestEmulator } from './helpers';
+import { api, matching, startRecording, startTestEmulator } from '../support/emulator';
 
 describe('acquire (acquire page, best practices, REST overview)', () => {
   let emu: Emulator;

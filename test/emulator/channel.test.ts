@@ -1,5 +1,5 @@
 import { type Emulator } from '../../src/emulator';
-import { api, clientRequests, startRecording, startTestEmulator } from './helpers';
+import { api, clientRequests, startRecording, startTestEmulator } from '../support/emulator';
 
 const events = (emu: Emulator) => emu.notifications().map((n) => n.eventType);
 

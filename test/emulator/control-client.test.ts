@@ -1,5 +1,5 @@
 import { EmulatorControl, type Emulator } from '../../src/emulator';
-import { api, startRecording, startTestEmulator } from './helpers';
+import { api, startRecording, startTestEmulator } from '../support/emulator';
 
 describe('EmulatorControl (the control API client)', () => {
   let emu: Emulator;

@@ -1,5 +1,5 @@
 import { type Emulator } from '../../src/emulator';
-import { api, call, clientRequests, startRecording, startTestEmulator } from './helpers';
+import { api, call, clientRequests, startRecording, startTestEmulator } from '../support/emulator';
 
 /** Control API calls need no auth. */
 const ctl = (emu: Emulator, method: string, path: string, body?: unknown) =>

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { type Emulator } from '../../src/emulator';
-import { api, arrived, basic, clientRequests, prefix, startRecording, startTestEmulator } from './helpers';
+import { api, arrived, basic, clientRequests, prefix, startRecording, startTestEmulator } from '../support/emulator';
 
 /** A raw request that reports a dropped connection instead of rejecting. */
 function rawAcquire(emu: Emulator): Promise<{ status?: number; error?: string }> {

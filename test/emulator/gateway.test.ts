@@ -1,5 +1,5 @@
 import { type Emulator } from '../../src/emulator';
-import { basic, call, CREDS, prefix, startTestEmulator } from './helpers';
+import { basic, call, CREDS, prefix, startTestEmulator } from '../support/emulator';
 
 const acquireBody = { cname: 'room1', uid: '527841', clientRequest: {} };
 

@@ -1,8 +1,8 @@
 import { ncsNotificationSchema } from '../../src/agora/notifications';
 import { verifyNcsSignature } from '../../src/agora/signature';
 import { type Emulator } from '../../src/emulator';
-import { api, startRecording, startTestEmulator } from './helpers';
-import { type Receiver, type Responder, startReceiver } from './receiver';
+import { api, startRecording, startTestEmulator } from '../support/emulator';
+import { type Receiver, type Responder, startReceiver } from '../support/ncs-sink';
 
 const SECRET = 'ncs-secret';
 

@@ -1,6 +1,6 @@
 import { queryResponseSchema } from '../../src/agora/schemas';
 import { type Emulator } from '../../src/emulator';
-import { anyNumber, api, clientRequests, startRecording, startTestEmulator } from './helpers';
+import { anyNumber, api, clientRequests, startRecording, startTestEmulator } from '../support/emulator';
 
 describe('query (query page)', () => {
   let emu: Emulator;

@@ -1,5 +1,5 @@
 import { type Emulator } from '../../src/emulator';
-import { api, startRecording, startTestEmulator } from './helpers';
+import { api, startRecording, startTestEmulator } from '../support/emulator';
 
 let emu: Emulator;
 beforeEach(async () => (emu = await startTestEmulator()));

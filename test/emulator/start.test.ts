@@ -1,5 +1,5 @@
 import { type Emulator } from '../../src/emulator';
-import { api, clientRequests, matching, startRecording, startTestEmulator } from './helpers';
+import { api, clientRequests, matching, startRecording, startTestEmulator } from '../support/emulator';
 
 describe('start (start page, best practices)', () => {
   let emu: Emulator;

@@ -1,6 +1,6 @@
 import { stopResponseSchema } from '../../src/agora/schemas';
 import { type Emulator } from '../../src/emulator';
-import { anyNumber, api, arrived, clientRequests, startRecording, startTestEmulator } from './helpers';
+import { anyNumber, api, arrived, clientRequests, startRecording, startTestEmulator } from '../support/emulator';
 
 describe('stop (stop page, best practices)', () => {
   let emu: Emulator;

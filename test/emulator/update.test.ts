@@ -1,5 +1,5 @@
 import { type Emulator } from '../../src/emulator';
-import { api, startRecording, startTestEmulator } from './helpers';
+import { api, startRecording, startTestEmulator } from '../support/emulator';
 
 describe('update and updateLayout (update page, updateLayout page)', () => {
   let emu: Emulator;

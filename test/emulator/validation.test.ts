@@ -1,5 +1,5 @@
 import { type Emulator } from '../../src/emulator';
-import { api, clientRequests, startRecording, startTestEmulator, storageConfig } from './helpers';
+import { api, clientRequests, startRecording, startTestEmulator, storageConfig } from '../support/emulator';
 
 const mixWith = (transcoding: Record<string, unknown>) =>
   clientRequests.mix({

@@ -3,8 +3,8 @@
  * 20-second stops. Real processes; the faults are the emulator's (src/emulator/faults.ts), over its control API.
  * Each recording must end as it should, with exactly one Agora task and nothing left recording.
  */
-import { scenario } from './support/report';
-import { scanForSecrets } from './support/secrets';
+import { scenario } from '../support/faults/report';
+import { scanForSecrets } from '../support/faults/secrets';
 import {
   channel,
   countCalls,
@@ -14,7 +14,7 @@ import {
   startRecording,
   waitForState,
   type FaultStack,
-} from './support/stack';
+} from '../support/faults/stack';
 
 jest.setTimeout(600_000);
 

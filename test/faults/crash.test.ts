@@ -9,8 +9,8 @@
  */
 import type { RecordingState } from '../../src/contract';
 import type { FaultRule } from '../../src/emulator/faults';
-import { scenario } from './support/report';
-import { scanForSecrets } from './support/secrets';
+import { scenario } from '../support/faults/report';
+import { scanForSecrets } from '../support/faults/secrets';
 import {
   channel,
   countCalls,
@@ -20,7 +20,7 @@ import {
   waitFor,
   waitForState,
   type FaultStack,
-} from './support/stack';
+} from '../support/faults/stack';
 
 jest.setTimeout(600_000);
 

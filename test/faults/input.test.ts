@@ -7,9 +7,9 @@ import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { RecordingClient, RecordingInputError, type StartRecordingInput } from '../../src/client';
 import { recordingWorkflowId } from '../../src/contract';
-import { scenario } from './support/report';
-import { keepErrorText, scanForSecrets } from './support/secrets';
-import { countCalls, mixInput, resultWithin, useFaultStack, type FaultStack } from './support/stack';
+import { scenario } from '../support/faults/report';
+import { keepErrorText, scanForSecrets } from '../support/faults/secrets';
+import { countCalls, mixInput, resultWithin, useFaultStack, type FaultStack } from '../support/faults/stack';
 
 jest.setTimeout(300_000);
 

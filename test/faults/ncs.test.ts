@@ -4,9 +4,9 @@
  * receiver process to the real worker.
  */
 import { signalsWorkflow } from '../../src/receiver/receiver';
-import { notificationSignals } from './support/http';
-import { scenario } from './support/report';
-import { scanForSecrets } from './support/secrets';
+import { notificationSignals } from '../support/faults/http';
+import { scenario } from '../support/faults/report';
+import { scanForSecrets } from '../support/faults/secrets';
 import {
   channel,
   resultWithin,
@@ -15,7 +15,7 @@ import {
   waitFor,
   waitForState,
   type FaultStack,
-} from './support/stack';
+} from '../support/faults/stack';
 
 jest.setTimeout(600_000);
 

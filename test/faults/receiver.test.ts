@@ -5,9 +5,9 @@
  */
 import { signNcsBody } from '../../src/agora/signature';
 import { EMULATED } from '../../src/dev';
-import { notificationSignals, percentile, post, agent, type RawAnswer } from './support/http';
-import { scenario } from './support/report';
-import { keepErrorText, scanForSecrets } from './support/secrets';
+import { notificationSignals, percentile, post, agent, type RawAnswer } from '../support/faults/http';
+import { scenario } from '../support/faults/report';
+import { keepErrorText, scanForSecrets } from '../support/faults/secrets';
 import {
   channel,
   resultWithin,
@@ -16,7 +16,7 @@ import {
   waitFor,
   waitForState,
   type FaultStack,
-} from './support/stack';
+} from '../support/faults/stack';
 
 jest.setTimeout(300_000);
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { createDevServerEnv, uniqueTaskQueue } from '../support/temporal';
 import { signNcsBody } from '../../src/agora/signature';
 import { DeadLetterLog } from '../../src/receiver/dead-letter';
 import { NotificationDelivery } from '../../src/receiver/delivery';
@@ -17,7 +17,7 @@ import { buildReceiver } from '../../src/receiver/receiver';
 import { createLogger } from '../../src/runtime/logging';
 import { waitFor, WaitTimeoutError } from '../../src/dev/wait';
 import { agoraSidKey, recordingWorkflowId } from '../../src/contract';
-import { finishSignal, notificationSink, receivedQuery } from './fixtures/notification-sink';
+import { finishSignal, notificationSink, receivedQuery } from '../support/notification-sink';
 
 const secret = 'ncs-test-secret';
 const appId = 'test-app';

@@ -18,7 +18,7 @@ import {
   stubActivities,
   waitForState,
   withRecording,
-} from './helpers';
+} from '../support/workflows';
 
 let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
 beforeAll(async () => void (ctx = await setupEnvironment()));

@@ -20,7 +20,7 @@ import {
   waitForState,
   waitForStatus,
   withRecording,
-} from './helpers';
+} from '../support/workflows';
 
 let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
 beforeAll(async () => void (ctx = await setupEnvironment()));

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { workflowBundlerOptions } from '../../src/worker';
-import { fixtureToHistory } from './helpers';
+import { fixtureToHistory } from '../support/workflows';
 
 const fixturesDir = path.resolve(__dirname, '../fixtures/histories');
 const fixtures = fs

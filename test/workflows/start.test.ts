@@ -22,7 +22,7 @@ import {
   waitForState,
   waitForStatus,
   withRecording,
-} from './helpers';
+} from '../support/workflows';
 
 let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
 beforeAll(async () => void (ctx = await setupEnvironment()));

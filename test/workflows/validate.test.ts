@@ -14,7 +14,7 @@ import {
   inputProblems,
   resolvePolicy,
 } from '../../src/workflows/validate';
-import { mixInput } from './helpers';
+import { mixInput } from '../support/workflows';
 
 const individual: RecordingInput = {
   cname: 'room 1',

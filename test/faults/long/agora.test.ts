@@ -2,8 +2,8 @@
  * Agora misbehaving, the longer scenarios (test:faults only; the CI part is ../agora.test.ts): a 404 failover window
  * while recording, a 429 storm across a whole recording, a stop slower than the client timeout.
  */
-import { scenario } from '../support/report';
-import { keepErrorText, scanForSecrets } from '../support/secrets';
+import { scenario } from '../../support/faults/report';
+import { keepErrorText, scanForSecrets } from '../../support/faults/secrets';
 import {
   channel,
   countCalls,
@@ -14,7 +14,7 @@ import {
   waitFor,
   waitForState,
   type FaultStack,
-} from '../support/stack';
+} from '../../support/faults/stack';
 
 jest.setTimeout(600_000);
 

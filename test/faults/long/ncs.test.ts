@@ -2,9 +2,9 @@
  * NCS lost entirely while Agora ends the recording by itself (test:faults only; the CI part is ../ncs.test.ts): the
  * sparse query fallback (healthCheckIntervalSeconds 60) still finds the task gone and finishes the recording.
  */
-import { notificationSignals } from '../support/http';
-import { scenario } from '../support/report';
-import { scanForSecrets } from '../support/secrets';
+import { notificationSignals } from '../../support/faults/http';
+import { scenario } from '../../support/faults/report';
+import { scanForSecrets } from '../../support/faults/secrets';
 import {
   channel,
   countCalls,
@@ -14,7 +14,7 @@ import {
   waitFor,
   waitForState,
   type FaultStack,
-} from '../support/stack';
+} from '../../support/faults/stack';
 
 jest.setTimeout(600_000);
 

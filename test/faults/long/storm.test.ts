@@ -5,8 +5,8 @@
  * workflows' retries run on real time too). The recordings start, record and are stopped inside the window. All
  * complete; no duplicate task; nothing left recording in the emulator.
  */
-import { scenario } from '../support/report';
-import { scanForSecrets } from '../support/secrets';
+import { scenario } from '../../support/faults/report';
+import { scanForSecrets } from '../../support/faults/secrets';
 import {
   channel,
   countCalls,
@@ -15,7 +15,7 @@ import {
   startRecording,
   waitForState,
   type FaultStack,
-} from '../support/stack';
+} from '../../support/faults/stack';
 
 jest.setTimeout(900_000);
 

@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createDevServerEnv, createTimeSkippingEnv, uniqueTaskQueue } from './helpers/temporal';
-import { lastPingQuery, pingSignal, pingable, sleeper } from './fixtures/smoke-workflows';
+import { createDevServerEnv, createTimeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
+import { lastPingQuery, pingSignal, pingable, sleeper } from '../fixtures/smoke-workflows';
 
 const workflowsPath = require.resolve('./fixtures/smoke-workflows');
 

@@ -5,10 +5,10 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
-import { RecordingClient, RecordingInputError, type StartRecordingInput } from '../../src/client';
-import { defaultRecorderUidRange } from '../../src/agora/uid';
-import { recordingWorkflowId } from '../../src/contract';
+import { createDevServerEnv, uniqueTaskQueue } from './support/temporal';
+import { RecordingClient, RecordingInputError, type StartRecordingInput } from '../src/client';
+import { defaultRecorderUidRange } from '../src/agora/uid';
+import { recordingWorkflowId } from '../src/contract';
 
 let env: TestWorkflowEnvironment;
 let recordings: RecordingClient;

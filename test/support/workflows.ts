@@ -28,7 +28,7 @@ import {
 import type { NcsNotification } from '../../src/agora/notifications';
 import { recordingWorkflow } from '../../src/workflows';
 import { waitFor, WaitTimeoutError } from '../../src/dev/wait';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { createTimeSkippingEnv, uniqueTaskQueue } from './temporal';
 
 export { uniqueTaskQueue };
 type Handle = WorkflowHandleWithFirstExecutionRunId<typeof recordingWorkflow>;
