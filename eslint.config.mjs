@@ -23,7 +23,13 @@ function allowOnly(message, o) {
   return ['error', { paths: (o.paths ?? []).map((name) => ({ name, message })), patterns }];
 }
 
-const sameFolder = '\\./.+';
+/** A file of the same folder (not `./../x`, which would leave it). */
+const sameFolder = '\\./(?!.*\\.\\./).+';
+/**
+ * The contract's modules that load no Temporal package at run time: everything but the signal, update and query
+ * definitions (messages.ts) and the index that re-exports them. Folders that must not load Temporal import these.
+ */
+const contractData = 'contract/(agora|limits|ncs|failures|recording|search-attributes|activities)';
 /** The folders and entry points of src/ that run processes: no library folder imports them. */
 const processFolders = 'workflows|activities|receiver|cli|dev|runtime|temporal|client|worker|demo|input';
 const temporalExceptClient = '^@temporalio/(?!client$)';
@@ -88,7 +94,7 @@ export default tseslint.config(
       'no-restricted-imports': allowOnly(
         'src/agora imports contract, axios, zod, agora-token and Node; never Temporal.',
         {
-          forbid: `^@temporalio/|^\\.\\./(?!contract$)`,
+          forbid: `^@temporalio/|\\.\\./(?!${contractData}$)`,
         },
       ),
     },
@@ -97,7 +103,7 @@ export default tseslint.config(
     files: ['src/activities/**/*.ts'],
     rules: {
       'no-restricted-imports': allowOnly('src/activities imports contract and agora (and the Temporal activity SDK).', {
-        forbid: `^@temporalio/(?!activity$|common$)|^\\.\\./(?!contract$|agora/)`,
+        forbid: `^@temporalio/(?!activity$|common$)|\\.\\./(?!contract$|agora/)`,
       }),
     },
   },
@@ -105,9 +111,19 @@ export default tseslint.config(
     files: ['src/receiver/**/*.ts'],
     rules: {
       'no-restricted-imports': allowOnly(
-        'src/receiver imports contract, agora notifications and signature, @temporalio/client, and config/runtime/temporal for its entry.',
+        'src/receiver imports contract, agora notifications and signature, and @temporalio/client.',
+        { forbid: `${temporalExceptClient}|\\.\\./(?!contract$|agora/notifications$|agora/signature$)` },
+      ),
+    },
+  },
+  {
+    // The receiver's entry point also loads its configuration, logger and Temporal connection.
+    files: ['src/receiver/main.ts'],
+    rules: {
+      'no-restricted-imports': allowOnly(
+        'src/receiver/main.ts imports the receiver, contract, agora notifications and signature, @temporalio/client, config, runtime and temporal.',
         {
-          forbid: `${temporalExceptClient}|^\\.\\./(?!contract$|agora/notifications$|agora/signature$|config(/|$)|runtime/|temporal/)`,
+          forbid: `${temporalExceptClient}|\\.\\./(?!contract$|agora/notifications$|agora/signature$|config(/|$)|runtime/|temporal/)`,
         },
       ),
     },
@@ -127,7 +143,7 @@ export default tseslint.config(
       'no-restricted-imports': allowOnly(
         'src/emulator imports contract, agora schemas/notifications/signature, config.',
         {
-          forbid: `^@temporalio/|^(\\.\\./)+(${processFolders})(/|$)|^(\\.\\./)+agora/(?!schemas$|notifications$|signature$|redact$)`,
+          forbid: `^@temporalio/|\\.\\./(${processFolders})(/|$)|\\.\\./agora/(?!schemas$|notifications$|signature$|redact$)|\\.\\./contract(/index|/messages)?$`,
         },
       ),
     },
@@ -136,7 +152,7 @@ export default tseslint.config(
     files: ['src/config/**/*.ts'],
     rules: {
       'no-restricted-imports': allowOnly('src/config imports zod, contract and agora (profiles); no process code.', {
-        forbid: `^@temporalio/|^\\.\\./(?!contract$|agora/)`,
+        forbid: `^@temporalio/|\\.\\./(?!${contractData}$|agora/)`,
       }),
     },
   },

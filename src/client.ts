@@ -2,10 +2,13 @@
  * The typed client library other Node services use to start and steer recordings. The CLI over it is src/cli/main.ts
  * (`npm run client -- --help`).
  *
- * ```ts const recordings = await RecordingClient.connect({ appId: 'your-app-id' }); const { workflowId, uid } = await
- * recordings.start({ cname: 'room-1', mode: 'mix', storage: { profile: 'default' }, ... }); await
- * recordings.updateLayout({ cname: 'room-1', uid }, { mixedVideoLayout: 1 }); await recordings.stop({ cname: 'room-1',
- * uid }); const result = await recordings.result({ cname: 'room-1', uid }); // files, uploadingStatus, how it ended ```
+ * ```ts
+ * const recordings = await RecordingClient.connect({ appId: 'your-app-id' });
+ * const { workflowId, uid } = await recordings.start({ cname: 'room-1', mode: 'mix', storage: { profile: 'default' }, ... });
+ * await recordings.updateLayout({ cname: 'room-1', uid }, { mixedVideoLayout: 1 });
+ * await recordings.stop({ cname: 'room-1', uid });
+ * const result = await recordings.result({ cname: 'room-1', uid }); // files, uploadingStatus, how it ended
+ * ```
  *
  * A recording is addressed by its workflow ID, `recordingWorkflowId(appId, cname, uid)`, or by `{ cname, uid }`.
  * Everything sent is validated first (zod, src/input.ts): an invalid input throws {@link RecordingInputError} naming

@@ -65,7 +65,7 @@ class PinoTemporalLogger implements TemporalLogger {
  *
  * With reuseV8Context (the SDK default) all cached workflows share one V8 context, but every module that the bundle's
  * bootstrap did not load itself is evaluated again for each workflow (its own module cache): for a recording that is
- * src/workflows, src/activities/options.ts and the `@temporalio/workflow` entry point — function objects, closures,
+ * src/workflows, src/contract/activities.ts and the `@temporalio/workflow` entry point — function objects, closures,
  * contexts and export getters worth ~36 KiB of heap per cached recording (bench/memory-probe.ts, issue 7). A
  * preloaded module is evaluated once, before any workflow exists, shared, and its exports are deep-frozen by the SDK.
  *

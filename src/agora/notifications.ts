@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import { fileListEntrySchema, type Same } from './schemas';
-import { CLOUD_RECORDING_PRODUCT_ID, LeaveCode, NcsEvent, type NcsEventType, type NcsNotification } from '../contract';
+import { CLOUD_RECORDING_PRODUCT_ID, LeaveCode, NcsEvent, type NcsEventType } from '../contract/ncs';
+import { type NcsNotification } from '../contract/agora';
 
 export { CLOUD_RECORDING_PRODUCT_ID, LeaveCode, NcsEvent, type NcsEventType };
 export type { NcsNotification };

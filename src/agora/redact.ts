@@ -67,7 +67,7 @@ function variants(secrets: readonly (string | undefined)[]): string[] {
 
 /**
  * The value of the Basic `Authorization` header for these credentials (RFC 7617,
- * https://docs.agora.io/en/cloud-recording/rest-api/restful-authentication of the reference).
+ * https://docs.agora.io/en/cloud-recording/rest-api/restful-authentication).
  */
 export function basicAuthHeader(customerId: string, customerSecret: string): string {
   return `Basic ${Buffer.from(`${customerId}:${customerSecret}`, 'utf8').toString('base64')}`;

@@ -23,6 +23,8 @@ import {
   UID_MAX,
   UID_PATTERN,
   WEB_CNAME_MAX_BYTES,
+} from '../contract/limits';
+import {
   type ExtensionServiceConfig,
   type FileList,
   type FileListEntry,
@@ -34,7 +36,7 @@ import {
   type SnapshotConfig,
   type StreamSubscribe,
   type UploadingStatus,
-} from '../contract';
+} from '../contract/agora';
 
 export { UID_MAX };
 export type {

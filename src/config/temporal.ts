@@ -3,7 +3,7 @@
  * connection options built from them live in src/temporal/.
  */
 import { z } from 'zod';
-import { defaultTaskQueue } from '../contract';
+import { defaultTaskQueue } from '../contract/recording';
 import { bool, ConfigError, optionalText, parseEnv, type Env } from './env';
 
 /** Temporal connection settings shared by every entry point. */

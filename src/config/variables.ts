@@ -4,7 +4,8 @@
  * each entry point's part of it, and {@link describeConfig} gives a loggable view of a loaded configuration with every
  * secret replaced.
  */
-import { defaultTaskQueue } from '../contract';
+import { isSecretKey, REDACTED } from '../agora/redact';
+import { defaultTaskQueue } from '../contract/recording';
 import type { ReceiverConfig } from './receiver';
 import type { WorkerConfig } from './worker';
 
@@ -167,26 +168,14 @@ export function environmentHelp(entry: EntryPoint): string {
 }
 
 /**
- * A loggable copy of a configuration object: every secret field (and every storage profile's keys) replaced by
- * `[REDACTED]`. Use it for the one "configuration loaded" log line of each entry point.
+ * A loggable copy of a configuration object: every secret field (the keys of src/agora/redact.ts `secretKeyNames`,
+ * among them every storage profile's keys) replaced by `[REDACTED]`. Use it for the one "configuration loaded" log line of each entry point.
  */
 export function describeConfig(config: WorkerConfig | ReceiverConfig): unknown {
-  const secretFields = new Set([
-    'customerSecret',
-    'appCertificate',
-    'ncsSecret',
-    'apiKey',
-    'accessKey',
-    'secretKey',
-    'secret',
-    'salt',
-  ]);
   const walk = (v: unknown): unknown => {
     if (!v || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map(walk);
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, secretFields.has(k) || k === 'stsToken' ? '[REDACTED]' : walk(x)]),
-    );
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, isSecretKey(k) ? REDACTED : walk(x)]));
   };
   return walk(config);
 }

@@ -1,17 +1,16 @@
 /**
- * The NCS receiver (fastify): Agora's notification service POSTs Cloud Recording events here
- * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
+ * The NCS receiver (fastify): Agora's notification service POSTs Cloud Recording events here. Agora's page:
+ * https://docs.agora.io/en/cloud-recording/develop/receive-notifications (envelope, signatures, resends, event types).
  *
- * For each POST to `path`: 1. the body is kept as raw bytes (at most `bodyLimitBytes`, else 413) — the signature covers
- * the exact bytes; 2. `Agora-Signature-V2` (HMAC-SHA256), else `Agora-Signature` (HMAC-SHA1), is verified in constant
- * time with the NCS secret (https://docs.agora.io/en/cloud-recording/develop/receive-notifications) — missing or wrong:
- * 401, nothing else happens; 3. the body must be a JSON object with `noticeId`, `productId`, `eventType` and an object
- * `payload` (https://docs.agora.io/en/cloud-recording/develop/receive-notifications) — else 400; 4. other products and
- * unknown event types are acknowledged (200) and ignored; a cloud-recording event without
+ * For each POST to `path`:
+ * 1. the body is kept as raw bytes (at most `bodyLimitBytes`, else 413) — the signature covers the exact bytes;
+ * 2. `Agora-Signature-V2` (HMAC-SHA256), else `Agora-Signature` (HMAC-SHA1), is verified in constant time with the
+ *    NCS secret — missing or wrong: 401, nothing else happens;
+ * 3. the body must be a JSON object with `noticeId`, `productId`, `eventType` and an object `payload` — else 400;
+ * 4. other products and unknown event types are acknowledged (200) and ignored; a cloud-recording event without
  *    `cname`/`uid`/`sid` (e.g. the console's test probe) is acknowledged and kept in the dead-letter log;
- * 5. a `noticeId` seen before is acknowledged and dropped (NCS resends,
- * https://docs.agora.io/en/cloud-recording/develop/receive-notifications); 6. events the workflow does not act on
- * (slice starts, stream states, warnings, upload progress below 100 %, status
+ * 5. a `noticeId` seen before is acknowledged and dropped (NCS resends);
+ * 6. events the workflow does not act on (slice starts, stream states, warnings, upload progress below 100 %, status
  *    updates of a running task...) are acknowledged and logged, not signalled: each signal costs the workflow ~4
  *    history events, and NCS sends event 33 every minute, which alone would add ~240 events per recording-hour;
  * 7. the notification is spooled and acknowledged with 200; {@link NotificationDelivery} signals the workflow (except

@@ -9,7 +9,7 @@
  * the acquire, the completion, the eager start), and the acquire → start gap grows with the backlog. Capping them keeps
  * the backlog in Temporal, before the acquire, while the tasks of running recordings (start results, layout and stop
  * signals, NCS) come from the sticky queue and keep the other slots. Measured on 2 cores (issue 7, `npm run bench`):
- * see README "Benchmarks".
+ * see bench/README.md.
  *
  * A non-sticky task is also one whose workflow is not in this worker's cache (evicted, another worker's, a query, every
  * running recording's next task after a worker restart, a sticky task the server moved back after 10 s): those share

@@ -69,9 +69,9 @@ export async function connectTemporal<C>(
   config: Pick<TemporalConfig, 'address' | 'namespace' | 'tls' | 'apiKey'>,
   connect: (options: TemporalConnectionOptions) => Promise<C>,
 ): Promise<C> {
-  const options = temporalConnectionOptions(config);
   try {
-    return await connect(options);
+    // Inside the try: an unreadable TLS file is a connection problem too (the worker always reported it so).
+    return await connect(temporalConnectionOptions(config));
   } catch (e) {
     throw new TemporalConnectionError(config.address, config.namespace, e);
   }

@@ -1,5 +1,5 @@
 /**
- * The activities as the workflow calls them: one proxy per activity with its options from src/activities/options.ts.
+ * The activities as the workflow calls them: one proxy per activity with its options from src/contract/activities.ts.
  *
  * Regular or local: a LOCAL activity runs on this worker inside the current workflow task and costs one MarkerRecorded
  * event instead of three activity events plus a second workflow task. It is used for every call whose repetition is

@@ -3,7 +3,7 @@
  * https://docs.agora.io/en/cloud-recording/rest-api/stop,
  * https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
  *
- * Stop outcomes (src/activities/types.ts StopResult): `stopped` with Agora's uploadingStatus (a sync stop usually
+ * Stop outcomes (src/contract/activities.ts StopResult): `stopped` with Agora's uploadingStatus (a sync stop usually
  * answers `uploaded`), `no_content` (206/435, nothing was published), `already_exiting` (400/49) and `not_found` (404),
  * the last two meaning the task is already going or gone; a 404 to a requested stop counts as gone only after
  * session_exit or once the failover window has passed (see {@link STOP_FAILOVER_RECHECK_SECONDS}). After a

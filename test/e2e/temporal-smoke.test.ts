@@ -1,9 +1,9 @@
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, createTimeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
-import { lastPingQuery, pingSignal, pingable, sleeper } from '../fixtures/smoke-workflows';
+import { lastPingQuery, pingSignal, pingable, sleeper } from '../support/smoke-workflows';
 
-const workflowsPath = require.resolve('./fixtures/smoke-workflows');
+const workflowsPath = require.resolve('../support/smoke-workflows');
 
 describe('time-skipping test server (real binary)', () => {
   let env: TestWorkflowEnvironment;

@@ -39,7 +39,7 @@ beforeAll(async () => {
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('./fixtures/notification-sink'),
+    workflowsPath: require.resolve('../support/notification-sink'),
   });
   running = worker.run();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ncs-'));

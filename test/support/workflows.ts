@@ -1,7 +1,7 @@
 /**
  * Test harness for the recording workflow on the official time-skipping test server: one environment and one workflow
  * bundle per test file, a fresh worker and task queue per test, stub activities that follow the contract of
- * src/activities/types.ts (results for business outcomes, typed ApplicationFailures otherwise), NCS notification
+ * src/contract/activities.ts (results for business outcomes, typed ApplicationFailures otherwise), NCS notification
  * builders, and history checks (no secret, event counts, fixtures for the replay test).
  */
 import fs from 'node:fs';
