@@ -1,6 +1,6 @@
 /**
  * History cost, exact, on the official time-skipping test server (.tools/bin/temporal-test-server) with stub
- * activities that answer like the real ones (src/activities/types.ts): the events a recording writes.
+ * activities that answer like the real ones (src/contract/activities.ts): the events a recording writes.
  *
  * - lifecycle: start → recording → one layout (signal) → stop (signal) → uploaded, without NCS; and the same with the
  *   notifications the emulator sends for such a session (40, 30 at start; 42, 4, 3 when a participant publishes; 41,
