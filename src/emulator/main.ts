@@ -58,7 +58,7 @@ export function buildCommand(): Command {
       integerOption(),
       0,
     )
-    .option('--fault <json>', 'a fault rule, repeatable (see src/emulator/faults.ts)', fault)
+    .option('--fault <json>', 'a fault rule, repeatable (see src/emulator/README.md, fault injection)', fault)
     .addHelpText(
       'after',
       '\nWithout flags or environment the emulator uses demo credentials (not secrets; point the worker at them):\n' +
