@@ -9,6 +9,7 @@ import { createDevServerEnv, uniqueTaskQueue } from './support/temporal';
 import { RecordingClient, RecordingInputError, type StartRecordingInput } from '../src/client';
 import { defaultRecorderUidRange } from '../src/agora/uid';
 import { recordingWorkflowId } from '../src/contract';
+import { waitFor } from '../src/dev/wait';
 
 let env: TestWorkflowEnvironment;
 let recordings: RecordingClient;
@@ -99,11 +100,14 @@ describe('RecordingClient.start validation', () => {
     expect(uid).toBeGreaterThanOrEqual(defaultRecorderUidRange.min);
     expect(uid).toBeLessThanOrEqual(defaultRecorderUidRange.max);
     expect(started.workflowId).toBe(recordingWorkflowId(appId, cname, started.uid));
-    let listed = await recordings.listByChannel(cname);
-    for (let i = 0; i < 50 && listed.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      listed = await recordings.listByChannel(cname);
-    }
+    const listed = await waitFor(
+      `${cname} in the visibility list`,
+      async () => {
+        const found = await recordings.listByChannel(cname);
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 10_000, everyMs: 200 },
+    );
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({
       workflowId: started.workflowId,

@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, createTimeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { lastPingQuery, pingSignal, pingable, sleeper } from '../support/smoke-workflows';
+import { waitFor } from '../../src/dev/wait';
 
 const workflowsPath = require.resolve('../support/smoke-workflows');
 
@@ -34,13 +35,16 @@ describe('dev server (real binary, search attributes registered)', () => {
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start(pingable, { taskQueue, workflowId: cname, args: [cname] });
       expect(await handle.query(lastPingQuery)).toBeUndefined();
-      let listed: string[] = [];
-      for (let i = 0; i < 50 && listed.length === 0; i++) {
-        listed = [];
-        for await (const wf of env.client.workflow.list({ query: `AgoraChannel = "${cname}"` }))
-          listed.push(wf.workflowId);
-        if (listed.length === 0) await new Promise((r) => setTimeout(r, 200));
-      }
+      const listed = await waitFor(
+        `${cname} in the visibility list`,
+        async () => {
+          const ids: string[] = [];
+          for await (const wf of env.client.workflow.list({ query: `AgoraChannel = "${cname}"` }))
+            ids.push(wf.workflowId);
+          return ids.length > 0 ? ids : undefined;
+        },
+        { timeoutMs: 10_000, everyMs: 200 },
+      );
       expect(listed).toEqual([cname]);
       await handle.signal(pingSignal, 'hello');
       expect(await handle.result()).toBe('hello');

@@ -336,18 +336,21 @@ export async function waitForCalls(mock: jest.Mock, n: number, timeoutMs = 20_00
 /** Waits until the workflow's last workflow task completed (nothing in flight), then returns the event count. */
 export async function settledHistoryLength(handle: Handle): Promise<number> {
   let previous = -1;
-  for (let i = 0; i < 200; i++) {
-    const events = (await handle.fetchHistory()).events ?? [];
-    const last = events[events.length - 1]?.eventType;
-    const quiet =
-      last === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED ||
-      last === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED ||
-      last === temporal.api.enums.v1.EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES;
-    if (quiet && events.length === previous) return events.length;
-    previous = events.length;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('history never settled');
+  return waitFor(
+    'the history to settle',
+    async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const last = events[events.length - 1]?.eventType;
+      const quiet =
+        last === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED ||
+        last === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED ||
+        last === temporal.api.enums.v1.EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES;
+      const settled = quiet && events.length === previous;
+      previous = events.length;
+      return settled ? events.length : undefined;
+    },
+    { timeoutMs: 20_000, everyMs: 100, onError: 'throw' },
+  );
 }
 
 /** Names of the events of a history, e.g. TIMER_STARTED, for readable assertions. */
