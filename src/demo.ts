@@ -8,6 +8,8 @@
  *
  * Flags: `--keep` leaves everything running (explore the recording in the UI; Ctrl-C stops it all); `--json` prints
  * one JSON object per step instead of text; `--temporal-port`, `--ui-port` choose the dev server's ports.
+ * `--temporal-address host:port` (or TEMPORAL_ADDRESS in the environment) uses a Temporal server that is already
+ * running instead of starting a dev server: the missing search attributes are registered there, and it is left running.
  * With AGORA_APP_ID, AGORA_CUSTOMER_ID and AGORA_CUSTOMER_SECRET set and no AGORA_BASE_URL, the worker drives the real
  * Agora API instead of the emulator (storage from STORAGE_PROFILES; the participant step is then up to you).
  */
@@ -129,12 +131,14 @@ export async function runRecording(
   try {
     const started = await stack.client.start(demoInput(cname, o.storageProfile ?? DEMO_STORAGE_PROFILE));
     const ref = started.workflowId;
-    const link = `${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(ref)}`;
-    report('start', `1. start: recording channel "${cname}" as recorder uid ${started.uid}\n   ${link}`, {
+    const link = stack.uiUrl
+      ? `${stack.uiUrl}/namespaces/${stack.namespace}/workflows/${encodeURIComponent(ref)}`
+      : undefined;
+    report('start', `1. start: recording channel "${cname}" as recorder uid ${started.uid}\n   ${link ?? ref}`, {
       workflowId: ref,
       uid: started.uid,
       cname,
-      link,
+      ...(link ? { link } : {}),
     });
 
     const recording = await waitFor<RecordingStatus>(
@@ -202,7 +206,9 @@ export async function runRecording(
 
 async function main(): Promise<number> {
   const cmd = new Command('demo')
-    .description('Run one Agora Cloud Recording through its life on a local Temporal dev server.')
+    .description(
+      'Run one Agora Cloud Recording through its life on a local Temporal dev server (or on a running server: --temporal-address).',
+    )
     .option('--keep', 'leave everything running afterwards and print how to record your own channel (Ctrl-C stops it)')
     .option(
       '--keep-logs',
@@ -211,15 +217,29 @@ async function main(): Promise<number> {
     .option('--json', 'print one JSON object per step (use `npm run -s demo -- --json` for JSON lines only)')
     .option('--temporal-port <port>', 'Temporal frontend port', integerOption(1), 7233)
     .option('--ui-port <port>', 'Temporal Web UI port', integerOption(1), 8233)
+    .option(
+      '--temporal-address <host:port>',
+      'use the Temporal server already running there instead of starting a dev server (default: TEMPORAL_ADDRESS when set); ' +
+        'registers the missing search attributes there and leaves it running',
+    )
     .addHelpText(
       'after',
       '\nEnvironment: AGORA_APP_ID, AGORA_CUSTOMER_ID, AGORA_CUSTOMER_SECRET and STORAGE_PROFILES (and no AGORA_BASE_URL)\n' +
         'drive the real Agora API; DEMO_STORAGE_PROFILE picks the profile (else the first); NCS_SECRET the receiver key.\n' +
         'TEMPORAL_CLI_PATH: a Temporal CLI to use instead of .tools/bin/temporal. LOG_LEVEL: the children log level.\n' +
+        'TEMPORAL_ADDRESS: a running Temporal server to use, as --temporal-address does (unless --temporal-port/--ui-port\n' +
+        'are given); TEMPORAL_NAMESPACE its namespace (default: default); TEMPORAL_TLS*, TEMPORAL_API_KEY its credentials.\n' +
         'Exit codes: 0 success (or stopped after --keep), 1 failure (logs kept and named), 130 interrupted.\n',
     )
     .parse();
-  const opts = cmd.opts<{ keep?: boolean; keepLogs?: boolean; json?: boolean; temporalPort: number; uiPort: number }>();
+  const opts = cmd.opts<{
+    keep?: boolean;
+    keepLogs?: boolean;
+    json?: boolean;
+    temporalPort: number;
+    uiPort: number;
+    temporalAddress?: string;
+  }>();
   const report: NonNullable<StackOptions['report']> = opts.json
     ? (step, text, data) => {
         console.log(JSON.stringify({ step, text, ...data }));
@@ -227,6 +247,25 @@ async function main(): Promise<number> {
     : (_step, text) => {
         console.log(text);
       };
+
+  // Which Temporal: --temporal-address, else TEMPORAL_ADDRESS unless dev-server ports were asked for, else a dev server.
+  const portsGiven = ['temporalPort', 'uiPort'].some((k) => cmd.getOptionValueSource(k) === 'cli');
+  if (opts.temporalAddress && portsGiven) {
+    console.error('--temporal-address uses a running server: --temporal-port/--ui-port (a dev server) do not apply');
+    return 1;
+  }
+  const envAddress = process.env.TEMPORAL_ADDRESS?.trim();
+  let temporalAddress = opts.temporalAddress?.trim();
+  if (!temporalAddress && envAddress) {
+    if (portsGiven) {
+      console.error(`TEMPORAL_ADDRESS (${envAddress}) ignored: --temporal-port/--ui-port start a dev server`);
+    } else {
+      temporalAddress = envAddress;
+      console.error(
+        `TEMPORAL_ADDRESS is set: using the Temporal server at ${envAddress} (unset it to start a dev server)`,
+      );
+    }
+  }
 
   const realAgora = realAgoraRequested();
   let storageProfile = DEMO_STORAGE_PROFILE;
@@ -266,7 +305,12 @@ async function main(): Promise<number> {
   const logDir = path.join(workDir, 'logs');
   let stack: Stack;
   try {
-    stack = await startStack({ temporalPort: opts.temporalPort, uiPort: opts.uiPort, realAgora, report, workDir });
+    stack = await startStack({
+      ...(temporalAddress ? { temporalAddress } : { temporalPort: opts.temporalPort, uiPort: opts.uiPort }),
+      realAgora,
+      report,
+      workDir,
+    });
   } catch (e) {
     console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}\nlogs: ${logDir}`);
     return 1;
@@ -289,11 +333,12 @@ async function main(): Promise<number> {
   }
   if (!opts.keep) {
     await stopAll();
+    const left = temporalAddress ? `; the Temporal server at ${stack.temporalAddress} is left running` : '';
     if (opts.keepLogs) {
-      report('done', `done; logs in ${logDir}`, { logDir });
+      report('done', `done${left}; logs in ${logDir}`, { logDir });
     } else {
       fs.rmSync(workDir, { recursive: true, force: true });
-      report('done', 'done (logs removed; --keep-logs keeps them)');
+      report('done', `done${left} (logs removed; --keep-logs keeps them)`);
     }
     return 0;
   }
@@ -311,7 +356,9 @@ async function main(): Promise<number> {
  * (App ID, storage profile, a participant, start / steer / stop).
  */
 export function keepGuide(
-  stack: Pick<Stack, 'uiUrl' | 'temporalAddress' | 'appId' | 'emulatorUrl' | 'receiverUrl' | 'metricsUrl'>,
+  stack: Pick<Stack, 'uiUrl' | 'temporalAddress' | 'appId' | 'emulatorUrl' | 'receiverUrl' | 'metricsUrl'> & {
+    namespace?: string;
+  },
   storageProfile: string,
   cname = 'room-1',
 ): { text: string; data: Record<string, unknown> } {
@@ -322,7 +369,10 @@ export function keepGuide(
     recordingFileConfig: { avFileType: ['hls'] },
     storage: { profile: storageProfile },
   };
-  const env = `export PATH="${path.join(root, '.tools/bin')}:$PATH" TEMPORAL_ADDRESS=${stack.temporalAddress} AGORA_APP_ID=${stack.appId}`;
+  const namespace = stack.namespace ?? 'default';
+  const env = `export PATH="${path.join(root, '.tools/bin')}:$PATH" TEMPORAL_ADDRESS=${stack.temporalAddress}${
+    namespace === 'default' ? '' : ` TEMPORAL_NAMESPACE=${namespace}`
+  } AGORA_APP_ID=${stack.appId}`;
   const join = stack.emulatorUrl
     ? `curl -X POST ${stack.emulatorUrl}/_emulator/channels/${cname}/join -H 'content-type: application/json' -d '{"uid":"1001"}'`
     : undefined;
@@ -338,7 +388,7 @@ export function keepGuide(
   ];
   const rows: [string, string | undefined][] = [
     ['Web UI', stack.uiUrl],
-    ['Temporal', `${stack.temporalAddress} (namespace default, task queue agora-recording)`],
+    ['Temporal', `${stack.temporalAddress} (namespace ${namespace}, task queue agora-recording)`],
     ['App ID', stack.appId],
     ['storage profile', storageProfile],
     ['Agora emulator', stack.emulatorUrl && `${stack.emulatorUrl} (control API ${stack.emulatorUrl}/_emulator/...)`],

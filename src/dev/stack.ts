@@ -2,7 +2,9 @@
  * The local stack that the demo, the bench and the tests start: the Temporal dev server
  * (`.tools/bin/temporal server start-dev`, search attributes AgoraChannel / AgoraSid / RecordingStatus registered), the
  * Agora emulator (signing its NCS notifications) unless the real Agora API is asked for, the NCS receiver and the
- * worker, each a child process in its own process group with its log in `{workDir}/logs/`.
+ * worker, each a child process in its own process group with its log in `{workDir}/logs/`. With `temporalAddress` it uses
+ * a Temporal server that is already running instead: no dev server is started or stopped, and the missing search
+ * attributes are registered there through the operator API.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,9 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { RecordingClient } from '../client';
+import { loadTemporalConfig } from '../config';
 import { searchAttributeKeys } from '../contract';
+import { connectTemporal } from '../temporal/connection';
 import { freePort, portInUse } from './ports';
 import { ensureAlive, root, spawnEntry, spawnLogged, stopProcessGroup, type Child } from './processes';
+import { ensureSearchAttributes } from './search-attributes';
 import { waitFor } from './wait';
 
 /** Demo credentials for the emulator (never real ones). Exported for tests that scan output for secrets. */
@@ -33,6 +38,14 @@ export const DEMO_STORAGE_PROFILE = 'default';
 export interface StackOptions {
   temporalPort?: number;
   uiPort?: number;
+  /**
+   * `host:port` of a Temporal server that is already running: used instead of starting a dev server (and left
+   * running by stop()); the missing search attributes are registered there. TLS and API key from the TEMPORAL_*
+   * variables. `temporalPort` and `uiPort` do not apply.
+   */
+  temporalAddress?: string;
+  /** Namespace on `temporalAddress`. @default TEMPORAL_NAMESPACE, else `default` (always `default` on the dev server) */
+  namespace?: string;
   /** Where child logs and the receiver's data go. @default a fresh temp directory */
   workDir?: string;
   /** Use the real Agora API (credentials from the environment) instead of the emulator. */
@@ -48,7 +61,9 @@ export interface StackOptions {
 /** The running processes and how to reach them. */
 export interface Stack {
   temporalAddress: string;
-  uiUrl: string;
+  namespace: string;
+  /** The dev server's Web UI (undefined on an existing server: its UI address is not known). */
+  uiUrl?: string;
   appId: string;
   /** Emulator base URL (undefined with the real Agora API). */
   emulatorUrl?: string;
@@ -56,7 +71,7 @@ export interface Stack {
   metricsUrl: string;
   workDir: string;
   client: RecordingClient;
-  /** Stops every child (SIGTERM, then SIGKILL after 10 s) and closes the client. */
+  /** Stops every child (SIGTERM, then SIGKILL after 10 s) and closes the client; an existing server keeps running. */
   stop(): Promise<void>;
   /**
    * Sends `signal` (default SIGKILL) to the worker's process group, waits for it to exit, then starts a new worker
@@ -95,58 +110,93 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   };
   process.once('exit', killAll);
   let client: RecordingClient | undefined;
+  let connection: Connection | undefined;
   const stop = async () => {
-    await client?.close().catch(() => undefined);
+    await (client ? client.close() : connection?.close())?.catch(() => undefined);
     // Reverse order: worker and receiver first, the server last.
     for (const c of [...children].reverse()) await stopProcessGroup(c.proc);
   };
 
   try {
-    const temporalPort = o.temporalPort ?? (await freePort());
-    const uiPort = o.uiPort ?? (await freePort());
-    for (const [what, port] of [
-      ['Temporal port', temporalPort],
-      ['UI port', uiPort],
-    ] as const) {
-      if (await portInUse(port)) {
-        throw new Error(
-          `${what} ${port} is in use (another demo with --keep?). Choose another with --temporal-port/--ui-port.`,
-        );
+    let temporalAddress: string;
+    let namespace = 'default';
+    let uiUrl: string | undefined;
+    let raw: Connection;
+    if (o.temporalAddress) {
+      // A server that is already running: connect with the project's settings (TLS, API key), register what is missing.
+      const config = loadTemporalConfig({ ...process.env, TEMPORAL_ADDRESS: o.temporalAddress });
+      temporalAddress = config.address;
+      namespace = o.namespace ?? config.namespace;
+      raw = connection = await connectTemporal(config, (options) =>
+        Connection.connect({ ...options, connectTimeout: 10_000 }),
+      );
+      await raw.workflowService.getSystemInfo({});
+      report(
+        'temporal',
+        `Temporal server on ${temporalAddress} (already running; it is left running), namespace ${namespace}`,
+        {
+          temporalAddress,
+          namespace,
+          existing: true,
+        },
+      );
+      const attributes = await ensureSearchAttributes(raw, namespace);
+      const said = [
+        ...(attributes.registered.length ? [`registered ${attributes.registered.join(', ')}`] : []),
+        ...(attributes.present.length ? [`already present ${attributes.present.join(', ')}`] : []),
+      ];
+      report('search-attributes', `search attributes on namespace ${namespace}: ${said.join('; ')}`, {
+        registered: attributes.registered,
+        present: attributes.present,
+      });
+    } else {
+      const temporalPort = o.temporalPort ?? (await freePort());
+      const uiPort = o.uiPort ?? (await freePort());
+      for (const [what, port] of [
+        ['Temporal port', temporalPort],
+        ['UI port', uiPort],
+      ] as const) {
+        if (await portInUse(port)) {
+          throw new Error(
+            `${what} ${port} is in use (another demo with --keep?). Choose another with --temporal-port/--ui-port.`,
+          );
+        }
       }
+      temporalAddress = `127.0.0.1:${temporalPort}`;
+      const cli = process.env.TEMPORAL_CLI_PATH ?? path.join(root, '.tools/bin/temporal');
+      if (!fs.existsSync(cli)) throw new Error(`${cli} not found: run \`bash scripts/install-temporal.sh\``);
+      const server = spawnLogged(
+        'temporal',
+        cli,
+        [
+          'server',
+          'start-dev',
+          '--ip',
+          '127.0.0.1',
+          '--port',
+          String(temporalPort),
+          '--ui-port',
+          String(uiPort),
+          '--namespace',
+          'default',
+          ...searchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
+          '--log-level',
+          'warn',
+        ],
+        process.env,
+        logDir,
+      );
+      children.push(server);
+      const address = temporalAddress;
+      raw = connection = await waitFor('the Temporal dev server', async () => {
+        ensureAlive(server);
+        const attempt = await Connection.connect({ address, connectTimeout: 1_000 });
+        await attempt.workflowService.getSystemInfo({});
+        return attempt;
+      });
+      uiUrl = `http://localhost:${uiPort}`;
+      report('temporal', `Temporal dev server on ${temporalAddress}; Web UI ${uiUrl}`, { temporalAddress, uiUrl });
     }
-    const temporalAddress = `127.0.0.1:${temporalPort}`;
-    const cli = process.env.TEMPORAL_CLI_PATH ?? path.join(root, '.tools/bin/temporal');
-    if (!fs.existsSync(cli)) throw new Error(`${cli} not found: run \`bash scripts/install-temporal.sh\``);
-    const server = spawnLogged(
-      'temporal',
-      cli,
-      [
-        'server',
-        'start-dev',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(temporalPort),
-        '--ui-port',
-        String(uiPort),
-        '--namespace',
-        'default',
-        ...searchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
-        '--log-level',
-        'warn',
-      ],
-      process.env,
-      logDir,
-    );
-    children.push(server);
-    const raw = await waitFor('the Temporal dev server', async () => {
-      ensureAlive(server);
-      const connection = await Connection.connect({ address: temporalAddress, connectTimeout: 1_000 });
-      await connection.workflowService.getSystemInfo({});
-      return connection;
-    });
-    const uiUrl = `http://localhost:${uiPort}`;
-    report('temporal', `Temporal dev server on ${temporalAddress}; Web UI ${uiUrl}`, { temporalAddress, uiUrl });
 
     const realAgora = o.realAgora ?? realAgoraRequested();
     const appId = realAgora ? (process.env.AGORA_APP_ID ?? '') : EMULATED.appId;
@@ -156,7 +206,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     const baseEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_NAMESPACE: namespace,
       AGORA_APP_ID: appId,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     };
@@ -269,10 +319,11 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     report('worker', `worker polling task queue agora-recording; Prometheus metrics ${metricsUrl}`, { metricsUrl });
 
-    client = new RecordingClient({ client: new Client({ connection: raw, namespace: 'default' }), appId });
+    client = new RecordingClient({ client: new Client({ connection: raw, namespace }), appId });
     return {
       temporalAddress,
-      uiUrl,
+      namespace,
+      ...(uiUrl ? { uiUrl } : {}),
       appId,
       ...(emulatorUrl ? { emulatorUrl } : {}),
       receiverUrl,
