@@ -5,6 +5,7 @@
  */
 import type { Connection } from '@temporalio/client';
 import { searchAttributeKeys } from '../contract';
+import { waitFor } from './wait';
 
 /** The operator API's IndexedValueType (a protobuf enum), without importing @temporalio/proto. */
 type IndexedValueType = NonNullable<
@@ -61,12 +62,14 @@ export async function ensureSearchAttributes(
   if (registered.length > 0) {
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
     // The registration is visible through the operator API once the server has applied it.
-    for (let i = 0; ; i++) {
-      const now = await list();
-      if (registered.every((name) => now[name] !== undefined)) break;
-      if (i >= 50) throw new Error(`search attributes ${registered.join(', ')} not listed after registering them`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitFor(
+      `search attributes ${registered.join(', ')} to be listed after registering them`,
+      async () => {
+        const now = await list();
+        return registered.every((name) => now[name] !== undefined) ? true : undefined;
+      },
+      { timeoutMs: 10_000, everyMs: 200, onError: 'throw' },
+    );
   }
   return { registered, present };
 }
