@@ -4,22 +4,14 @@
  * its recording on that server and leaves it running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureSearchAttributes, freePort, waitFor } from '../../src/dev';
-import type { RecordingResult } from '../../src/contract';
 import { temporalCliPath } from '../support/temporal';
+import { resultOf, runDemo } from '../support/demo';
 
 jest.setTimeout(300_000);
 
-const root = path.resolve(__dirname, '../..');
 const names = ['AgoraChannel', 'AgoraSid', 'RecordingStatus'];
-
-interface Step {
-  step: string;
-  text: string;
-  [k: string]: unknown;
-}
 
 let server: ChildProcess | undefined;
 let serverExited: Promise<void> | undefined;
@@ -75,44 +67,16 @@ afterAll(async () => {
   }
 });
 
-/** Runs the demo with --json to its exit. */
-async function runDemo(
-  args: string[],
-): Promise<{ code: number | null; steps: Step[]; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    AGORA_APP_ID: '',
-    AGORA_CUSTOMER_ID: '',
-    AGORA_CUSTOMER_SECRET: '',
-    LOG_LEVEL: 'info',
-  };
-  delete env.TEMPORAL_ADDRESS;
-  delete env.TEMPORAL_NAMESPACE;
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/demo.ts', '--json', ...args], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-  proc.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
-  const steps = stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Step);
-  return { code, steps, stdout, stderr };
-}
-
 describe('npm run demo -- --temporal-address', () => {
   it('the demo runs against an already-started dev server and leaves it running', async () => {
     const operator = connection!.operatorService;
     const before = (await operator.listSearchAttributes({ namespace: 'default' })).customAttributes;
     for (const name of names) expect(before[name]).toBeUndefined();
 
-    const demo = await runDemo(['--temporal-address', address]);
-    if (demo.code !== 0) throw new Error(`demo exited ${demo.code}:\n${demo.stderr}\n${demo.stdout}`);
+    const demo = runDemo(['--temporal-address', address]);
+    await demo.reached;
+    const code = await demo.exited;
+    if (code !== 0) throw new Error(`demo exited ${code}:\n${demo.stderr()}`);
     const order = demo.steps.map((s) => s.step).filter((s) => s !== 'ncs');
     expect(order).toEqual([
       'temporal',
@@ -136,7 +100,7 @@ describe('npm run demo -- --temporal-address', () => {
     expect(registeredStep.present).toEqual([]);
     expect(registeredStep.text).toMatch(/registered AgoraChannel, AgoraSid, RecordingStatus/);
     expect(demo.steps.at(-1)!.text).toContain(`the Temporal server at ${address} is left running`);
-    const result = demo.steps.find((s) => s.step === 'result')!.result as RecordingResult;
+    const result = resultOf(demo.steps);
     expect(result.ending).toBe('completed');
     expect(result.uploadingStatus).toBe('uploaded');
 

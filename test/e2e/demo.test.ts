@@ -3,65 +3,17 @@
  * the Agora emulator (sending signed notifications), each its own process, started by src/demo.ts as `npm run demo`
  * does. Ports are free ones, so a running demo on 7233/8233 does not interfere.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { EMULATED, freePort } from '../../src/dev';
 import type { RecordingResult } from '../../src/contract';
+import { resultOf, runDemo } from '../support/demo';
 
 jest.setTimeout(300_000);
 
 const root = path.resolve(__dirname, '../..');
-
-interface Step {
-  step: string;
-  text: string;
-  [k: string]: unknown;
-}
-
-/** Runs the demo with --json; resolves on the step `until` (or on exit). */
-function runDemo(args: string[], until?: string) {
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/demo.ts', '--json', ...args], {
-    cwd: root,
-    env: { ...process.env, AGORA_APP_ID: '', AGORA_CUSTOMER_ID: '', AGORA_CUSTOMER_SECRET: '', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const steps: Step[] = [];
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) =>
-    proc.once('exit', (code) => {
-      resolve(code);
-    }),
-  );
-  const reached = new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      let nl: number;
-      while ((nl = stdout.indexOf('\n')) >= 0) {
-        const line = stdout.slice(0, nl);
-        stdout = stdout.slice(nl + 1);
-        if (!line.startsWith('{')) continue;
-        const step = JSON.parse(line) as Step;
-        steps.push(step);
-        if (until && step.step === until) resolve();
-      }
-    });
-    proc.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    void exited.then((code) => {
-      if (until) reject(new Error(`demo exited ${code}:\n${stderr}`));
-      else resolve();
-    });
-  });
-  return { proc, steps, exited, reached, stderr: () => stderr };
-}
-
-function resultOf(steps: Step[]): RecordingResult {
-  const step = steps.find((s) => s.step === 'result');
-  expect(step).toBeDefined();
-  return step!.result as RecordingResult;
-}
 
 function expectCompleted(result: RecordingResult) {
   expect(result.ending).toBe('completed');
