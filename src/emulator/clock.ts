@@ -96,20 +96,37 @@ export class EmulatorClock {
    */
   advance(ms: number): Promise<void> {
     if (!(ms >= 0)) return Promise.reject(new RangeError(`advance(ms) needs ms >= 0, got ${ms}`));
-    const run = this.running.then(async () => {
-      const target = this.now() + ms;
-      for (;;) {
-        const next = this.queue[0];
-        if (next === undefined || next.at > target || this.closed) break;
-        this.queue.shift();
-        this.setNow(Math.max(this.now(), next.at));
-        await settle(next.fn);
-      }
-      this.setNow(Math.max(this.now(), target));
-      this.armRealTimer();
-    });
+    const run = this.running.then(() => this.runUntil(this.now() + ms));
     this.running = run.catch(() => undefined);
     return run;
+  }
+
+  /** Runs every timer due up to `target`, each at its own time, then sets the time to `target` (never backwards). */
+  private async runUntil(target: number): Promise<void> {
+    for (;;) {
+      const next = this.queue[0];
+      if (next === undefined || next.at > target || this.closed) break;
+      this.queue.shift();
+      this.setNow(Math.max(this.now(), next.at));
+      await settle(next.fn);
+    }
+    this.setNow(Math.max(this.now(), target));
+    this.armRealTimer();
+  }
+
+  /**
+   * Moves emulated time forward to `target` (Unix ms), like {@link advance}; a target in the past changes nothing.
+   * The distance is computed when this call's turn comes, so concurrent callers never overshoot.
+   */
+  advanceTo(target: number): Promise<void> {
+    const run = this.running.then(() => this.runUntil(target));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  /** When the earliest pending timer is due (Unix ms), or undefined when none is pending. */
+  nextAt(): number | undefined {
+    return this.queue[0]?.at;
   }
 
   /** Number of pending timers (for diagnostics and tests). */

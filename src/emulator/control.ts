@@ -15,7 +15,7 @@
  * | POST | /_emulator/channels/{cname}/publish | `{uid, publishing}` | `{participants}` |
  * | GET / DELETE | /_emulator/calls | | CallLogEntry[] / `{cleared}` |
  * | GET | /_emulator/tasks | | TaskSnapshot[] (`phase: "recording"` = still billing) |
- * | POST | /_emulator/tasks/{sid}/failover | `{ms}` | `{failoverUntil}` |
+ * | POST | /_emulator/tasks/{sid}/failover | `{ms, oldRecorderLeaveAfterMs?}` | `{failoverUntil}` |
  * | GET | /_emulator/notifications | | emitted NCS notifications |
  * | GET | /_emulator/deliveries | | NCS delivery attempts |
  */
@@ -29,7 +29,7 @@ const advanceSchema = z.object({ ms: z.number().nonnegative() });
 const joinSchema = z.object({ uid: uidSchema, publishing: z.boolean().optional() });
 const leaveSchema = z.object({ uid: uidSchema });
 const publishSchema = z.object({ uid: uidSchema, publishing: z.boolean() });
-const failoverSchema = z.object({ ms: z.number().nonnegative() });
+const failoverSchema = z.object({ ms: z.number().nonnegative(), oldRecorderLeaveAfterMs: z.number().nonnegative().optional() });
 
 /** Handles one control request. Never throws. */
 export async function handleControl(
@@ -96,7 +96,8 @@ async function route(state: EmulatorState, method: string, path: string, raw: Bu
   if (failover && method === 'POST') {
     const task = state.tasks.get(decodeURIComponent(failover[1] ?? ''));
     if (!task) return { status: 404, body: { error: 'no such sid' } };
-    task.failover(failoverSchema.parse(body()).ms);
+    const { ms, oldRecorderLeaveAfterMs } = failoverSchema.parse(body());
+    task.failover(ms, oldRecorderLeaveAfterMs === undefined ? {} : { oldRecorderLeaveAfterMs });
     return ok({ failoverUntil: task.failoverUntil });
   }
   if (key === 'GET /notifications') return ok(state.ncs.notifications());

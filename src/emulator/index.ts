@@ -21,7 +21,7 @@ import { type EmittedNotification, type NcsDeliveryAttempt } from './ncs';
 import { type EmulatorOptions, resolveOptions } from './options';
 import { createEmulatorServer } from './server';
 import { EmulatorState } from './state';
-import { type TaskSnapshot } from './task';
+import { type FailoverOptions, type TaskSnapshot } from './task';
 
 export type { CallLogEntry } from './call-log';
 export type { Participant } from './channel';
@@ -31,7 +31,7 @@ export { endpointNames, faultRuleSchema } from './faults';
 export type { ActiveFault, EndpointName, FaultRule } from './faults';
 export type { EmittedNotification, NcsDeliveryAttempt, NcsPayload } from './ncs';
 export type { EmulatorOptions } from './options';
-export type { EndReason, TaskSnapshot, UploadingStatus } from './task';
+export type { EndReason, FailoverOptions, TaskSnapshot, UploadingStatus } from './task';
 
 /** A simulated channel's controls. */
 export interface ChannelControl {
@@ -52,7 +52,15 @@ export interface Emulator {
   /** The emulated App ID. */
   appId: string;
   /** The emulator clock (emulated Unix ms). `advance` runs every timer that falls due. */
-  clock: { mode: 'manual' | 'wall'; now(): number; advance(ms: number): Promise<void> };
+  clock: {
+    mode: 'manual' | 'wall';
+    now(): number;
+    advance(ms: number): Promise<void>;
+    /** Moves the time forward to `target` (Unix ms), running due timers; a past target changes nothing. */
+    advanceTo(target: number): Promise<void>;
+    /** When the earliest emulator timer is due (Unix ms), if any. */
+    nextTimerAt(): number | undefined;
+  };
   /** Fault injection (see `faults.ts` for the rule kinds). */
   faults: { add(rule: FaultRule): number; remove(id: number): void; clear(): void; list(): ActiveFault[] };
   /** A simulated channel by name. */
@@ -66,9 +74,12 @@ export interface Emulator {
   /**
    * Simulates an HA failover of a task
    * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices):
-   * query/update/updateLayout/stop answer 404 for `ms`, then event 12.
+   * query/update/updateLayout/stop answer 404 for `ms`, then event 12. `opts.oldRecorderLeaveAfterMs`: the old
+   * recorder's recorder_leave comes first.
    */
-  failover(sid: string, ms: number): void;
+  failover(sid: string, ms: number, opts?: FailoverOptions): void;
+  /** Agora API requests being handled now, and how many of them wait on emulated time (`latency` faults). */
+  requestsInFlight(): { inFlight: number; waitingOnClock: number };
   /** Every NCS notification emitted (including dropped ones), in emission order. */
   notifications(): EmittedNotification[];
   /** Every NCS delivery attempt, in completion order. */
@@ -109,6 +120,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       mode: state.clock.mode,
       now: () => state.clock.now(),
       advance: (ms) => state.clock.advance(ms),
+      advanceTo: (target) => state.clock.advanceTo(target),
+      nextTimerAt: () => state.clock.nextAt(),
     },
     faults: {
       add: (rule) => state.faults.add(rule, state.clock.now()),
@@ -137,11 +150,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       state.calls.clear();
     },
     tasks: () => [...state.tasks.values()].map((t) => t.snapshot()),
-    failover: (sid, ms) => {
+    failover: (sid, ms, opts) => {
       const task = state.tasks.get(sid);
       if (!task) throw new RangeError(`no recording task with sid ${sid}`);
-      task.failover(ms);
+      task.failover(ms, opts);
     },
+    requestsInFlight: () => ({ ...state.requests }),
     notifications: () => state.ncs.notifications(),
     deliveries: () => state.ncs.deliveries(),
     ncsIdle: () => state.ncs.idle(),

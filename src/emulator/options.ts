@@ -88,11 +88,17 @@ export interface EmulatorOptions {
   faultSeed?: number;
   /** Fault rules active from the start (e.g. from the CLI). */
   faults?: FaultRule[];
+  /**
+   * Awaited when an Agora API request arrives, before it is logged or answered. A simulation that couples the manual
+   * clock to another clock (test/sim: the Temporal time-skipping server) moves the emulator clock here, so every
+   * request sees the time of the caller. @default none
+   */
+  beforeRequest?: () => Promise<void>;
 }
 
 /** Options with every default applied. */
-export type ResolvedOptions = Required<Omit<EmulatorOptions, 'callbackUrl' | 'ncsSecret' | 'faults'>> &
-  Pick<EmulatorOptions, 'callbackUrl' | 'ncsSecret' | 'faults'>;
+export type ResolvedOptions = Required<Omit<EmulatorOptions, 'callbackUrl' | 'ncsSecret' | 'faults' | 'beforeRequest'>> &
+  Pick<EmulatorOptions, 'callbackUrl' | 'ncsSecret' | 'faults' | 'beforeRequest'>;
 
 /** Applies the defaults. @throws RangeError on nonsensical values */
 export function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
@@ -119,6 +125,7 @@ export function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     ncsRetryDelaysMs: opts.ncsRetryDelaysMs ?? [0, 1000, 3000],
     faultSeed: opts.faultSeed ?? 1,
     faults: opts.faults,
+    beforeRequest: opts.beforeRequest,
   };
   if (!resolved.appId || !resolved.customerId || !resolved.customerSecret) {
     throw new RangeError('emulator needs appId, customerId and customerSecret');

@@ -53,6 +53,23 @@ async function handleRequest(state: EmulatorState, req: http.IncomingMessage, re
     return;
   }
 
+  state.requests.inFlight++;
+  try {
+    await handleApiRequest(state, req, res, url, method, raw);
+  } finally {
+    state.requests.inFlight--;
+  }
+}
+
+async function handleApiRequest(
+  state: EmulatorState,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  method: string,
+  raw: Buffer | undefined,
+) {
+  if (state.options.beforeRequest) await state.options.beforeRequest();
   const route = matchRoute(method, url.pathname);
   const parsedBody = raw === undefined ? undefined : tryJson(raw);
   const entry = state.calls.open({
@@ -111,7 +128,14 @@ async function handleRequest(state: EmulatorState, req: http.IncomingMessage, re
   }
 
   const plan = state.faults.planHttp(route.endpoint, state.clock.now());
-  if (plan.latencyMs > 0) await state.clock.sleep(plan.latencyMs);
+  if (plan.latencyMs > 0) {
+    state.requests.waitingOnClock++;
+    try {
+      await state.clock.sleep(plan.latencyMs);
+    } finally {
+      state.requests.waitingOnClock--;
+    }
+  }
   if (plan.realLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.realLatencyMs));
   const fault = plan.fault;
   const commits = fault && (fault.kind === 'drop' ? fault.commit !== false : 'commit' in fault && fault.commit);

@@ -41,6 +41,8 @@ export class EmulatorState {
   readonly rateLimiter: RateLimiter;
   readonly resources = new Map<string, Resource>();
   readonly tasks = new Map<string, RecordingTask>();
+  /** Agora API requests being handled now, and how many of them wait on emulated time (a `latency` fault). */
+  readonly requests = { inFlight: 0, waitingOnClock: 0 };
 
   constructor(readonly options: ResolvedOptions) {
     this.clock = new EmulatorClock(options.clock);

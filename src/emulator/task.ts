@@ -35,6 +35,15 @@ export interface TaskEnv {
   options: ResolvedOptions;
 }
 
+/** Options of an HA failover ({@link RecordingTask.failover}). */
+export interface FailoverOptions {
+  /**
+   * The old recorder sends a recorder_leave (event 41, leaveCode 16, the pre-failover uid) this many ms into the
+   * window, before session_failover (at most the window's length). @default none sent
+   */
+  oldRecorderLeaveAfterMs?: number;
+}
+
 /** Why a recording ended. */
 export type EndReason = 'stopped' | 'idle' | 'maxRecordingHour';
 export type { UploadingStatus } from './answers';
@@ -175,8 +184,17 @@ export class RecordingTask {
    * Simulates an HA failover (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices): 404
    * for `ms`, then event 12 with a new recorder uid.
    */
-  failover(ms: number): void {
+  failover(ms: number, opts: FailoverOptions = {}): void {
     this.failoverUntil = this.env.clock.now() + ms;
+    const leaveAfter = opts.oldRecorderLeaveAfterMs;
+    if (leaveAfter !== undefined) {
+      // The old recorder may still report after Agora failed it over
+      // (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices): its recorder_leave, with
+      // the pre-failover uid, can come before session_failover.
+      this.timer(Math.min(leaveAfter, ms), () => {
+        if (this.phase === 'recording') this.emit(NcsEvent.recorder_leave, 1, { leaveCode: LeaveCode.leaveChannel });
+      });
+    }
     this.timer(ms, () => {
       if (this.phase === 'recording') this.emit(NcsEvent.session_failover, 0, { newUid: newFailoverUid() });
     });
