@@ -43,6 +43,11 @@ export interface EmulatorOptions {
    */
   qpsLimit?: number;
   /**
+   * Which clock the QPS limit counts seconds on: `real` (the default, see `rate-limit.ts`) or `emulated` (the emulator
+   * clock; for a simulation whose simulated seconds pass much faster than real ones). @default 'real'
+   */
+  qpsClock?: 'real' | 'emulated';
+  /**
    * How long the upload takes after a recording ends; a synchronous stop answers after it
    * (https://docs.agora.io/en/cloud-recording/rest-api/stop: Agora expects ≤ 20 s).
    * @default 0 with a manual clock (tests need no advance), 2000 with a wall clock
@@ -114,6 +119,7 @@ export function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     clock,
     concurrencyQuota: opts.concurrencyQuota ?? 50,
     qpsLimit: opts.qpsLimit ?? 10,
+    qpsClock: opts.qpsClock ?? 'real',
     syncStopMs: opts.syncStopMs ?? (clock.mode === 'manual' ? 0 : 2000),
     syncStopTimeoutMs: opts.syncStopTimeoutMs ?? 20_000,
     startupMs: opts.startupMs ?? 0,

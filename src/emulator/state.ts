@@ -48,7 +48,10 @@ export class EmulatorState {
     this.clock = new EmulatorClock(options.clock);
     this.faults = new FaultBook(options.faultSeed);
     for (const rule of options.faults ?? []) this.faults.add(rule, this.clock.now());
-    this.rateLimiter = new RateLimiter(options.qpsLimit);
+    this.rateLimiter =
+      options.qpsClock === 'emulated'
+        ? new RateLimiter(options.qpsLimit, 1000, () => this.clock.now())
+        : new RateLimiter(options.qpsLimit);
     this.ncs = new NcsDispatcher(
       {
         callbackUrl: options.callbackUrl,

@@ -1,0 +1,60 @@
+/**
+ * CI's block of the seeded simulation (issue 17): seeds 1..200 on the real workflow, activities, Agora client and NCS
+ * receiver, against the emulator on the time-skipping test server (test/sim/driver.ts). Every invariant must hold for
+ * every seed; a failure names the failing seeds, what they violated and the command that replays each.
+ */
+import { invariantIds, invariantNames } from './invariants';
+import {
+  describeFailure,
+  replayCommand,
+  runSeeds,
+  summarise,
+  tableMarkdown,
+  writeResults,
+  type SeedOutcome,
+} from './report';
+
+const FROM = 1;
+const COUNT = 200;
+
+jest.setTimeout(15 * 60_000);
+
+let outcomes: SeedOutcome[] = [];
+
+beforeAll(async () => {
+  const seeds = Array.from({ length: COUNT }, (_, i) => FROM + i);
+  const run = await runSeeds(seeds);
+  outcomes = run.outcomes;
+  const summary = summarise(outcomes, run.realMs);
+  writeResults(summary, outcomes);
+  process.stdout.write(
+    `\nsim seeds ${FROM}..${FROM + COUNT - 1}: ${(run.realMs / 1000).toFixed(0)} s (${summary.secondsPerSeed.toFixed(2)} s/seed)\n${tableMarkdown(summary)}\n`,
+  );
+});
+
+describe(`seeds ${FROM}..${FROM + COUNT - 1}`, () => {
+  it('ran every seed', () => {
+    expect(outcomes.map((o) => o.seed)).toEqual(Array.from({ length: COUNT }, (_, i) => FROM + i));
+  });
+
+  for (const id of invariantIds) {
+    it(`invariant ${id}: ${invariantNames[id]}`, () => {
+      const failing = outcomes.filter((o) => o.violations.some((v) => v.invariant === id));
+      const message = failing
+        .map(
+          (o) =>
+            `seed ${o.seed}: ${o.violations
+              .filter((v) => v.invariant === id)
+              .map((v) => v.message)
+              .join(' | ')}\n  replay: ${replayCommand(o.seed)}`,
+        )
+        .join('\n');
+      if (failing.length > 0) process.stdout.write(failing.map(describeFailure).join('\n') + '\n');
+      expect({ invariant: id, violations: failing.length, seeds: message }).toEqual({
+        invariant: id,
+        violations: 0,
+        seeds: '',
+      });
+    });
+  }
+});
