@@ -134,6 +134,7 @@ export async function createWorker(
     encryptionProfiles: config.encryptionProfiles,
     appId: config.agora.appId,
     appCertificate: config.agora.appCertificate,
+    ncsConfigured: config.agora.ncsConfigured,
   });
   const source = workflowSource(config);
   logger.info(

@@ -9,7 +9,7 @@
  * Usage (worker): `activities: createActivities({ client, storageProfiles, appCertificate })`; the workflow proxies them
  * with `proxyActivities<RecordingActivities>(activityOptions.start)` and `import type`.
  */
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AgoraAnswer, CallOptions, CloudRecordingClient } from '../agora/client';
 import type { Endpoint } from '../agora/outcomes';
 import { AgoraConfigError } from '../agora/errors';
@@ -18,19 +18,22 @@ import { MAX_TOKEN_LIFETIME_SECONDS, mintRecorderToken } from '../agora/token';
 import { failureForError } from './failures';
 import { acquireResult, queryResult, startResult, stopResult, updateResult } from './results';
 import { resolveEncryption, resolveStorage, type EncryptionProfile, type StorageProfiles } from './storage';
-import type {
-  AcquireInput,
-  AcquireResult,
-  QueryResult,
-  RecordingActivities,
-  SessionRef,
-  StartInput,
-  StartResult,
-  StopInput,
-  StopResult,
-  UpdateInput,
-  UpdateLayoutInput,
-  UpdateResult,
+import {
+  isEndingStatus,
+  isRunningStatus,
+  type AcquireInput,
+  type AcquireResult,
+  type QueryResult,
+  type RecordingActivities,
+  type SessionRef,
+  type StartConfirmation,
+  type StartInput,
+  type StartResult,
+  type StopInput,
+  type StopResult,
+  type UpdateInput,
+  type UpdateLayoutInput,
+  type UpdateResult,
 } from '../contract';
 
 export { AgoraFailureType } from '../contract';
@@ -58,6 +61,41 @@ export interface ActivityDeps {
   defaultTokenLifetimeSeconds?: number | undefined;
   /** Margin kept between the HTTP budget and the activity's start-to-close timeout, ms. @default 2_000 */
   timeoutMarginMs?: number | undefined;
+  /**
+   * Start confirmation: wait this long after the sid before querying, and between queries while the status is below
+   * 4, ms (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices: about 5 s). 0 queries
+   * at once. @default 5_000
+   */
+  startConfirmDelayMs?: number | undefined;
+  /** Whether Agora's NCS reaches this deployment (NCS_CONFIGURED); told to the workflow with each start. @default true */
+  ncsConfigured?: boolean | undefined;
+}
+
+/** Start confirmation queries at most (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). */
+export const START_CONFIRM_QUERIES = 3;
+/** Time a confirmation query may take, ms; without that much left in start-to-close, the start returns unconfirmed. */
+const CONFIRM_QUERY_BUDGET_MS = 4_000;
+
+/**
+ * A start that fails on a retry says so: its ApplicationFailure gets `{ earlierAttempts: n }` appended to its details,
+ * because one of the earlier attempts (timed out, dropped, answered 5xx) may have reached Agora and started the task
+ * even though this one was refused (the workflow then looks for that task instead of giving up on it, start.ts).
+ */
+async function withEarlierAttempts<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    const earlierAttempts = Context.current().info.attempt - 1;
+    if (earlierAttempts < 1 || !(err instanceof ApplicationFailure)) throw err;
+    throw ApplicationFailure.create({
+      type: err.type ?? undefined,
+      message: err.message,
+      nonRetryable: err.nonRetryable ?? undefined,
+      nextRetryDelay: err.nextRetryDelay ?? undefined,
+      details: [...(err.details ?? []), { earlierAttempts }],
+      cause: err.cause,
+    });
+  }
 }
 
 /** Per-call options from the activity context: cancellation and a budget inside start-to-close. */
@@ -106,6 +144,43 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
     });
   }
 
+  /**
+   * Confirms a start (see {@link StartConfirmation}) inside the start activity, so it costs the workflow nothing: the
+   * sid is never put at risk, so it only runs while the start-to-close timeout leaves room, and a failed query is
+   * `unknown`, never a failed start.
+   */
+  async function confirmStart(
+    ref: SessionRef,
+    startedAt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<StartConfirmation> {
+    const ctx = Context.current();
+    const deadline = startedAt + ctx.info.startToCloseTimeoutMs - marginMs;
+    const delayMs = deps.startConfirmDelayMs ?? 5_000;
+    let status: number | undefined;
+    for (let i = 0; i < START_CONFIRM_QUERIES; i++) {
+      if (Date.now() + delayMs + CONFIRM_QUERY_BUDGET_MS > deadline) break;
+      if (delayMs > 0) await ctx.sleep(delayMs);
+      let r: QueryResult;
+      try {
+        const answer = await client.query(ref.resourceId, ref.sid, ref.mode, {
+          signal,
+          budgetMs: CONFIRM_QUERY_BUDGET_MS,
+        });
+        log(answer, { sid: ref.sid, confirming: true });
+        r = queryResult(answer);
+      } catch {
+        return status === undefined ? { kind: 'unknown' } : { kind: 'starting', status };
+      }
+      if (r.kind === 'not_found') return { kind: 'not_found' };
+      if (r.kind === 'exiting') return { kind: 'ended' };
+      status = r.status;
+      if (isRunningStatus(status)) return { kind: 'running', status };
+      if (isEndingStatus(status)) return { kind: 'ended', status };
+    }
+    return status === undefined ? { kind: 'unknown' } : { kind: 'starting', status };
+  }
+
   const uid = (value: string, field = 'uid') =>
     deps.recorderUidRange ? parseRecorderUid(value, deps.recorderUidRange, field) : parseUid(value, field);
 
@@ -147,42 +222,50 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
      *   AgoraRetrySameCall (206/65, 500/62), AgoraRateLimited, AgoraServerError, AgoraNetworkError, AgoraInvalidResponse.
      */
     async start(input: StartInput): Promise<StartResult> {
-      return run('start', async (opts) => {
-        const recorderUid = uid(input.uid);
-        const storageConfig = await resolveStorage(
-          deps.storageProfiles,
-          input.storageProfile,
-          input.fileNamePrefix,
-          redactor,
-        );
-        const token = input.token ?? mintToken(input, recorderUid);
-        redactor.addTransient(token);
-        const recordingConfig =
-          input.encryptionProfile === undefined
-            ? input.recordingConfig
-            : withEncryption(input.recordingConfig, input.encryptionProfile);
-        const answer = await client.start(
-          input.resourceId,
-          input.mode,
-          {
-            cname: input.cname,
-            uid: recorderUid,
-            clientRequest: {
-              ...(token === undefined ? {} : { token }),
-              storageConfig,
-              ...(recordingConfig === undefined ? {} : { recordingConfig }),
-              ...(input.recordingFileConfig === undefined ? {} : { recordingFileConfig: input.recordingFileConfig }),
-              ...(input.snapshotConfig === undefined ? {} : { snapshotConfig: input.snapshotConfig }),
-              ...(input.extensionServiceConfig === undefined
-                ? {}
-                : { extensionServiceConfig: input.extensionServiceConfig }),
+      const startedAt = Date.now();
+      return withEarlierAttempts(
+        run('start', async (opts) => {
+          const recorderUid = uid(input.uid);
+          const storageConfig = await resolveStorage(
+            deps.storageProfiles,
+            input.storageProfile,
+            input.fileNamePrefix,
+            redactor,
+          );
+          const token = input.token ?? mintToken(input, recorderUid);
+          redactor.addTransient(token);
+          const recordingConfig =
+            input.encryptionProfile === undefined
+              ? input.recordingConfig
+              : withEncryption(input.recordingConfig, input.encryptionProfile);
+          const answer = await client.start(
+            input.resourceId,
+            input.mode,
+            {
+              cname: input.cname,
+              uid: recorderUid,
+              clientRequest: {
+                ...(token === undefined ? {} : { token }),
+                storageConfig,
+                ...(recordingConfig === undefined ? {} : { recordingConfig }),
+                ...(input.recordingFileConfig === undefined ? {} : { recordingFileConfig: input.recordingFileConfig }),
+                ...(input.snapshotConfig === undefined ? {} : { snapshotConfig: input.snapshotConfig }),
+                ...(input.extensionServiceConfig === undefined
+                  ? {}
+                  : { extensionServiceConfig: input.extensionServiceConfig }),
+              },
             },
-          },
-          opts,
-        );
-        log(answer);
-        return startResult(answer);
-      });
+            opts,
+          );
+          log(answer);
+          const result = startResult(answer);
+          const confirmation =
+            result.sid === undefined
+              ? undefined
+              : await confirmStart({ ...input, sid: result.sid }, startedAt, opts.signal);
+          return { ...result, ...(confirmation && { confirmation }), ncsConfigured: deps.ncsConfigured ?? true };
+        }),
+      );
     },
 
     /**

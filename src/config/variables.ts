@@ -63,6 +63,12 @@ export const configVariables: readonly ConfigVariable[] = [
   },
   { name: 'AGORA_AREA', default: 'US', description: 'Agora area for regional domains and failover: US, EU, AP, CN.' },
   {
+    name: 'AGORA_NCS_CONFIGURED',
+    default: 'true',
+    description:
+      "Whether Agora's NCS reaches this deployment (the receiver). `false`: recordings query Agora every 2 min, Agora's polling guidance, instead of every `healthCheckIntervalSeconds`.",
+  },
+  {
     name: 'AGORA_REQUESTS_PER_SECOND',
     default: '10',
     description:

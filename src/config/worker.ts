@@ -18,6 +18,11 @@ export interface AgoraConfig {
    * https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
    */
   requestsPerSecond: number;
+  /**
+   * Agora's NCS reaches this deployment (a receiver is configured in Agora Console). false: recordings query at
+   * Agora's polling cadence (every 2 min) instead of healthCheckIntervalSeconds.
+   */
+  ncsConfigured: boolean;
 }
 
 /** The worker's whole configuration. */
@@ -51,6 +56,10 @@ const workerEnvSchema = z.object({
     .transform((s) => s?.replace(/\/+$/, '')),
   AGORA_AREA: z.enum(['US', 'EU', 'AP', 'CN']).default('US'),
   AGORA_REQUESTS_PER_SECOND: decimal.pipe(z.number().positive()).default(10),
+  AGORA_NCS_CONFIGURED: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: decimal.pipe(z.number().int().positive()).default(50),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: decimal.pipe(z.number().int().min(2)).default(10),
   WORKER_MAX_CONCURRENT_NON_STICKY_WORKFLOW_TASKS: decimal.pipe(z.number().int().positive()).optional(),
@@ -103,6 +112,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       ...(e.AGORA_BASE_URL ? { baseUrl: e.AGORA_BASE_URL } : {}),
       area: e.AGORA_AREA,
       requestsPerSecond: e.AGORA_REQUESTS_PER_SECOND,
+      ncsConfigured: e.AGORA_NCS_CONFIGURED,
     },
     storageProfiles,
     encryptionProfiles,

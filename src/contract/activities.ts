@@ -72,8 +72,29 @@ export interface StartInput extends RecorderIdentity {
  * `alreadyStarted` is Agora's 201/code 7: this resourceId was started before (our earlier attempt whose response was
  * lost). The sid is present only if Agora echoed it; otherwise the workflow recovers it from recorder_started.
  */
-export type StartResult =
-  { alreadyStarted: false; sid: string; requestId?: string } | { alreadyStarted: true; sid?: string };
+export type StartResult = (
+  { alreadyStarted: false; sid: string; requestId?: string } | { alreadyStarted: true; sid?: string }
+) & {
+  /** What a query about 5 s after the sid said (see {@link StartConfirmation}); absent from results of older workers. */
+  confirmation?: StartConfirmation;
+  /**
+   * false when the worker is configured without NCS (NCS_CONFIGURED=false): the workflow then queries at Agora's
+   * polling cadence instead of healthCheckIntervalSeconds.
+   */
+  ncsConfigured?: boolean;
+};
+
+/**
+ * Start confirmation (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices: about 5 s
+ * after the sid, query; status 4 or 5 means running, asked again with back-off while lower): `running`, `starting`
+ * (still below 4 after the last query), `ended` (status 6 and above, or code 501), `not_found` (404: gone, or a
+ * failover), `unknown` (the query failed, or no time was left in the start activity's start-to-close).
+ */
+export interface StartConfirmation {
+  kind: 'running' | 'starting' | 'ended' | 'not_found' | 'unknown';
+  /** The last query's status, when it answered one. */
+  status?: number;
+}
 
 /** A running session. */
 export interface SessionRef extends RecorderIdentity {
@@ -86,7 +107,10 @@ export interface SessionRef extends RecorderIdentity {
  * failover window (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices); the workflow
  * decides. `exiting` is code 501, "recording service is exiting"
  * (https://docs.agora.io/en/cloud-recording/rest-api/status-codes legacy, e.g. a query right after the task ended): the
- * recording is ending, no failover window applies.
+ * recording is ending, no failover window applies. `fileList` is the files recorded so far, as query lists them (one M3U8
+ * name in fileListMode "string", entries in "json"; web mode's from the web_recorder_service payload): with NCS lost,
+ * the last query's list may be all the workflow knows of the files (merged into its result, state.ts mergeFileList).
+ * `sliceStartTime` is Unix ms.
  */
 export type QueryResult =
   | { kind: 'ok'; status?: number; fileList?: FileList; sliceStartTime?: number }

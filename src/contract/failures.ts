@@ -64,6 +64,11 @@ export const WorkflowErrorType = {
   startWindowClosed: 'StartWindowClosed',
   /** A start took (code 7) but its sid never came back. */
   sidNotRecovered: 'SidNotRecovered',
+  /**
+   * Agora's task may still run and the workflow could not confirm it gone (stop unreachable, or 404 beyond the failover
+   * window without an exit confirmed): it is reconciling.
+   */
+  taskMayStillRun: 'TaskMayStillRun',
   /** An activity timed out (no answer within its timeouts). */
   activityTimeout: 'ActivityTimeout',
   /** An ApplicationFailure without a type. */

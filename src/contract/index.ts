@@ -94,6 +94,7 @@ export {
   type SessionRef,
   type StartInput,
   type StartResult,
+  type StartConfirmation,
   type StopInput,
   type StopResult,
   type UpdateInput,

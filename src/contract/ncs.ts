@@ -37,11 +37,14 @@ export type NcsEventType = (typeof NcsEvent)[keyof typeof NcsEvent];
 
 /**
  * The event types the recording workflow acts on; the receiver signals only these (and answers the others
- * `ignored: notNeeded`).
+ * `ignored: notNeeded`). Events 4 (the M3U8 name) and 45 (one JPG per snapshot) carry file names that no other source
+ * may deliver (https://docs.agora.io/en/cloud-recording/develop/receive-notifications); each one costs the workflow a
+ * signal (about 3 history events), so a snapshot recording pays that per capture.
  */
 export const workflowNcsEventTypes: readonly NcsEventType[] = [
   NcsEvent.cloud_recording_error,
   NcsEvent.cloud_recording_status_update,
+  NcsEvent.cloud_recording_file_infos,
   NcsEvent.session_exit,
   NcsEvent.session_failover,
   NcsEvent.uploaded,
@@ -49,6 +52,7 @@ export const workflowNcsEventTypes: readonly NcsEventType[] = [
   NcsEvent.uploading_progress,
   NcsEvent.recorder_started,
   NcsEvent.recorder_leave,
+  NcsEvent.recorder_snapshot_file,
   NcsEvent.web_recorder_stopped,
 ];
 

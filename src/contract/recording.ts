@@ -122,6 +122,7 @@ export type RecordingState =
   | 'recording'
   | 'stopping'
   | 'uploading'
+  | 'reconciling'
   | 'completed'
   | 'no_content'
   | 'exited'
@@ -163,8 +164,10 @@ export interface RecordingResult {
   reason?: string;
   lastError?: LastAgoraError;
   /**
-   * true when the workflow ended without confirming that Agora's task is gone: a start took but its sid could not be
-   * recovered, or stop kept failing. Agora ends such a task by itself after maxIdleTime of an empty channel.
+   * true when the workflow ended without confirming that Agora's task is gone, after reconciling (state
+   * `reconciling`: stopping it with backoff, or waiting for the sid of a start that may have taken) until the
+   * resourceId expired (resourceExpiredHour): nothing more could be done. Agora ends such a task by itself after
+   * maxIdleTime of an empty channel.
    */
   taskMayStillRun?: boolean;
 }
@@ -218,6 +221,10 @@ export interface RecordingCarryOver {
   notFoundSince?: number;
   /** Unix ms when the next fallback query is due. */
   nextHealthCheckAt: number;
+  /** A notification of this sid arrived in an earlier run. */
+  ncsSeen?: boolean;
+  /** The worker said NCS is not configured (start's result); see RecordingPolicy.healthCheckIntervalSeconds. */
+  ncsConfigured?: boolean;
   /** How many runs came before this one (0 for the first run). */
   previousRuns: number;
 }

@@ -9,11 +9,13 @@
  * session_exit or once the failover window has passed (see {@link STOP_FAILOVER_RECHECK_SECONDS}). After a
  * session_exit (event 11) no stop is sent at all.
  *
- * The upload wait ends at `uploaded` (stop's own answer or NCS 31), or at session_exit (plus a short grace for its
- * uploaded/backuped, which NCS may deliver after it), or at the uploadTimeoutSeconds deadline. `backuped` (NCS 32)
- * means every file is safe but some went to Agora's backup cloud, so the wait goes on for a late `uploaded`, which
- * upgrades the status; at the deadline `backuped` is a success and nothing is reported; with no status at all, the
- * recording still ends (completed, or whatever the ending is) with lastError `UploadTimeout`.
+ * The upload wait follows every stop that may have left files (stopped, 49, 404, or none sent after session_exit). It
+ * ends at `uploaded` (stop's own answer or NCS 31), or at session_exit (plus a short grace for its uploaded/backuped,
+ * which NCS may deliver after it), or at the uploadTimeoutSeconds deadline. `backuped` (NCS 32) means every file is
+ * safe but some went to Agora's backup cloud, so the wait goes on for a late `uploaded`, which upgrades the status,
+ * even past session_exit; at the deadline `backuped` is a success and nothing is reported; with no status at all, the
+ * recording still ends (completed, or whatever the ending is) with lastError `UploadTimeout`. The files are merged by
+ * name from every source (state.ts `mergeFileList`).
  */
 import { condition, patched } from '@temporalio/workflow';
 import {
@@ -25,9 +27,10 @@ import {
 } from '../contract';
 import { agora } from './activities';
 import { type SessionEnd, sessionRef } from './session';
-import { describeFailure, normaliseFileList, now, recordError, transition, type Memory } from './state';
+import { describeFailure, followsNoOrphan, mergeFileList, now, recordError, transition, type Memory } from './state';
+import { reconcile } from './reconcile';
 import type { ResolvedPolicy } from './validate';
-import { RESEND_STOP_AFTER_INVALID_RESPONSE } from './patches';
+import { BACKUPED_WAITS_FOR_UPLOADED, RESEND_STOP_AFTER_INVALID_RESPONSE, UPLOAD_WAIT_AFTER_STOP_404 } from './patches';
 
 /**
  * A stop answered 404 while Agora may be failing the recorder over
@@ -43,8 +46,11 @@ export const STOP_FAILOVER_RECHECK_SECONDS = 10;
  */
 export const EXIT_GRACE_SECONDS = 15;
 
-/** What the stop step did. */
-type StopStep = StopResult['kind'] | 'skipped' | 'failed';
+/**
+ * What the stop step did. `unreachable` (stop kept failing) and `unconfirmed` (404 beyond the failover window, no exit
+ * confirmed) leave the task's fate unknown: the workflow reconciles (reconcile.ts).
+ */
+type StopStep = StopResult['kind'] | 'skipped' | 'failed' | 'unreachable' | 'unconfirmed';
 
 /**
  * Stops the recording (unless Agora already ended the session), waits for the upload, and returns how it ended.
@@ -58,17 +64,34 @@ export async function stopAndCollect(
 ): Promise<RecordingEnding> {
   mem.status.reason = end.reason;
   transition(mem, 'stopping');
-  const step = await stop(input, policy, mem, end);
+  let step = await stop(input, policy, mem, end);
   mem.resultFields.stoppedAt = now();
   mem.stopSettled = true;
+  if (step === 'unreachable' || step === 'unconfirmed') {
+    const why =
+      step === 'unreachable'
+        ? 'stop kept failing'
+        : 'stop answered 404 beyond the failover window and Agora never confirmed the exit';
+    const r = await reconcile(input, mem, why);
+    if (r.answer) recordStopAnswer(mem, r.answer);
+    step = r.kind === 'gone' ? 'skipped' : r.kind === 'expired' ? 'failed' : r.kind;
+    mem.resultFields.stoppedAt = now();
+  }
 
   const needsUpload =
-    (step === 'stopped' || step === 'already_exiting' || step === 'skipped') &&
-    mem.status.uploadingStatus !== 'uploaded';
+    mem.status.uploadingStatus !== 'uploaded' &&
+    (step === 'stopped' ||
+      step === 'already_exiting' ||
+      step === 'skipped' ||
+      // A 404 does not say whether the task recorded: its files may still come (NCS 31/32). patched: runs recorded
+      // before this ended at once, with the files known so far.
+      (step === 'not_found' && patched(UPLOAD_WAIT_AFTER_STOP_404)));
   if (needsUpload) await awaitUpload(policy, mem);
 
   if (step === 'failed') return 'failed';
-  if (end.kind === 'exited') return 'exited';
+  // A stop answered 200 after an exit was reported: the task was still running (a failover's old recorder left, or
+  // 404s outlasted the window), and this stop ended it.
+  if (end.kind === 'exited' && step !== 'stopped') return 'exited';
   if (mem.cancelRequested) return 'cancelled';
   if (step === 'no_content') return 'no_content';
   return 'completed';
@@ -101,12 +124,24 @@ async function stop(
         resent = true;
         continue;
       }
+      if (followsNoOrphan(mem)) return 'unreachable';
       mem.resultFields.taskMayStillRun = true;
       return 'failed';
     }
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler may set it during the stop call
-    if (r.kind === 'not_found' && end.kind === 'stop' && !mem.sessionExited) {
-      const since = (notFoundSince ??= mem.notFoundSince ?? now());
+
+    if (
+      r.kind === 'not_found' &&
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler may set it during the stop call
+      !mem.sessionExited &&
+      mem.exit?.evidence !== 'confirmed' &&
+      (end.kind === 'stop' || followsNoOrphan(mem))
+    ) {
+      // A 404 is "gone, or failing over" (NO_ORPHAN_PATCH: for an exit too, unless Agora confirmed it). The window
+      // counts from this stop's own first 404, or from the session's when its 404s already outlasted the window;
+      // runs before the patch reused the session's, even from an earlier failover.
+      const fresh = followsNoOrphan(mem);
+      const sessionSince = !fresh || mem.exit?.evidence === 'notFound' ? mem.notFoundSince : undefined;
+      const since = (notFoundSince ??= sessionSince ?? now());
       const windowEnd = since + policy.failoverWindowSeconds * 1000;
       if (now() < windowEnd) {
         recordError(mem, {
@@ -120,15 +155,26 @@ async function stop(
         if (mem.sessionExited) return 'not_found';
         continue;
       }
+      if (fresh) return 'unconfirmed';
     }
-    if (r.kind === 'stopped') {
-      if (r.uploadingStatus && mem.status.uploadingStatus !== 'uploaded')
-        mem.status.uploadingStatus = r.uploadingStatus;
-      const files = normaliseFileList(r.fileList);
-      if (files.length > 0 && mem.fileList.length === 0) mem.fileList = files;
-    }
+    recordStopAnswer(mem, r);
     return r.kind;
   }
+}
+
+/** A stop's uploadingStatus (never downgrading `uploaded`) and files (https://docs.agora.io/en/cloud-recording/rest-api/stop). */
+function recordStopAnswer(mem: Memory, r: StopResult): void {
+  if (r.kind !== 'stopped') return;
+  if (r.uploadingStatus && mem.status.uploadingStatus !== 'uploaded') mem.status.uploadingStatus = r.uploadingStatus;
+  mergeFileList(mem, r.fileList);
+}
+
+/**
+ * The wait ended at session_exit with `backuped`: keep waiting for `uploaded`. patched (asked only then): runs
+ * recorded before this ended the wait here, and the later uploaded went to the receiver's dead-letter log.
+ */
+function backupedAfterExit(mem: Memory): boolean {
+  return mem.status.uploadingStatus === 'backuped' && patched(BACKUPED_WAITS_FOR_UPLOADED);
 }
 
 /** Waits for the upload to finish (see the file comment). */
@@ -146,7 +192,13 @@ async function awaitUpload(policy: ResolvedPolicy, mem: Memory): Promise<void> {
         summary: 'upload: session exited, wait briefly for its uploaded/backuped',
       });
     }
-    return;
+  }
+  if (settled && deadline > now() && backupedAfterExit(mem)) {
+    // backuped, then session_exit: the later uploaded still comes, whatever session_exit says; at the deadline backuped
+    // is a success.
+    await condition(uploaded, deadline - now(), {
+      summary: 'upload: backuped, wait for the later uploaded (NCS 31) until the upload deadline',
+    });
   }
   if (!settled && mem.status.uploadingStatus !== 'backuped') {
     recordError(mem, {

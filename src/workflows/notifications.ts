@@ -17,7 +17,7 @@ import {
   NcsEvent,
   WorkflowErrorType,
 } from '../contract';
-import { describe, MAX_EARLY_NOTICES, MAX_SEEN_NOTICES, now, recordError, type Memory } from './state';
+import { describe, MAX_EARLY_NOTICES, MAX_SEEN_NOTICES, mergeFileList, now, recordError, type Memory } from './state';
 import type { ResolvedPolicy } from './validate';
 import {
   IGNORE_RECORDER_STARTED_BEFORE_START,
@@ -28,8 +28,42 @@ import {
 type Details = Record<string, unknown>;
 const num = (d: Details, key: string): number | undefined => (typeof d[key] === 'number' ? d[key] : undefined);
 const str = (d: Details, key: string): string | undefined => (typeof d[key] === 'string' ? d[key] : undefined);
-const files = (d: Details): FileListEntry[] | undefined =>
-  Array.isArray(d.fileList) && d.fileList.length > 0 ? (d.fileList as FileListEntry[]) : undefined;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The valid entries of a `details.fileList` array (events 31, 32 and 71: objects whose `fileName` / `filename` is a
+ * string when present); the others are logged by position and left out.
+ */
+function files(d: Details): FileListEntry[] | undefined {
+  if (d.fileList === undefined) return undefined;
+  if (!Array.isArray(d.fileList)) {
+    log.warn('ignoring an NCS fileList that is not an array', { field: 'payload.details.fileList' });
+    return undefined;
+  }
+  return d.fileList.filter((entry: unknown, i) => {
+    const ok =
+      isObject(entry) &&
+      ['fileName', 'filename'].every((key) => entry[key] === undefined || typeof entry[key] === 'string');
+    if (!ok) log.warn('ignoring an invalid NCS file entry', { field: `payload.details.fileList[${i}]` });
+    return ok;
+  }) as FileListEntry[];
+}
+
+/**
+ * The first field of a notification that the workflow reads and that does not have its documented type
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications), or undefined when it can be used.
+ */
+function malformedField(n: unknown): string | undefined {
+  if (!isObject(n)) return '(notification)';
+  if (typeof n.noticeId !== 'string' || n.noticeId === '') return 'noticeId';
+  if (typeof n.eventType !== 'number') return 'eventType';
+  const p = n.payload;
+  if (!isObject(p)) return 'payload';
+  for (const key of ['cname', 'uid', 'sid']) if (typeof p[key] !== 'string') return `payload.${key}`;
+  if (p.sequence !== undefined && typeof p.sequence !== 'number') return 'payload.sequence';
+  if (p.details !== undefined && !isObject(p.details)) return 'payload.details';
+  return undefined;
+}
 
 /**
  * Clock difference tolerated between Agora's event time (`sendts`) and the workflow's clock, ms. Both are
@@ -42,17 +76,13 @@ export const RECORDER_STARTED_SKEW_MS = 10_000;
  * and dropped, because a signal handler that throws would fail the workflow task.
  */
 export function receiveNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotification): void {
-  const payload = (n as Partial<NcsNotification> | undefined)?.payload;
   // A signal argument is whatever the sender sent: the types say NcsNotification, the checks do not trust them.
-  if (
-    !(n as NcsNotification | undefined) ||
-    typeof n.noticeId !== 'string' ||
-    typeof n.eventType !== 'number' ||
-    typeof payload !== 'object'
-  ) {
-    log.warn('dropping a malformed NCS notification');
+  const field = malformedField(n);
+  if (field !== undefined) {
+    log.warn('dropping a malformed NCS notification', { field });
     return;
   }
+  const payload = n.payload;
   if (mem.seenNoticeIds.includes(n.noticeId)) return;
   mem.seenNoticeIds.push(n.noticeId);
   if (mem.seenNoticeIds.length > MAX_SEEN_NOTICES)
@@ -122,6 +152,8 @@ function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotificati
   const d: Details = n.payload.details ?? {};
   const s = mem.status;
   const live = s.state === 'starting' || s.state === 'recording';
+  // NCS reaches this workflow after all: the query cadence can be NCS-first (session.ts healthCheckCadenceMs).
+  mem.ncsSeen = true;
   switch (n.eventType) {
     case NcsEvent.session_exit: {
       mem.sessionExited = true;
@@ -139,21 +171,35 @@ function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotificati
       break;
     }
     case NcsEvent.web_recorder_stopped: {
-      mem.fileList = files(d) ?? mem.fileList;
+      mergeFileList(mem, files(d));
       if (live)
         mem.exit ??= { reason: `web recorder stopped: ${str(d, 'message') ?? `code ${num(d, 'code') ?? '?'}`}` };
       break;
     }
     case NcsEvent.uploaded: {
       s.uploadingStatus = 'uploaded';
-      mem.fileList = files(d) ?? mem.fileList;
+      mergeFileList(mem, files(d));
       break;
     }
     case NcsEvent.backuped: {
-      if (s.uploadingStatus !== 'uploaded') {
-        s.uploadingStatus = 'backuped';
-        mem.fileList = files(d) ?? mem.fileList;
-      }
+      if (s.uploadingStatus !== 'uploaded') s.uploadingStatus = 'backuped';
+      mergeFileList(mem, files(d));
+      break;
+    }
+    case NcsEvent.cloud_recording_file_infos: {
+      // The M3U8 playlist's name, sent once when it is first uploaded: known even if every later notification is lost.
+      const name = str(d, 'fileList');
+      if (name === undefined)
+        log.warn('ignoring a file_infos without a fileList name', { field: 'payload.details.fileList' });
+      mergeFileList(mem, name);
+      break;
+    }
+    case NcsEvent.recorder_snapshot_file: {
+      // One JPG uploaded, "<fileNamePrefix>/<file name>".
+      const fileName = str(d, 'fileName');
+      if (fileName === undefined)
+        log.warn('ignoring a snapshot_file without a fileName', { field: 'payload.details.fileName' });
+      else mergeFileList(mem, [{ fileName }]);
       break;
     }
     case NcsEvent.uploading_progress: {

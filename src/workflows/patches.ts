@@ -45,3 +45,24 @@ export const START_ANSWER_WITH_WINDOW_TIMER = 'start-answer-with-window-timer';
 
 /** With several starts that may have created the recovered sid's task, query tells which resourceId (start.ts). */
 export const VERIFY_RECOVERED_RESOURCE_ID = 'verify-recovered-resource-id';
+
+/**
+ * Issue 17, never orphaned: a recorder_leave or web_recorder_stopped is confirmed with query before it is believed
+ * (session.ts); a 404 never proves a task gone without an exit Agora confirmed, so a stop answered 404 beyond the
+ * failover window, or a stop that keeps failing, leads to the `reconciling` state (reconcile.ts) instead of a close;
+ * a start conflict (code 53) after an earlier start of this workflow is taken as ours, and a sid that cannot be
+ * recovered is waited for until the resourceId expires (start.ts).
+ */
+export const NO_ORPHAN_PATCH = 'no-orphan';
+
+/**
+ * Issue 17, files: a stop answered 404 is followed by the upload wait too, since the task may have recorded and its
+ * files may still come (NCS 31/32) (finish.ts).
+ */
+export const UPLOAD_WAIT_AFTER_STOP_404 = 'upload-wait-after-stop-404';
+
+/**
+ * Issue 17, files: an upload wait that ends at session_exit with `backuped` keeps waiting, bounded by the upload
+ * deadline, for the later `uploaded` (finish.ts).
+ */
+export const BACKUPED_WAITS_FOR_UPLOADED = 'backuped-waits-for-uploaded';

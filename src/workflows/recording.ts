@@ -169,7 +169,7 @@ async function lifecycle(
     transition(mem, 'acquiring', { channel: true });
     const started = await acquireAndStart(input, policy, mem);
     if (started.kind === 'ended') return end(mem, started.ending, started.reason);
-    enterRecording(mem, policy, started.sid);
+    enterRecording(mem, policy, started);
   }
   const session = await recordUntilDone(input, policy, mem);
   if (session.kind === 'continueAsNew') {
@@ -199,9 +199,16 @@ function acceptsRequests(mem: Memory): boolean {
   return (state === 'acquiring' || state === 'starting' || state === 'recording') && mem.stopReason === undefined;
 }
 
-function requestStop(mem: Memory, reason: string | undefined): void {
+/**
+ * Records a stop request. `reason` is whatever the sender sent: anything but a string (null from another SDK, a number,
+ * an object) counts as no reason, and only its type is logged.
+ */
+function requestStop(mem: Memory, reason: unknown): void {
+  if (reason !== undefined && reason !== null && typeof reason !== 'string') {
+    log.warn('ignoring a stop reason that is not a string', { field: 'reason', type: typeof reason });
+  }
   if (isEnded(mem.status.state)) return;
-  mem.stopReason ??= reason ?? 'stop requested';
+  mem.stopReason ??= typeof reason === 'string' ? reason : 'stop requested';
 }
 
 /** Records the newest layout (it replaces any pending one) and returns its generation. */

@@ -12,10 +12,19 @@
  * health checks (3 × 6 events with the default 20-minute cadence). The timer survives the work done in between (a
  * layout change does not cancel and restart it), which saves two events per request.
  */
-import { CancellationScope, allHandlersFinished, condition, sleep, workflowInfo } from '@temporalio/workflow';
-import { type SessionRef, type RecordingInput, isEndingStatus, WorkflowErrorType } from '../contract';
+import { CancellationScope, allHandlersFinished, condition, log, sleep, workflowInfo } from '@temporalio/workflow';
+import { type SessionRef, type RecordingInput, isEndingStatus, isRunningStatus, WorkflowErrorType } from '../contract';
 import { agoraCall, healthQuery } from './activities';
-import { describeFailure, now, recordError, type Memory, type Refusal } from './state';
+import {
+  describeFailure,
+  exitBelieved,
+  followsNoOrphan,
+  mergeFileList,
+  now,
+  recordError,
+  type Memory,
+  type Refusal,
+} from './state';
 import type { ResolvedPolicy } from './validate';
 
 /**
@@ -23,6 +32,12 @@ import type { ResolvedPolicy } from './validate';
  * (https://docs.agora.io/en/cloud-recording/rest-api/status-codes suggests backing off 5/10/15 s).
  */
 export const FAILOVER_RECHECK_SECONDS = 30;
+
+/**
+ * Query cadence while no notification of this sid has arrived, seconds: Agora suggests querying about every 2 minutes
+ * when polling is the only signal (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
+export const NCS_LESS_HEALTH_CHECK_SECONDS = 120;
 
 /** Why the recording state ended. */
 export type SessionEnd =
@@ -39,6 +54,9 @@ export function sessionRef(input: RecordingInput, mem: Memory): SessionRef {
   };
 }
 
+/** Layout and subscription requests may be sent now: no 404 (a failover) is holding them back. */
+const requestsDue = (mem: Memory): boolean => mem.requestsRetryAt === undefined || now() >= mem.requestsRetryAt;
+
 const layoutPending = (mem: Memory): boolean => (mem.layoutRequest?.generation ?? 0) > mem.layoutApplied;
 const subscriptionPending = (mem: Memory): boolean =>
   (mem.subscriptionRequest?.generation ?? 0) > mem.subscriptionApplied;
@@ -54,12 +72,13 @@ function continueAsNewWanted(policy: ResolvedPolicy): boolean {
 export async function recordUntilDone(input: RecordingInput, policy: ResolvedPolicy, mem: Memory): Promise<SessionEnd> {
   const ref = sessionRef(input, mem);
   const maxDeadline = (mem.status.startedAt ?? now()) + policy.maxDurationSeconds * 1000;
+  // An exit still to be confirmed is work once (its query); then it waits for the query cadence like the rest.
   const hasWork = (): boolean =>
-    mem.exit !== undefined ||
+    (mem.exit !== undefined &&
+      (mem.exit.evidence !== undefined || mem.sessionExited || mem.exitQueriedAt === undefined)) ||
     mem.cancelRequested ||
     mem.stopReason !== undefined ||
-    layoutPending(mem) ||
-    subscriptionPending(mem) ||
+    ((layoutPending(mem) || subscriptionPending(mem)) && requestsDue(mem)) ||
     mem.healthCheckForced ||
     (continueAsNewWanted(policy) && allHandlersFinished());
 
@@ -71,16 +90,24 @@ export async function recordUntilDone(input: RecordingInput, policy: ResolvedPol
     return end;
   };
   for (;;) {
-    if (mem.exit) return leave({ kind: 'exited', reason: mem.exit.reason });
+    if (mem.exit) {
+      if (exitBelieved(mem)) return leave({ kind: 'exited', reason: mem.exit.reason });
+      // A recorder_leave (or web_recorder_stopped) that no query confirmed yet: ask now, then at the failover
+      // cadence, until the task answers (running: a failover's old recorder; ended: confirmed) or the window passes.
+      if (mem.exitQueriedAt === undefined) {
+        mem.exitQueriedAt = now();
+        mem.healthCheckForced = true;
+      }
+    }
     if (mem.cancelRequested) return leave({ kind: 'stop', reason: 'cancelled' });
     if (mem.stopReason !== undefined) return leave({ kind: 'stop', reason: mem.stopReason });
     if (now() >= maxDeadline) return leave({ kind: 'stop', reason: `max duration (${policy.maxDurationSeconds} s)` });
-    if (layoutPending(mem)) {
-      await applyLayout(ref, mem);
+    if (layoutPending(mem) && requestsDue(mem)) {
+      await applyLayout(ref, policy, mem);
       continue;
     }
-    if (subscriptionPending(mem)) {
-      await applySubscription(ref, mem);
+    if (subscriptionPending(mem) && requestsDue(mem)) {
+      await applySubscription(ref, policy, mem);
       continue;
     }
     if (mem.healthCheckForced || now() >= mem.nextHealthCheckAt) {
@@ -88,7 +115,7 @@ export async function recordUntilDone(input: RecordingInput, policy: ResolvedPol
       continue;
     }
     if (continueAsNewWanted(policy) && allHandlersFinished()) return leave({ kind: 'continueAsNew' });
-    timer.set(Math.min(mem.nextHealthCheckAt, maxDeadline));
+    timer.set(Math.min(mem.nextHealthCheckAt, maxDeadline, mem.requestsRetryAt ?? Infinity));
     await condition(() => timer.fired || hasWork());
   }
 }
@@ -141,7 +168,7 @@ class WakeTimer {
  * Sends the newest requested layout, in full (Agora replaces the whole layout,
  * https://docs.agora.io/en/cloud-recording/rest-api/update-layout).
  */
-async function applyLayout(ref: SessionRef, mem: Memory): Promise<void> {
+async function applyLayout(ref: SessionRef, policy: ResolvedPolicy, mem: Memory): Promise<void> {
   const request = mem.layoutRequest;
   if (!request) return;
   let refusal: Refusal | undefined;
@@ -151,6 +178,7 @@ async function applyLayout(ref: SessionRef, mem: Memory): Promise<void> {
       [{ ...ref, layout: request.value }],
     );
     if (r.kind === 'ok') mem.status.layout = request.value;
+    else if (holdDuringFailover(policy, mem)) return;
     else refusal = notFound(mem, request.generation, 'updateLayout');
   } catch (err) {
     refusal = { generation: request.generation, ...describeFailure(err) };
@@ -164,7 +192,7 @@ async function applyLayout(ref: SessionRef, mem: Memory): Promise<void> {
 /**
  * Sends the newest requested subscription lists with update (https://docs.agora.io/en/cloud-recording/rest-api/update).
  */
-async function applySubscription(ref: SessionRef, mem: Memory): Promise<void> {
+async function applySubscription(ref: SessionRef, policy: ResolvedPolicy, mem: Memory): Promise<void> {
   const request = mem.subscriptionRequest;
   if (!request) return;
   try {
@@ -173,12 +201,32 @@ async function applySubscription(ref: SessionRef, mem: Memory): Promise<void> {
       [{ ...ref, streamSubscribe: request.value }],
     );
     if (r.kind === 'ok') mem.status.subscription = request.value;
+    else if (holdDuringFailover(policy, mem)) return;
     else notFound(mem, request.generation, 'update');
   } catch (err) {
     recordError(mem, describeFailure(err));
   }
   mem.subscriptionApplied = request.generation;
   if (mem.subscriptionRequest?.generation === request.generation) mem.status.pendingSubscription = undefined;
+}
+
+/**
+ * A 404 on update/updateLayout inside the failover window (NO_ORPHAN_PATCH): the request stays pending and is sent
+ * again once a query finds the recorder back, or every {@link FAILOVER_RECHECK_SECONDS}; only past the window is it
+ * refused (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices). @returns true when
+ * held.
+ */
+function holdDuringFailover(policy: ResolvedPolicy, mem: Memory): boolean {
+  const since = (mem.notFoundSince ??= now());
+  const windowEnd = since + policy.failoverWindowSeconds * 1000;
+  if (now() >= windowEnd || !followsNoOrphan(mem)) return false;
+  recordError(mem, {
+    type: WorkflowErrorType.notFound,
+    message: 'update/updateLayout answered 404; inside the failover window, the request waits for the recorder',
+  });
+  mem.requestsRetryAt = Math.min(now() + FAILOVER_RECHECK_SECONDS * 1000, windowEnd);
+  mem.healthCheckForced = true;
+  return true;
 }
 
 /**
@@ -206,33 +254,48 @@ function notFound(mem: Memory, generation: number, call: string): Refusal {
  */
 async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory): Promise<void> {
   mem.healthCheckForced = false;
-  const interval = policy.healthCheckIntervalSeconds * 1000;
+  const interval = healthCheckCadenceMs(policy, mem);
   let result;
   try {
     result = await healthQuery.executeWithOptions({ summary: 'query: is the recording alive?' }, [ref]);
   } catch (err) {
     recordError(mem, describeFailure(err));
     mem.nextHealthCheckAt = now() + interval;
+    if (mem.exit && !exitBelieved(mem)) unconfirmedExit(mem, policy, undefined);
     return;
   }
   if (result.kind === 'ok') {
     mem.notFoundSince = undefined;
-    if (isEndingStatus(result.status)) mem.exit ??= { reason: `query: Agora reports status ${result.status}` };
+    mem.requestsRetryAt = undefined;
+    // The files so far (https://docs.agora.io/en/cloud-recording/rest-api/query): with NCS lost, all there may be.
+    mergeFileList(mem, result.fileList);
+    if (isEndingStatus(result.status)) {
+      mem.exit = { reason: mem.exit?.reason ?? `query: Agora reports status ${result.status}`, evidence: 'confirmed' };
+    } else if (mem.exit && !exitBelieved(mem)) {
+      unconfirmedExit(mem, policy, isRunningStatus(result.status) ? `status ${result.status}` : undefined);
+    }
     mem.nextHealthCheckAt = now() + interval;
     return;
   }
   if (result.kind === 'exiting') {
     // Code 501 (https://docs.agora.io/en/cloud-recording/rest-api/status-codes legacy): the task is exiting, not
     // failing over; no reason to wait out the failover window.
-    mem.exit ??= { reason: 'query: Agora reports the recording service is exiting (code 501)' };
+    mem.exit = {
+      reason: mem.exit?.reason ?? 'query: Agora reports the recording service is exiting (code 501)',
+      evidence: 'confirmed',
+    };
     return;
   }
   const since = (mem.notFoundSince ??= now());
   const windowEnd = since + policy.failoverWindowSeconds * 1000;
   if (now() >= windowEnd) {
     const seconds = Math.round((now() - since) / 1000);
-    mem.exit ??= {
-      reason: `query: not found for ${seconds} s, beyond the ${policy.failoverWindowSeconds} s failover window`,
+    // Gone, or a failover that lasts longer than the window: stop tells, and reconciles if it cannot (finish.ts).
+    mem.exit = {
+      reason:
+        mem.exit?.reason ??
+        `query: not found for ${seconds} s, beyond the ${policy.failoverWindowSeconds} s failover window`,
+      evidence: 'notFound',
     };
     return;
   }
@@ -241,4 +304,40 @@ async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory)
     message: 'query answered 404; inside the failover window, querying again',
   });
   mem.nextHealthCheckAt = Math.min(now() + FAILOVER_RECHECK_SECONDS * 1000, windowEnd);
+}
+
+/**
+ * A query answered while an exit waits for confirmation. A running status (4 or 5) means the recorder_leave came from
+ * the old recorder of a failover: the exit is dropped and recording goes on. Any other status (0-3: still starting)
+ * decides nothing; after the failover window the exit is believed as not confirmed, and stop tells.
+ */
+function unconfirmedExit(mem: Memory, policy: ResolvedPolicy, running: string | undefined): void {
+  const exit = mem.exit;
+  if (!exit) return;
+  if (running !== undefined) {
+    log.warn('an exit notification that query does not confirm: the task is running (a failover?)', {
+      reason: exit.reason,
+    });
+    recordError(mem, {
+      type: WorkflowErrorType.notFound,
+      message: `${exit.reason}, but query reports ${running}: recording goes on`,
+    });
+    mem.exit = undefined;
+    mem.exitQueriedAt = undefined;
+    return;
+  }
+  if (now() >= (mem.exitQueriedAt ?? now()) + policy.failoverWindowSeconds * 1000) exit.evidence = 'notFound';
+  else mem.nextHealthCheckAt = now() + FAILOVER_RECHECK_SECONDS * 1000;
+}
+
+/**
+ * Query cadence while recording, ms: the policy's healthCheckIntervalSeconds (NCS first, the query is the fallback),
+ * except where the worker said NCS is not configured and no notification of this sid has arrived: then Agora's
+ * polling guidance, every {@link NCS_LESS_HEALTH_CHECK_SECONDS}
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
+export function healthCheckCadenceMs(policy: ResolvedPolicy, mem: Memory): number {
+  const interval = policy.healthCheckIntervalSeconds * 1000;
+  if (mem.ncsConfigured !== false || mem.ncsSeen) return interval;
+  return Math.min(interval, NCS_LESS_HEALTH_CHECK_SECONDS * 1000);
 }

@@ -13,8 +13,17 @@
  * - when it cannot be recovered, the recording ends `failed` with `taskMayStillRun` (Agora ends such a task itself
  *   after maxIdleTime of an empty channel; nothing can stop it without its sid).
  */
-import { ActivityFailure, CancellationScope, TimeoutFailure, condition, patched, sleep } from '@temporalio/workflow';
 import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  TimeoutFailure,
+  condition,
+  patched,
+  sleep,
+} from '@temporalio/workflow';
+import {
+  type StartConfirmation,
   type StartInput,
   type StartResult,
   type RecordingInput,
@@ -23,9 +32,11 @@ import {
 } from '../contract';
 import { agora, agoraCall, healthQuery } from './activities';
 import { applyEarlyNotifications } from './notifications';
-import { describeFailure, now, recordError, transition, type Memory } from './state';
+import { describeFailure, followsNoOrphan, now, recordError, transition, type Memory } from './state';
+import { resourceExpiresAt } from './reconcile';
 import type { ResolvedPolicy } from './validate';
 import { START_ANSWER_WITH_WINDOW_TIMER, VERIFY_RECOVERED_RESOURCE_ID } from './patches';
+import { healthCheckCadenceMs } from './session';
 
 /** How long to wait for the recorder_started notification that carries a lost sid, seconds. */
 export const SID_RECOVERY_SECONDS = 120;
@@ -37,12 +48,13 @@ const TOKEN_MARGIN_SECONDS = 3600;
 
 /** How the start phase ended: with a sid (recording), or with an ending and a reason. */
 export type StartOutcome =
-  { kind: 'started'; sid: string } | { kind: 'ended'; ending: 'failed' | 'no_content' | 'cancelled'; reason: string };
+  | { kind: 'started'; sid: string; confirmation?: StartConfirmation; ncsConfigured?: boolean }
+  | { kind: 'ended'; ending: 'failed' | 'no_content' | 'cancelled'; reason: string };
 
 /** One start attempt on one resourceId, as the workflow sees it. */
 type Attempt =
-  | { kind: 'started'; sid: string }
-  | { kind: 'alreadyStarted'; sid?: string }
+  | { kind: 'started'; sid: string; confirmation?: StartConfirmation; ncsConfigured?: boolean }
+  | { kind: 'alreadyStarted'; sid?: string; confirmation?: StartConfirmation; ncsConfigured?: boolean }
   | { kind: 'windowClosed' }
   | { kind: 'conflict' }
   | { kind: 'reacquire'; mayHaveTaken: boolean }
@@ -74,7 +86,7 @@ export async function acquireAndStart(
   /** An earlier start may have reached Agora (window closed mid-call, timeout, 5xx): a later 53 is then ours. */
   let mayHaveTaken = false;
   for (let attempt = 1; attempt <= policy.maxAcquireAttempts; attempt++) {
-    const before = await beforeStart(mem, mayHaveTaken);
+    const before = await beforeStart(input, mem, mayHaveTaken);
     if (before) return before;
     if (attempt > 1) transition(mem, 'acquiring');
     let resourceId: string;
@@ -85,24 +97,27 @@ export async function acquireAndStart(
       ));
     } catch (err) {
       recordError(mem, describeFailure(err));
-      if (mayHaveTaken) return recoverOrFail(mem, 'acquire failed after a start that may have taken');
+      if (mayHaveTaken) return recoverOrFail(input, mem, 'acquire failed after a start that may have taken');
       return { kind: 'ended', ending: 'failed', reason: 'acquire failed' };
     }
     const acquiredAt = now();
     mem.status.resourceId = resourceId;
-    const cancelledBefore = await beforeStart(mem, mayHaveTaken);
+    const cancelledBefore = await beforeStart(input, mem, mayHaveTaken);
     if (cancelledBefore) return cancelledBefore;
     transition(mem, 'starting');
 
     const result = await startWithinWindow(input, policy, mem, resourceId, acquiredAt, attempt);
     switch (result.kind) {
       case 'started':
-        return { kind: 'started', sid: result.sid };
+        return result;
       case 'alreadyStarted':
-        if (result.sid) return { kind: 'started', sid: result.sid };
-        return recoverOrFail(mem, 'Agora answered "already started" (code 7) without the sid', resourceId);
+        if (result.sid) return { ...result, kind: 'started', sid: result.sid };
+        return recoverOrFail(input, mem, 'Agora answered "already started" (code 7) without the sid', resourceId);
       case 'conflict':
-        if (mayHaveTaken) return recoverOrFail(mem, 'Agora reports our earlier start as a running task (code 53)');
+        // NO_ORPHAN_PATCH: any earlier start of this workflow may be the running task (a refusal judged from a
+        // start's last answer says nothing of its earlier attempts), so look for its sid rather than give up on it.
+        if (mayHaveTaken || (mem.startsSent.length > 1 && followsNoOrphan(mem)))
+          return recoverOrFail(input, mem, 'Agora reports our earlier start as a running task (code 53)');
         return {
           kind: 'ended',
           ending: 'failed',
@@ -119,13 +134,15 @@ export async function acquireAndStart(
         mayHaveTaken ||= result.mayHaveTaken;
         break;
       case 'failed':
-        if (result.mayHaveTaken || mayHaveTaken) return recoverOrFail(mem, 'start failed after it may have taken');
+        if (result.mayHaveTaken || mayHaveTaken)
+          return recoverOrFail(input, mem, 'start failed after it may have taken');
         return { kind: 'ended', ending: 'failed', reason: 'start refused' };
     }
     // A recorder_started of the attempt that timed out may already be here: adopt it instead of acquiring again.
     if (mem.startedSidFromNcs) return await recovered(mem, mem.startedSidFromNcs);
   }
-  if (mayHaveTaken) return recoverOrFail(mem, `no start answer after ${policy.maxAcquireAttempts} acquire attempts`);
+  if (mayHaveTaken)
+    return recoverOrFail(input, mem, `no start answer after ${policy.maxAcquireAttempts} acquire attempts`);
   return { kind: 'ended', ending: 'failed', reason: `no start after ${policy.maxAcquireAttempts} acquire attempts` };
 }
 
@@ -133,9 +150,13 @@ export async function acquireAndStart(
  * Stop or cancellation before the next start: end without starting anything (an unused resourceId simply expires).
  * If an earlier start may have taken, start nothing new but look for its sid, so that the recording can be stopped.
  */
-async function beforeStart(mem: Memory, mayHaveTaken: boolean): Promise<StartOutcome | undefined> {
+async function beforeStart(
+  input: RecordingInput,
+  mem: Memory,
+  mayHaveTaken: boolean,
+): Promise<StartOutcome | undefined> {
   if (!mem.cancelRequested && mem.stopReason === undefined) return undefined;
-  if (mayHaveTaken) return recoverOrFail(mem, 'stop requested after a start that may have taken');
+  if (mayHaveTaken) return recoverOrFail(input, mem, 'stop requested after a start that may have taken');
   if (mem.cancelRequested) return { kind: 'ended', ending: 'cancelled', reason: 'cancelled before the start' };
   return { kind: 'ended', ending: 'no_content', reason: `${mem.stopReason ?? 'stop requested'} before the start` };
 }
@@ -177,7 +198,7 @@ async function startWithinWindow(
   if (!mem.economy) return startRacingWindowTimer(policy, mem, summary, request, remainingMs);
   try {
     const r = await agora.start.executeWithOptions({ summary, scheduleToCloseTimeout: remainingMs }, [request]);
-    return r.alreadyStarted ? { kind: 'alreadyStarted', sid: r.sid } : { kind: 'started', sid: r.sid };
+    return attemptOf(r);
   } catch (err) {
     const timeout = err instanceof ActivityFailure && err.cause instanceof TimeoutFailure ? err.cause : undefined;
     if (timeout?.timeoutType === 'SCHEDULE_TO_CLOSE') return { kind: 'windowClosed' };
@@ -212,7 +233,7 @@ async function startRacingWindowTimer(
       // patched: histories recorded before this rule re-acquired here; they must replay as they ran.
       const r = first !== 'closed' ? first.r : answer && patched(START_ANSWER_WITH_WINDOW_TIMER) ? answer : undefined;
       if (r === undefined) return { kind: 'windowClosed' };
-      return r.alreadyStarted ? { kind: 'alreadyStarted', sid: r.sid } : { kind: 'started', sid: r.sid };
+      return attemptOf(r);
     } catch (err) {
       return startFailed(mem, err);
     } finally {
@@ -229,10 +250,38 @@ async function startRacingWindowTimer(
 function startFailed(mem: Memory, err: unknown): Attempt {
   const failure = describeFailure(err);
   recordError(mem, failure);
-  const attempt = meaningOf(failure.type);
+  let attempt = meaningOf(failure.type);
+  // An earlier attempt of this start (timed out, dropped, 5xx) may have taken even if the last one was refused.
+  if (attempt.kind !== 'conflict' && !mayHaveTakenOf(attempt) && earlierAttempts(err) && followsNoOrphan(mem)) {
+    attempt =
+      attempt.kind === 'reacquire' ? { kind: 'reacquire', mayHaveTaken: true } : { kind: 'failed', mayHaveTaken: true };
+  }
   const sent = mem.startsSent[mem.startsSent.length - 1];
-  if (sent && !('mayHaveTaken' in attempt && attempt.mayHaveTaken)) sent.refused = true;
+  if (sent && !mayHaveTakenOf(attempt)) sent.refused = true;
   return attempt;
+}
+
+/** A start answer as an attempt, with the activity's start confirmation and NCS setting. */
+function attemptOf(r: StartResult): Attempt {
+  const extra = { confirmation: r.confirmation, ncsConfigured: r.ncsConfigured };
+  return r.alreadyStarted
+    ? { kind: 'alreadyStarted', sid: r.sid, ...extra }
+    : { kind: 'started', sid: r.sid, ...extra };
+}
+
+const mayHaveTakenOf = (attempt: Attempt): boolean => 'mayHaveTaken' in attempt && attempt.mayHaveTaken;
+
+/**
+ * The start activity failed on a retry: its failure carries `{ earlierAttempts: n }` in its details (src/activities
+ * start), and one of those earlier attempts may have reached Agora.
+ */
+function earlierAttempts(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof ApplicationFailure)) return false;
+  return (cause.details ?? []).some(
+    (d) =>
+      typeof d === 'object' && d !== null && typeof (d as { earlierAttempts?: unknown }).earlierAttempts === 'number',
+  );
 }
 
 /**
@@ -252,12 +301,27 @@ function meaningOf(type: string): Attempt {
  * Waits (bounded) for the recorder_started notification that names the sid of a start that took, then returns it as
  * started; otherwise ends `failed` with `taskMayStillRun`.
  */
-async function recoverOrFail(mem: Memory, why: string, known?: string): Promise<StartOutcome> {
+async function recoverOrFail(input: RecordingInput, mem: Memory, why: string, known?: string): Promise<StartOutcome> {
   mem.status.reason = `recovering the sid: ${why}`;
   if (mem.startedSidFromNcs === undefined) {
     await condition(() => mem.startedSidFromNcs !== undefined, SID_RECOVERY_SECONDS * 1000, {
       summary: 'wait for recorder_started to recover the sid',
     });
+  }
+  if (mem.startedSidFromNcs === undefined && followsNoOrphan(mem)) {
+    // NO_ORPHAN_PATCH: a task that may run cannot be stopped without its sid, so keep waiting for its recorder_started
+    // (NCS resends, and a delayed one may still come) until the resourceId expires; visible as `reconciling`.
+    const expiresAt = resourceExpiresAt(input, mem);
+    transition(mem, 'reconciling');
+    mem.resultFields.taskMayStillRun = true;
+    recordError(mem, {
+      type: WorkflowErrorType.taskMayStillRun,
+      message: `${why}; waiting for recorder_started (event 40) to learn its sid until the resourceId expires at ${new Date(expiresAt).toISOString()}`,
+    });
+    await condition(() => mem.startedSidFromNcs !== undefined, Math.max(1, expiresAt - now()), {
+      summary: 'reconciling: wait for recorder_started to recover the sid',
+    });
+    mem.resultFields.taskMayStillRun = undefined;
   }
   mem.status.reason = undefined;
   if (mem.startedSidFromNcs !== undefined) return recovered(mem, mem.startedSidFromNcs, known);
@@ -330,12 +394,35 @@ async function askForSid(
   }
 }
 
-/** Records the sid and enters the recording state (one search-attribute upsert with the sid). */
-export function enterRecording(mem: Memory, policy: ResolvedPolicy, sid: string): void {
+/**
+ * Records the sid and enters the recording state (one search-attribute upsert with the sid). The start activity
+ * confirmed the start with a query about 5 s after the sid
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices), so `recording` means the
+ * recorder came up; what it found otherwise is acted on at once: an ended task is a confirmed exit, a 404 starts the
+ * failover handling (session.ts), a status still below 4 is asked again at the next query.
+ */
+export function enterRecording(
+  mem: Memory,
+  policy: ResolvedPolicy,
+  started: Extract<StartOutcome, { kind: 'started' }>,
+): void {
+  const { sid, confirmation } = started;
   mem.status.sid = sid;
   mem.status.startedAt = now();
   mem.status.reason = undefined;
-  mem.nextHealthCheckAt = now() + policy.healthCheckIntervalSeconds * 1000;
+  mem.ncsConfigured = started.ncsConfigured;
+  if (confirmation?.kind === 'ended') {
+    mem.exit = {
+      reason: `query after start: Agora reports ${confirmation.status === undefined ? 'code 501' : `status ${confirmation.status}`}`,
+      evidence: 'confirmed',
+    };
+  } else if (confirmation?.kind === 'not_found') {
+    mem.notFoundSince = now();
+    mem.healthCheckForced = true;
+  } else if (confirmation?.kind === 'starting') {
+    mem.healthCheckForced = true;
+  }
+  mem.nextHealthCheckAt = now() + healthCheckCadenceMs(policy, mem);
   transition(mem, 'recording', { sid });
   applyEarlyNotifications(mem, policy);
 }

@@ -7,6 +7,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   TimeoutFailure,
+  patched,
   setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
@@ -32,6 +33,7 @@ import {
   type RecordingStatus,
 } from '../contract';
 import { layoutOf, type ResolvedPolicy } from './validate';
+import { NO_ORPHAN_PATCH } from './patches';
 
 /**
  * Workflow time, Unix ms. Inside the workflow sandbox `Date.now()` is the deterministic time of the current workflow
@@ -45,6 +47,13 @@ export const now = (): number => Date.now();
  */
 export interface AgoraExit {
   reason: string;
+  /**
+   * How sure the workflow is (NO_ORPHAN_PATCH): `confirmed` (query status 6 and above, code 501, or session_exit),
+   * `notFound` (404s beyond the failover window: gone, or a failover that lasts longer), or absent: a recorder_leave
+   * or web_recorder_stopped that a query must confirm first, since the old recorder of a failover sends one too
+   * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+   */
+  evidence?: 'confirmed' | 'notFound';
 }
 
 /** A layout or subscription request: the full desired value and its generation (1, 2, ... newest wins). */
@@ -88,6 +97,16 @@ export interface Memory {
   startSentAt?: number;
   /** A session_exit (event 11) arrived: the session is over, nothing more to stop. */
   sessionExited: boolean;
+  /** The worker said NCS is not configured (start's result): query at Agora's polling cadence until one arrives. */
+  ncsConfigured?: boolean;
+  /** Some notification of this sid arrived: NCS reaches the workflow after all. */
+  ncsSeen?: boolean;
+  /** A 404 during a failover holds layout and subscription requests until then, Unix ms (session.ts). */
+  requestsRetryAt?: number;
+  /** When the query that confirms an unconfirmed exit was first asked, Unix ms (undefined: not yet asked). */
+  exitQueriedAt?: number;
+  /** NO_ORPHAN_PATCH applies to this run (asked once, where it first matters; see {@link followsNoOrphan}). */
+  noOrphan?: boolean;
   exit?: AgoraExit;
   stopReason?: string;
   cancelRequested: boolean;
@@ -107,6 +126,27 @@ export interface Memory {
   economy: boolean;
   resultFields: { leaveCode?: number; exitStatus?: number; stoppedAt?: number; taskMayStillRun?: boolean };
 }
+
+/**
+ * Whether this run follows NO_ORPHAN_PATCH (patches.ts). Asked lazily, the first time a decision depends on it, so
+ * histories recorded before it replay with their own decisions; the answer is kept for the rest of the run.
+ */
+export function followsNoOrphan(mem: Memory): boolean {
+  return (mem.noOrphan ??= patched(NO_ORPHAN_PATCH));
+}
+
+/**
+ * The exit Agora reported can be believed: session_exit arrived, a query confirmed it (or 404s outlasted the failover
+ * window), or the run predates NO_ORPHAN_PATCH. A recorder_leave alone is not enough: the old recorder of a failover
+ * sends one too (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices).
+ */
+export function exitBelieved(mem: Memory): boolean {
+  if (!mem.exit) return false;
+  return mem.sessionExited || mem.exit.evidence !== undefined || !followsNoOrphan(mem);
+}
+
+/** Agora confirmed the task gone: session_exit (event 11), or a query answered an ending status or code 501. */
+export const goneConfirmed = (mem: Memory): boolean => mem.sessionExited || mem.exit?.evidence === 'confirmed';
 
 /** Bound of the de-duplication window: NCS resends come within minutes, never hundreds of events later. */
 export const MAX_SEEN_NOTICES = 200;
@@ -160,6 +200,8 @@ export function createMemory(
     recorderUids: carry.recorderUids,
     notFoundSince: carry.notFoundSince,
     nextHealthCheckAt: carry.nextHealthCheckAt,
+    ncsSeen: carry.ncsSeen,
+    ncsConfigured: carry.ncsConfigured,
     previousRuns: carry.previousRuns,
     layoutRequest: pendingLayout && { value: pendingLayout, generation: 1 },
     subscriptionRequest: pendingSubscription && { value: pendingSubscription, generation: 1 },
@@ -176,6 +218,8 @@ export function carryOver(mem: Memory): RecordingCarryOver {
     recorderUids: mem.recorderUids,
     notFoundSince: mem.notFoundSince,
     nextHealthCheckAt: mem.nextHealthCheckAt,
+    ncsSeen: mem.ncsSeen,
+    ncsConfigured: mem.ncsConfigured,
     previousRuns: mem.previousRuns + 1,
   };
 }
@@ -258,6 +302,35 @@ export function recordError(mem: Memory, error: Omit<LastAgoraError, 'at'>): voi
 export function normaliseFileList(fileList: FileList | undefined): FileListEntry[] {
   if (fileList === undefined) return [];
   return typeof fileList === 'string' ? [{ fileName: fileList }] : fileList;
+}
+
+/**
+ * Merges files from any source into `mem.fileList`: stop's answer (https://docs.agora.io/en/cloud-recording/rest-api/stop),
+ * the query's (https://docs.agora.io/en/cloud-recording/rest-api/query), and NCS events 4, 31, 32, 45 and 71
+ * (https://docs.agora.io/en/cloud-recording/develop/receive-notifications). Entries are keyed by `fileName` (or
+ * `filename`): a newer entry for a known name updates it field by field (a sparse entry, e.g. event 4's bare M3U8 name,
+ * never erases what an earlier one said), a new name is appended, and no entry is ever removed. Entries without a name
+ * are appended unless an identical one is there. Anything that is not an object is skipped.
+ * @param entries a fileList as Agora sends it: one M3U8 name (fileListMode "string") or entries; undefined adds nothing.
+ */
+export function mergeFileList(mem: Memory, entries: FileList | undefined): void {
+  for (const entry of normaliseFileList(entries) as unknown[]) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue;
+    const incoming = entry as FileListEntry;
+    const name = fileNameOf(incoming);
+    const i =
+      name === undefined
+        ? mem.fileList.findIndex((known) => JSON.stringify(known) === JSON.stringify(incoming))
+        : mem.fileList.findIndex((known) => fileNameOf(known) === name);
+    if (i < 0) mem.fileList = [...mem.fileList, { ...incoming }];
+    else mem.fileList = mem.fileList.map((known, j) => (j === i ? { ...known, ...incoming } : known));
+  }
+}
+
+/** The name of a file entry: `fileName`, or `filename` as some of Agora's pages spell it. */
+function fileNameOf(entry: FileListEntry): string | undefined {
+  const name = entry.fileName ?? entry.filename;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** The typed result of the run that ends the recording. */
