@@ -1,0 +1,211 @@
+/**
+ * Never orphaned (issue 17): an exit is confirmed before it is believed, a 404 never proves a task gone, a task whose
+ * fate is unknown is reconciled (`reconciling`) until Agora confirms it gone or its resourceId expires, a start that
+ * may have taken is recovered, and a layout that meets a failover waits for the recorder
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices,
+ * https://docs.agora.io/en/cloud-recording/rest-api/status-codes).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NcsEvent } from '../../src/agora/notifications';
+import {
+  AgoraFailureType,
+  agoraNotificationSignal,
+  stopSignal,
+  updateLayoutUpdate,
+  type QueryResult,
+  type StopResult,
+} from '../../src/contract';
+import {
+  mixFiles,
+  mixInput,
+  ncs,
+  setupEnvironment,
+  stubActivities,
+  waitForCalls,
+  waitForState,
+  withRecording,
+} from '../support/workflows';
+
+let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
+beforeAll(async () => void (ctx = await setupEnvironment()));
+afterAll(async () => ctx?.env.teardown());
+
+const stopped = (sid = 'sid-1'): StopResult => ({
+  kind: 'stopped',
+  uploadingStatus: 'uploaded',
+  fileList: mixFiles(sid),
+});
+const leave = () => ncs(NcsEvent.recorder_leave, { sid: 'sid-1', details: { leaveCode: 4 } });
+const serverError = () =>
+  ApplicationFailure.create({ type: AgoraFailureType.serverError, message: 'Agora answered 503' });
+
+test("the old recorder's recorder_leave during a failover: query finds the task running, recording goes on", async () => {
+  const activities = stubActivities({ query: () => ({ kind: 'ok', status: 5 }) });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'no-orphan-failover-leave' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(agoraNotificationSignal, leave());
+      await waitForCalls(activities.query, 1);
+      expect((await waitForState(handle, 'recording')).lastError?.message).toMatch(/recording goes on/);
+      await handle.signal(stopSignal, 'done');
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({ ending: 'completed', reason: 'done', fileList: mixFiles('sid-1') });
+  expect(result.taskMayStillRun).toBeUndefined();
+  expect(activities.stop).toHaveBeenCalledTimes(1);
+});
+
+test('a recorder_leave that query confirms (status 7): exited', async () => {
+  const activities = stubActivities({
+    query: () => ({ kind: 'ok', status: 7 }),
+    stop: () => ({ kind: 'already_exiting' }),
+  });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(agoraNotificationSignal, leave());
+    await handle.signal(
+      agoraNotificationSignal,
+      ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
+    );
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'exited', leaveCode: 4, uploadingStatus: 'uploaded' });
+  expect(result.taskMayStillRun).toBeUndefined();
+});
+
+test('404s that outlast the failover window, then the task answers again: reconciling, stop ends it, completed', async () => {
+  let stopCalls = 0;
+  const activities = stubActivities({
+    query: (): QueryResult => ({ kind: 'not_found' }),
+    // 404 until the long failover is over (the 5th stop), then the task is back and the stop ends it.
+    stop: (): StopResult => (++stopCalls < 5 ? { kind: 'not_found' } : stopped()),
+  });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'no-orphan-long-failover' },
+    async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(agoraNotificationSignal, leave());
+      return handle.result();
+    },
+  );
+  expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded', fileList: mixFiles('sid-1') });
+  expect(result.taskMayStillRun).toBeUndefined();
+  expect(stopCalls).toBe(5);
+});
+
+test('the reconciling state is visible, and a session_exit ends it (gone)', async () => {
+  const activities = stubActivities({ stop: (): StopResult => ({ kind: 'not_found' }) });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle, env }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(stopSignal, 'done');
+    await env.sleep(120_000); // past the failover window of the stop's 404s
+    const status = await waitForState(handle, 'reconciling');
+    expect(status.lastError).toMatchObject({ type: 'TaskMayStillRun' });
+    await handle.signal(
+      agoraNotificationSignal,
+      ncs(NcsEvent.session_exit, { sid: 'sid-1', details: { exitStatus: 0 } }),
+    );
+    return handle.result();
+  });
+  expect(result.ending).toBe('completed');
+  expect(result.taskMayStillRun).toBeUndefined();
+});
+
+test('a stop that keeps failing: reconciling, and a later stop that Agora answers ends it', async () => {
+  let stopCalls = 0;
+  const activities = stubActivities({
+    stop: () => {
+      // Fails for well over the stop activity's 30 minutes of retries, then answers.
+      if (++stopCalls < 40) throw serverError();
+      return stopped();
+    },
+  });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(stopSignal, 'done');
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
+  expect(result.taskMayStillRun).toBeUndefined();
+  expect(stopCalls).toBe(40);
+});
+
+test('reconciling until the resourceId expires: failed, taskMayStillRun, and it says why', async () => {
+  const activities = stubActivities({ stop: (): StopResult => ({ kind: 'not_found' }) });
+  const input = mixInput({ resourceExpiredHour: 2, policy: { maxDurationSeconds: 3600 } });
+  const result = await withRecording(ctx, { input, activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(stopSignal, 'done');
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'failed', taskMayStillRun: true });
+  expect(result.lastError?.type).toBe('TaskMayStillRun');
+  expect(result.endedAt - result.startedAt!).toBeGreaterThanOrEqual(2 * 3_600_000);
+  // Backoff: 30 s doubling to an hour between stops, not one every 10 s.
+  expect(activities.stop.mock.calls.length).toBeLessThan(25);
+});
+
+test('code 53 after an earlier start of this workflow was refused on a retry: the task is ours, recovered and stopped', async () => {
+  const activities = stubActivities({
+    start: (n) => {
+      // The first start's earlier attempt took but its answer was lost; its retry was refused (the activity says so
+      // with earlierAttempts). The second resourceId meets our own task: 53.
+      if (n === 1) {
+        throw ApplicationFailure.create({
+          type: AgoraFailureType.reacquire,
+          message: 'resourceId expired',
+          nonRetryable: true,
+          details: [{ earlierAttempts: 1 }],
+        });
+      }
+      throw ApplicationFailure.create({ type: AgoraFailureType.taskConflict, message: 'code 53', nonRetryable: true });
+    },
+  });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForCalls(activities.start, 2);
+    await handle.signal(agoraNotificationSignal, ncs(NcsEvent.recorder_started, { sid: 'sid-ours' }));
+    await waitForState(handle, 'recording');
+    await handle.signal(stopSignal, 'done');
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'completed', sid: 'sid-ours' });
+  expect(activities.stop.mock.calls[0]![0]).toMatchObject({ sid: 'sid-ours', resourceId: 'rid-1' });
+});
+
+test('a layout that meets a failover 404 waits for the recorder and is applied, not refused', async () => {
+  let layoutCalls = 0;
+  const activities = stubActivities({
+    updateLayout: () => (++layoutCalls === 1 ? { kind: 'not_found' } : { kind: 'ok' }),
+    query: () => ({ kind: 'ok', status: 5 }),
+  });
+  const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    const layout = { mixedVideoLayout: 0 as const, backgroundColor: '#000000' };
+    const status = await handle.executeUpdate(updateLayoutUpdate, { args: [layout] });
+    expect(status.layout).toEqual(layout);
+    await handle.signal(stopSignal, 'done');
+    return handle.result();
+  });
+  expect(result.ending).toBe('completed');
+  expect(layoutCalls).toBe(2);
+});
+
+test('a start that the start activity found ended (query after the sid): exited at once, never recording for long', async () => {
+  const activities = stubActivities({
+    start: (n) => ({ alreadyStarted: false, sid: `sid-${n}`, confirmation: { kind: 'ended', status: 8 } }),
+    stop: () => ({ kind: 'already_exiting' }),
+  });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput({ policy: { uploadTimeoutSeconds: 30 } }), activities },
+    async ({ handle }) => handle.result(),
+  );
+  expect(result.ending).toBe('exited');
+  expect(result.reason).toMatch(/query after start: Agora reports status 8/);
+});
