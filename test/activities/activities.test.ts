@@ -43,6 +43,8 @@ function setup(overrides: Partial<ActivityDeps> = {}, baseUrl: string | string[]
     encryptionProfiles: { e2e: { decryptionMode: 6, secret: DECRYPTION_SECRET } },
     appId: APP_ID,
     appCertificate: APP_CERTIFICATE,
+    // Start confirmation queries at once: the manual clock has the recorder up immediately (its own test below).
+    startConfirmDelayMs: 0,
     ...overrides,
   });
   env = new MockActivityEnvironment({ startToCloseTimeoutMs: 20_000 }, { logger: capture.temporalLogger });
@@ -182,10 +184,27 @@ describe('results', () => {
     expect(await run('stop', ref)).toMatchObject({ kind: 'stopped', uploadingStatus: 'uploaded' });
   });
 
+  it('start confirms the start with a query (Agora: about 5 s after the sid; status 4 or 5 is running)', async () => {
+    const s = await recording();
+    const queries = emu.calls().filter((c) => c.endpoint === 'query' && c.sid === s.sid);
+    expect(queries.length).toBeGreaterThanOrEqual(1);
+    setup({ startConfirmDelayMs: 0, ncsConfigured: false });
+    const a = await run('acquire', { cname: 'confirm-2', uid: UID, mode: 'mix' });
+    const started = await run('start', {
+      cname: 'confirm-2',
+      uid: UID,
+      mode: 'mix',
+      resourceId: a.resourceId,
+      storageProfile: 'main',
+      ...mixConfig,
+    });
+    expect(started).toMatchObject({ alreadyStarted: false, confirmation: { kind: 'running' }, ncsConfigured: false });
+  });
+
   it('a repeated start → { alreadyStarted: true } (201/7), not a failure', async () => {
     const s = await recording();
     const again = await run('start', { ...s, storageProfile: 'main', ...mixConfig });
-    expect(again).toEqual({ alreadyStarted: true });
+    expect(again).toEqual({ alreadyStarted: true, ncsConfigured: true });
   });
 
   it('stop: 206/435 → no_content; 400/49 → already_exiting; 404 → not_found', async () => {
