@@ -17,7 +17,16 @@ import {
   NcsEvent,
   WorkflowErrorType,
 } from '../contract';
-import { describe, MAX_EARLY_NOTICES, MAX_SEEN_NOTICES, mergeFileList, now, recordError, type Memory } from './state';
+import {
+  describe,
+  followsNoOrphan,
+  MAX_EARLY_NOTICES,
+  MAX_SEEN_NOTICES,
+  mergeFileList,
+  now,
+  recordError,
+  type Memory,
+} from './state';
 import type { ResolvedPolicy } from './validate';
 import {
   IGNORE_RECORDER_STARTED_BEFORE_START,
@@ -218,6 +227,8 @@ function applyNotification(mem: Memory, policy: ResolvedPolicy, n: NcsNotificati
         if (!mem.recorderUids.includes(String(newUid))) mem.recorderUids.push(String(newUid));
         mem.recorderUids.splice(1, Math.max(0, mem.recorderUids.length - 5));
       }
+      // The failover is over: a later 404 starts a new window instead of reusing this one's start (NO_ORPHAN_PATCH).
+      if (mem.notFoundSince !== undefined && followsNoOrphan(mem)) mem.notFoundSince = undefined;
       break;
     }
     case NcsEvent.cloud_recording_error: {

@@ -26,8 +26,11 @@ let ctx: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
 beforeAll(async () => void (ctx = await setupEnvironment()));
 afterAll(async () => ctx?.env.teardown());
 
-test('idle exit by notification: recorder_leave ends it as exited, stop is harmless, the upload still counts', async () => {
-  const activities = stubActivities({ stop: () => ({ kind: 'already_exiting' }) });
+test('idle exit by notification: recorder_leave, confirmed by query, ends it as exited; stop is harmless, the upload still counts', async () => {
+  const activities = stubActivities({
+    query: () => ({ kind: 'ok', status: 7 }),
+    stop: () => ({ kind: 'already_exiting' }),
+  });
   const result = await withRecording(
     ctx,
     { input: mixInput(), activities, fixture: 'idle-exit' },
@@ -85,6 +88,7 @@ test('a recorder_leave that arrives before the start answer is buffered, then en
   const startGate = gate({ alreadyStarted: false as const, sid: 'sid-1' });
   const activities = stubActivities({
     start: () => startGate.answer(),
+    query: () => ({ kind: 'ok', status: 8 }),
     stop: () => ({ kind: 'not_found' }),
   });
   const result = await withRecording(
@@ -176,17 +180,21 @@ test('a 404 inside the failover window is not death: query again, and the record
   expect(activities.stop).toHaveBeenCalledTimes(1);
 });
 
-test('a 404 that outlasts the failover window: exited', async () => {
+test('a 404 that outlasts the failover window, and stop answered 404 too: reconciled until the resourceId expires', async () => {
+  // Gone, or a failover longer than the window: nothing confirms the exit, so the workflow never calls it gone
+  // (issue 17) and ends only when no call can reach the task any more, saying so.
   const activities = stubActivities({ query: () => ({ kind: 'not_found' }), stop: () => ({ kind: 'not_found' }) });
-  const input = mixInput({ policy: { healthCheckIntervalSeconds: 60 } });
-  const result = await withRecording(ctx, { input, activities, fixture: 'failover-exited' }, async ({ handle }) =>
-    handle.result(),
-  );
-  expect(result.ending).toBe('exited');
+  const input = mixInput({
+    resourceExpiredHour: 2,
+    policy: { healthCheckIntervalSeconds: 60, maxDurationSeconds: 3600 },
+  });
+  const result = await withRecording(ctx, { input, activities }, async ({ handle }) => handle.result());
+  expect(result).toMatchObject({ ending: 'failed', taskMayStillRun: true });
   expect(result.reason).toMatch(/beyond the 90 s failover window/);
+  expect(result.lastError?.type).toBe('TaskMayStillRun');
   // 60 s, 90 s, 120 s, 150 s: the fourth 404 comes 90 s after the first.
   expect(activities.query).toHaveBeenCalledTimes(4);
-  expect(result.stoppedAt! - result.startedAt!).toBeGreaterThanOrEqual(150_000);
+  expect(result.endedAt - result.startedAt!).toBeGreaterThanOrEqual(2 * 3_600_000);
 });
 
 test('a query answered 501 "service exiting" ends the recording at once, without a failover window', async () => {
