@@ -314,23 +314,27 @@ export function normaliseFileList(fileList: FileList | undefined): FileListEntry
  * @param entries a fileList as Agora sends it: one M3U8 name (fileListMode "string") or entries; undefined adds nothing.
  */
 export function mergeFileList(mem: Memory, entries: FileList | undefined): void {
-  for (const entry of normaliseFileList(entries) as unknown[]) {
+  const incoming = normaliseFileList(entries) as unknown[];
+  if (incoming.length === 0) return;
+  // One pass with an index by key: a signal may carry thousands of entries, and the workflow task must stay short.
+  const list = [...mem.fileList];
+  const at = new Map(list.map((known, i) => [fileKey(known), i]));
+  for (const entry of incoming) {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue;
-    const incoming = entry as FileListEntry;
-    const name = fileNameOf(incoming);
-    const i =
-      name === undefined
-        ? mem.fileList.findIndex((known) => JSON.stringify(known) === JSON.stringify(incoming))
-        : mem.fileList.findIndex((known) => fileNameOf(known) === name);
-    if (i < 0) mem.fileList = [...mem.fileList, { ...incoming }];
-    else mem.fileList = mem.fileList.map((known, j) => (j === i ? { ...known, ...incoming } : known));
+    const key = fileKey(entry as FileListEntry);
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, list.length);
+      list.push({ ...entry });
+    } else list[i] = { ...list[i], ...entry };
   }
+  mem.fileList = list;
 }
 
-/** The name of a file entry: `fileName`, or `filename` as some of Agora's pages spell it. */
-function fileNameOf(entry: FileListEntry): string | undefined {
+/** The merge key of a file entry: its `fileName` (or `filename`, as some of Agora's pages spell it), else its JSON. */
+function fileKey(entry: FileListEntry): string {
   const name = entry.fileName ?? entry.filename;
-  return typeof name === 'string' ? name : undefined;
+  return typeof name === 'string' ? `name:${name}` : `json:${JSON.stringify(entry)}`;
 }
 
 /** The typed result of the run that ends the recording. */

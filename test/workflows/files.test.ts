@@ -53,6 +53,12 @@ describe('mergeFileList', () => {
       ),
     ).toEqual([{ filename: 'a.mp4', fileName: 'a.mp4', sliceStartTime: 2 }, {}]);
   });
+  test('linear: 20 000 distinct entries, named and nameless, then all of them again, within a workflow task', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => [{ fileName: `f${i}.ts` }, { sliceStartTime: i }]).flat();
+    const started = Date.now();
+    expect(merged(many, many)).toHaveLength(20_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
   test('undefined and empty lists add nothing; no entry is ever lost', () => {
     expect(merged([mp4], undefined, [], [m3u8])).toEqual([mp4, m3u8]);
   });
