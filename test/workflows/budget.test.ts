@@ -50,6 +50,33 @@ test('one idle hour of recording adds 12 events (budget 20; benchmark goal 12)',
   });
 });
 
+test("without NCS (AGORA_NCS_CONFIGURED=false), an idle hour queries every 2 min, Agora's polling cadence: 30 checks", async () => {
+  const activities = stubActivities({
+    start: (n) => ({
+      alreadyStarted: false,
+      sid: `sid-${n}`,
+      confirmation: { kind: 'running', status: 5 },
+      ncsConfigured: false,
+    }),
+  });
+  await withRecording(ctx, { input: mixInput(), activities }, async ({ handle, env }) => {
+    await waitForState(handle, 'recording');
+    const before = await settledHistoryLength(handle);
+    await env.sleep(3_600_000);
+    const after = await settledHistoryLength(handle);
+    const added = (await eventNames(handle)).slice(before, after);
+    console.info(`idle hour without NCS: ${after - before} events (${before} → ${after})`);
+    // The price of noticing an unannounced exit within 2 minutes: 6 events per check, 180 per hour (the server
+    // suggests continue-as-new long before a recording's history gets heavy).
+    const checks = added.length / healthCheck.length;
+    expect(checks).toBeGreaterThanOrEqual(29); // the hour's edges may cut one check off
+    expect(checks).toBeLessThanOrEqual(30);
+    expect(added).toEqual(Array.from({ length: checks }, () => healthCheck).flat());
+    await handle.signal(stopSignal);
+    return handle.result();
+  });
+});
+
 test('a full mix lifecycle (start, recorder_started, a layout update, stop, uploaded) is at most 43 events', async () => {
   const activities = stubActivities();
   const names = await withRecording(
