@@ -217,9 +217,10 @@ async function applySubscription(ref: SessionRef, policy: ResolvedPolicy, mem: M
  * held.
  */
 function holdDuringFailover(policy: ResolvedPolicy, mem: Memory): boolean {
+  if (!followsNoOrphan(mem)) return false;
   const since = (mem.notFoundSince ??= now());
   const windowEnd = since + policy.failoverWindowSeconds * 1000;
-  if (now() >= windowEnd || !followsNoOrphan(mem)) return false;
+  if (now() >= windowEnd) return false;
   recordError(mem, {
     type: WorkflowErrorType.notFound,
     message: 'update/updateLayout answered 404; inside the failover window, the request waits for the recorder',
