@@ -22,10 +22,18 @@ const program = new Command('sim')
   .option('--report', 'rewrite the simulation section of docs/reliability.md (default with --seeds >= 1000)')
   .option('--no-report', 'do not write docs/reliability.md')
   .option('--verbose', 'one line per seed')
+  .option('--lanes <n>', 'recordings in flight at once (a replay with --seed runs alone)', int('--lanes'), 4)
   .addHelpText('after', '\nExit code: 0 when no seed violated an invariant, 1 otherwise.\n')
   .parse();
 
-const opts = program.opts<{ seeds: number; from: number; seed?: number; report?: boolean; verbose?: boolean }>();
+const opts = program.opts<{
+  seeds: number;
+  from: number;
+  seed?: number;
+  report?: boolean;
+  verbose?: boolean;
+  lanes: number;
+}>();
 
 async function main(): Promise<number> {
   const seeds = opts.seed !== undefined ? [opts.seed] : Array.from({ length: opts.seeds }, (_, i) => opts.from + i);
@@ -36,27 +44,31 @@ async function main(): Promise<number> {
   let violations = 0;
   let lastMark = Date.now();
   const started = Date.now();
-  const { outcomes, realMs } = await runSeeds(seeds, (o, done) => {
-    if (o.violations.length > 0) {
-      violations++;
-      process.stdout.write(describeFailure(o) + '\n');
-    } else if (opts.seed !== undefined) {
-      process.stdout.write(`seed ${o.seed}: no violation\n${JSON.stringify(o.scenario, null, 2)}\n`);
-    }
-    if (opts.verbose) {
-      const f = o.facts;
-      process.stdout.write(
-        `seed ${o.seed}: ${o.violations.length === 0 ? 'ok' : `violates ${[...new Set(o.violations.map((x) => x.invariant))].join(',')}`} · ${f.result?.ending ?? f.closeStatus} (${f.result?.reason ?? ''}) · ${(f.simulatedMs / 1000).toFixed(0)} s simulated · ${(f.realMs / 1000).toFixed(1)} s real${f.notes.length ? ` · ${f.notes.join('; ')}` : ''}\n`,
-      );
-    }
-    if (done % 50 === 0) {
-      const now = Date.now();
-      process.stdout.write(
-        `progress: ${done}/${seeds.length} seeds, ${violations} failing so far, ${((now - started) / 1000 / done).toFixed(2)} s/seed (last 50: ${((now - lastMark) / 1000 / 50).toFixed(2)})\n`,
-      );
-      lastMark = now;
-    }
-  });
+  const { outcomes, realMs } = await runSeeds(
+    seeds,
+    (o, done) => {
+      if (o.violations.length > 0) {
+        violations++;
+        process.stdout.write(describeFailure(o) + '\n');
+      } else if (opts.seed !== undefined) {
+        process.stdout.write(`seed ${o.seed}: no violation\n${JSON.stringify(o.scenario, null, 2)}\n`);
+      }
+      if (opts.verbose) {
+        const f = o.facts;
+        process.stdout.write(
+          `seed ${o.seed}: ${o.violations.length === 0 ? 'ok' : `violates ${[...new Set(o.violations.map((x) => x.invariant))].join(',')}`} · ${f.result?.ending ?? f.closeStatus} (${f.result?.reason ?? ''}) · ${(f.simulatedMs / 1000).toFixed(0)} s simulated · ${(f.realMs / 1000).toFixed(1)} s real${f.notes.length ? ` · ${f.notes.join('; ')}` : ''}\n`,
+        );
+      }
+      if (done % 50 === 0) {
+        const now = Date.now();
+        process.stdout.write(
+          `progress: ${done}/${seeds.length} seeds, ${violations} failing so far, ${((now - started) / 1000 / done).toFixed(2)} s/seed (last 50: ${((now - lastMark) / 1000 / 50).toFixed(2)})\n`,
+        );
+        lastMark = now;
+      }
+    },
+    opts.seed === undefined ? Math.max(1, opts.lanes) : 1,
+  );
   const summary = summarise(outcomes, realMs);
   process.stdout.write(`\n${tableMarkdown(summary)}\n\n`);
   process.stdout.write(
@@ -65,7 +77,7 @@ async function main(): Promise<number> {
   process.stdout.write(`results: ${writeResults(summary, outcomes)}\n`);
   const report = opts.report ?? (opts.seed === undefined && opts.seeds >= 1000);
   if (report) {
-    writeReport(summary, command);
+    await writeReport(summary, command);
     process.stdout.write('docs/reliability.md: simulation section rewritten\n');
   }
   return summary.failingSeeds.length === 0 ? 0 : 1;

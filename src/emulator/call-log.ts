@@ -46,9 +46,17 @@ export class CallLog {
     return full;
   }
 
-  /** Copies of the entries, oldest first. */
-  list(): CallLogEntry[] {
-    return this.entries.map((e) => ({ ...e }));
+  /** Copies of the entries, oldest first; with `afterSeq`, only those with a larger `seq`. */
+  list(afterSeq?: number): CallLogEntry[] {
+    if (afterSeq === undefined) return this.entries.map((e) => ({ ...e }));
+    let i = this.entries.length;
+    while (i > 0 && (this.entries[i - 1]?.seq ?? 0) > afterSeq) i--;
+    return this.entries.slice(i).map((e) => ({ ...e }));
+  }
+
+  /** The `seq` of the latest entry (0 before any). */
+  lastSeq(): number {
+    return this.seq;
   }
 
   clear(): void {

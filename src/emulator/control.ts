@@ -29,7 +29,10 @@ const advanceSchema = z.object({ ms: z.number().nonnegative() });
 const joinSchema = z.object({ uid: uidSchema, publishing: z.boolean().optional() });
 const leaveSchema = z.object({ uid: uidSchema });
 const publishSchema = z.object({ uid: uidSchema, publishing: z.boolean() });
-const failoverSchema = z.object({ ms: z.number().nonnegative(), oldRecorderLeaveAfterMs: z.number().nonnegative().optional() });
+const failoverSchema = z.object({
+  ms: z.number().nonnegative(),
+  oldRecorderLeaveAfterMs: z.number().nonnegative().optional(),
+});
 
 /** Handles one control request. Never throws. */
 export async function handleControl(

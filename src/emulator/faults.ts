@@ -6,6 +6,8 @@
  * - `times`: applies to that many matching events, then retires (default: unlimited).
  * - `forMs`: active for that many emulated ms after it was added, then retires (e.g. "404 for 60 s, then normal").
  * - `probability`: applies to that fraction of matching events, drawn from a seeded generator (default 1).
+ * - `cname`: applies only to that channel's requests, notifications and uploads (default: every channel), so that
+ *   several simulated recordings can share one emulator.
  */
 import { z } from 'zod';
 
@@ -17,6 +19,8 @@ const scope = {
   times: z.number().int().positive().optional(),
   forMs: z.number().nonnegative().optional(),
   probability: z.number().min(0).max(1).optional(),
+  /** Only requests, notifications and uploads of this channel (default: every channel). */
+  cname: z.string().optional(),
 };
 const httpScope = { ...scope, endpoint: z.enum([...endpointNames, 'any']).default('any') };
 const ncsScope = { ...scope, eventType: z.number().int().optional() };
@@ -136,11 +140,12 @@ export class FaultBook {
   }
 
   /** Plans the faults for one request to `endpoint`, consuming the rules it uses. */
-  planHttp(endpoint: EndpointName, now: number): HttpFaultPlan {
+  planHttp(endpoint: EndpointName, now: number, cname?: string): HttpFaultPlan {
     this.expire(now);
     const plan: HttpFaultPlan = { latencyMs: 0, realLatencyMs: 0 };
     for (const rule of this.rules) {
       if (!('endpoint' in rule) || (rule.endpoint !== 'any' && rule.endpoint !== endpoint)) continue;
+      if (!inChannel(rule, cname)) continue;
       if (rule.kind !== 'latency' && plan.fault) continue;
       if (!this.take(rule)) continue;
       if (rule.kind === 'latency') {
@@ -155,19 +160,21 @@ export class FaultBook {
   }
 
   /** The upload outcome rule for a recording that is ending now, if any. */
-  takeUpload(now: number): UploadFault | undefined {
+  takeUpload(now: number, cname?: string): UploadFault | undefined {
     this.expire(now);
-    const rule = this.rules.find((r): r is ActiveFault & UploadFault => r.kind === 'upload' && this.take(r));
+    const rule = this.rules.find(
+      (r): r is ActiveFault & UploadFault => r.kind === 'upload' && inChannel(r, cname) && this.take(r),
+    );
     this.sweep();
     return rule;
   }
 
   /** The NCS rules that apply to one notification of `eventType`. */
-  takeNcs(eventType: number, now: number): NcsFault[] {
+  takeNcs(eventType: number, now: number, cname?: string): NcsFault[] {
     this.expire(now);
     const out: NcsFault[] = [];
     for (const rule of this.rules) {
-      if (!rule.kind.startsWith('ncs')) continue;
+      if (!rule.kind.startsWith('ncs') || !inChannel(rule, cname)) continue;
       const ncs = rule as ActiveFault & NcsFault;
       if (ncs.eventType !== undefined && ncs.eventType !== eventType) continue;
       if (this.take(ncs)) out.push(ncs);
@@ -191,6 +198,11 @@ export class FaultBook {
   private expire(now: number): void {
     this.rules = this.rules.filter((r) => r.expiresAt === undefined || now < r.expiresAt);
   }
+}
+
+/** A rule without `cname` applies to every channel; one with it, to that channel only. */
+function inChannel(rule: { cname?: string | undefined }, cname: string | undefined): boolean {
+  return rule.cname === undefined || rule.cname === cname;
 }
 
 /** Small seeded PRNG (mulberry32): uniform in [0, 1). */

@@ -65,12 +65,14 @@ export interface Emulator {
   faults: { add(rule: FaultRule): number; remove(id: number): void; clear(): void; list(): ActiveFault[] };
   /** A simulated channel by name. */
   channel(cname: string): ChannelControl;
-  /** Every Agora API call so far (secrets masked), oldest first. */
-  calls(): CallLogEntry[];
+  /** Every Agora API call so far (secrets masked), oldest first; with `afterSeq`, only the later ones. */
+  calls(afterSeq?: number): CallLogEntry[];
+  /** The `seq` of the latest call (0 before any): a mark for `calls(afterSeq)`. */
+  lastCallSeq(): number;
   /** Empties the call log. */
   clearCalls(): void;
-  /** Every recording task so far; `phase: 'recording'` ones are still in the channel and billing. */
-  tasks(): TaskSnapshot[];
+  /** Every recording task so far (of `cname` only, when given); `phase: 'recording'` ones are still billing. */
+  tasks(cname?: string): TaskSnapshot[];
   /**
    * Simulates an HA failover of a task
    * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices):
@@ -80,8 +82,10 @@ export interface Emulator {
   failover(sid: string, ms: number, opts?: FailoverOptions): void;
   /** Agora API requests being handled now, and how many of them wait on emulated time (`latency` faults). */
   requestsInFlight(): { inFlight: number; waitingOnClock: number };
-  /** Every NCS notification emitted (including dropped ones), in emission order. */
-  notifications(): EmittedNotification[];
+  /** Every NCS notification emitted (including dropped ones), in emission order; from index `from` when given. */
+  notifications(from?: number): EmittedNotification[];
+  /** How many notifications were emitted so far: a mark for `notifications(from)`. */
+  notificationCount(): number;
   /** Every NCS delivery attempt, in completion order. */
   deliveries(): NcsDeliveryAttempt[];
   /** Resolves when no NCS delivery is queued or in flight (future retries/delays excluded). */
@@ -145,18 +149,21 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       },
       participants: () => state.channels.participants(cname),
     }),
-    calls: () => state.calls.list(),
+    calls: (afterSeq) => state.calls.list(afterSeq),
+    lastCallSeq: () => state.calls.lastSeq(),
     clearCalls: () => {
       state.calls.clear();
     },
-    tasks: () => [...state.tasks.values()].map((t) => t.snapshot()),
+    tasks: (cname) =>
+      [...state.tasks.values()].filter((t) => cname === undefined || t.cname === cname).map((t) => t.snapshot()),
     failover: (sid, ms, opts) => {
       const task = state.tasks.get(sid);
       if (!task) throw new RangeError(`no recording task with sid ${sid}`);
       task.failover(ms, opts);
     },
     requestsInFlight: () => ({ ...state.requests }),
-    notifications: () => state.ncs.notifications(),
+    notifications: (from) => state.ncs.notifications(from),
+    notificationCount: () => state.ncs.emittedCount(),
     deliveries: () => state.ncs.deliveries(),
     ncsIdle: () => state.ncs.idle(),
     close: async () => {

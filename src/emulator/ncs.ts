@@ -124,7 +124,7 @@ export class NcsDispatcher {
     this.emitted.push(n);
     if (!this.opts.callbackUrl || this.closed) return n;
 
-    const faults = this.faults.takeNcs(eventType, this.clock.now());
+    const faults = this.faults.takeNcs(eventType, this.clock.now(), payload.cname);
     if (faults.some((f) => f.kind === 'ncsDrop')) {
       n.fate = 'dropped';
       return n;
@@ -164,8 +164,13 @@ export class NcsDispatcher {
   }
 
   /** Every notification emitted so far, in emission order (including dropped ones). */
-  notifications(): EmittedNotification[] {
-    return this.emitted.map((n) => ({ ...n, payload: { ...n.payload } }));
+  notifications(from = 0): EmittedNotification[] {
+    return this.emitted.slice(from).map((n) => ({ ...n, payload: { ...n.payload } }));
+  }
+
+  /** How many notifications were emitted so far (an index for `notifications(from)`). */
+  emittedCount(): number {
+    return this.emitted.length;
   }
 
   /** Every delivery attempt so far, in order of completion. */

@@ -102,7 +102,9 @@ export interface EmulatorOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedOptions = Required<Omit<EmulatorOptions, 'callbackUrl' | 'ncsSecret' | 'faults' | 'beforeRequest'>> &
+export type ResolvedOptions = Required<
+  Omit<EmulatorOptions, 'callbackUrl' | 'ncsSecret' | 'faults' | 'beforeRequest'>
+> &
   Pick<EmulatorOptions, 'callbackUrl' | 'ncsSecret' | 'faults' | 'beforeRequest'>;
 
 /** Applies the defaults. @throws RangeError on nonsensical values */

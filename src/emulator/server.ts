@@ -127,7 +127,7 @@ async function handleApiRequest(
     body = parsedBody.value;
   }
 
-  const plan = state.faults.planHttp(route.endpoint, state.clock.now());
+  const plan = state.faults.planHttp(route.endpoint, state.clock.now(), channelOf(state, route, body));
   if (plan.latencyMs > 0) {
     state.requests.waitingOnClock++;
     try {
@@ -160,6 +160,21 @@ async function handleApiRequest(
     return;
   }
   answer(faultReply(fault), fault.kind);
+}
+
+/** The channel a request is about (for channel-scoped faults): its body's cname, else its task's or resource's. */
+function channelOf(
+  state: EmulatorState,
+  route: { sid?: string | undefined; resourceId?: string | undefined },
+  body: unknown,
+): string | undefined {
+  const fromBody = (body as { cname?: unknown } | undefined)?.cname;
+  if (typeof fromBody === 'string') return fromBody;
+  if (route.sid !== undefined) {
+    const task = state.tasks.get(route.sid);
+    if (task) return task.cname;
+  }
+  return route.resourceId === undefined ? undefined : state.resources.get(route.resourceId)?.cname;
 }
 
 /** The answer a non-latency, non-drop fault gives. */

@@ -239,7 +239,7 @@ export class RecordingTask {
       this.finish(0);
       return;
     }
-    const fault = this.env.faults.takeUpload(now);
+    const fault = this.env.faults.takeUpload(now, this.cname);
     const outcome: UploadingStatus = fault?.outcome ?? 'uploaded';
     this.env.clock.after(this.env.options.syncStopMs, () => {
       this.status = 7;

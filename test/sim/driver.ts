@@ -49,7 +49,7 @@ import {
   type RecordingInput,
   type RecordingResult,
 } from '../../src/contract';
-import { startEmulator, type CallLogEntry, type Emulator, type TaskSnapshot } from '../../src/emulator';
+import { startEmulator, type CallLogEntry, type Emulator, type FaultRule, type TaskSnapshot } from '../../src/emulator';
 import { DeadLetterLog } from '../../src/receiver/dead-letter';
 import { NotificationDelivery } from '../../src/receiver/delivery';
 import { buildReceiver } from '../../src/receiver/receiver';
@@ -57,11 +57,11 @@ import { createTimeSkippingEnv } from '../support/temporal';
 import { closeBoundMs, type Action, type Scenario } from './scenario';
 
 /** Longest single jump of the test server's time, ms (bounds how late an emulator timer born inside a jump runs). */
-export const MAX_JUMP_MS = 15_000;
+export const MAX_JUMP_MS = 60_000;
 /** Real time a seed may take before the driver gives up on it (recorded as not closed). */
 const REAL_CAP_MS = 180_000;
 /** After the workflow closed: how much simulated time to let run so late NCS and orphan tasks settle. */
-const TAIL_MS = 20 * 60_000;
+const TAIL_MS = 10 * 60_000;
 
 const APP_ID = 'simappid0123456789abcdef01234567';
 const CUSTOMER_ID = 'sim-customer';
@@ -120,7 +120,10 @@ export interface SimStack {
   emu: Emulator;
   bundle: WorkflowBundleWithSourceMap;
   delivery: NotificationDelivery;
-  worker: { current: Worker; running: Promise<void> };
+  /** The task queue of lane `i`, its Worker started on first use. */
+  laneWorker(i: number): Promise<string>;
+  /** Shuts lane `i`'s Worker down (sticky cache gone, activities in flight cancelled) and starts a new one. */
+  restartLane(i: number): Promise<void>;
   drift: { requestLagMs: number };
   runsOfCname: Map<string, number>;
   close(): Promise<void>;
@@ -134,7 +137,9 @@ export async function createStack(): Promise<SimStack> {
     try {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
     } catch {
-      // Another test of this process created the runtime already (jest --runInBand): keep it.
+      // The runtime exists already (jest's setup installs one at WARN): quiet its logger for the sim's workers, whose
+      // activities fail by design on every injected fault.
+      Object.assign(Runtime.instance(), { logger: new DefaultLogger('ERROR') });
     }
     runtimeInstalled = true;
   }
@@ -214,11 +219,13 @@ export async function createStack(): Promise<SimStack> {
     client: agora,
     storageProfiles: { default: { vendor: 1, region: 0, bucket: 'sim', accessKey: 'sim-ak', secretKey: 'sim-sk' } },
     appId: APP_ID,
+    // The start confirmation's wait is real time inside the activity; the emulator's recorder is up at once.
+    startConfirmDelayMs: 0,
   });
-  const newWorker = () =>
+  const newWorker = (taskQueue: string) =>
     Worker.create({
       connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
+      taskQueue,
       workflowBundle: bundle,
       activities,
       shutdownGraceTime: '0 ms',
@@ -232,22 +239,39 @@ export async function createStack(): Promise<SimStack> {
       await realSleep(2);
     }
   })();
-  const first = await newWorker();
-  const worker = { current: first, running: first.run() };
+  const workers = new Map<number, { worker: Worker; running: Promise<void> }>();
+  const taskQueueOf = (i: number) => `${TASK_QUEUE}-${i}`;
+  const startLane = async (i: number) => {
+    const worker = await newWorker(taskQueueOf(i));
+    workers.set(i, { worker, running: worker.run() });
+  };
+  const stopLane = async (i: number) => {
+    const w = workers.get(i);
+    if (!w) return;
+    workers.delete(i);
+    w.worker.shutdown();
+    await w.running.catch(() => undefined);
+  };
   const stack: SimStack = {
     env,
     client,
     emu,
     bundle,
     delivery,
-    worker,
+    laneWorker: async (i) => {
+      if (!workers.has(i)) await startLane(i);
+      return taskQueueOf(i);
+    },
+    restartLane: async (i) => {
+      await stopLane(i);
+      await startLane(i);
+    },
     drift,
     runsOfCname: new Map(),
     close: async () => {
       pumping = false;
       await pump;
-      worker.current.shutdown();
-      await worker.running.catch(() => undefined);
+      for (const i of [...workers.keys()]) await stopLane(i);
       await receiver.close();
       await delivery.drain(1_000);
       await emu.close();
@@ -255,18 +279,7 @@ export async function createStack(): Promise<SimStack> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-  (stack as SimStack & { newWorker: typeof newWorker }).newWorker = newWorker;
   return stack;
-}
-
-/** Shuts the Worker down (sticky cache gone, activities in flight cancelled) and starts a new one. */
-async function restartWorker(stack: SimStack): Promise<void> {
-  const { worker } = stack;
-  worker.current.shutdown();
-  await worker.running.catch(() => undefined);
-  const next = await (stack as SimStack & { newWorker: () => Promise<Worker> }).newWorker();
-  worker.current = next;
-  worker.running = next.run();
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -293,18 +306,69 @@ export function inputOf(s: Scenario, cname: string): RecordingInput {
   };
 }
 
-/** Runs one scenario to the end and returns its facts. */
+/** One scenario in flight. */
+interface Run {
+  s: Scenario;
+  lane: number;
+  cname: string;
+  workflowId: string;
+  firstRunId: string;
+  wf: ReturnType<Client['workflow']['getHandle']>;
+  startedAt: number;
+  realStart: number;
+  pending: Action[];
+  hardCapAt: number;
+  callMark: number;
+  notificationMark: number;
+  faultIds: number[];
+  background: Promise<unknown>[];
+  stopRequestedAt?: number;
+  cancelRequestedAt?: number;
+  failoverMs: number;
+  faultRules: number;
+  updatesRequested: number;
+  skipped: string[];
+  notes: string[];
+  /** Set at close. */
+  closed?: {
+    at?: number;
+    status: string;
+    result?: RecordingResult;
+    tasksAtClose: TaskSnapshot[];
+    history: { failures: number; runs: number; unhandledCommand: number; causes: string[] };
+    tailEnd: number;
+  };
+}
+
+/** Runs one scenario to the end (alone) and returns its facts. */
 export async function runScenario(stack: SimStack, s: Scenario): Promise<SeedFacts> {
+  let facts: SeedFacts | undefined;
+  await runScenarios(stack, [s], 1, (f) => {
+    facts = f;
+  });
+  if (!facts) throw new Error(`seed ${s.seed} produced no facts`);
+  return facts;
+}
+
+/**
+ * Runs scenarios with up to `lanes` recordings in flight at once, on the one shared clock: each lane has its own
+ * Worker and task queue (a worker restart touches only its own recording), its own channel, and its own fault rules
+ * (scoped to its channel in the emulator). `onFacts` gets each seed's facts once its tail ended.
+ */
+export async function runScenarios(
+  stack: SimStack,
+  scenarios: Iterable<Scenario>,
+  lanes: number,
+  onFacts: (f: SeedFacts) => void,
+): Promise<void> {
   const { env, emu, client } = stack;
-  const realStart = Date.now();
-  const n = (stack.runsOfCname.get(s.cname) ?? 0) + 1;
-  stack.runsOfCname.set(s.cname, n);
-  const cname = n === 1 ? s.cname : `${s.cname}-${n}`;
-  const workflowId = recordingWorkflowId(APP_ID, cname, s.uid);
-  const notes: string[] = [];
-  const skipped: string[] = [];
+  const queue = scenarios[Symbol.iterator]();
+  const running: Run[] = [];
+  const tails: Run[] = [];
+  const freeLanes = Array.from({ length: lanes }, (_, i) => i);
   let maxLateTimerMs = 0;
-  stack.drift.requestLagMs = 0;
+  let slowJumps = 0;
+  let exhausted = false;
 
   const sync = async (): Promise<number> => {
     const t = await env.currentTimeMs();
@@ -313,31 +377,60 @@ export async function runScenario(stack: SimStack, s: Scenario): Promise<SeedFac
     await emu.clock.advanceTo(t);
     return t;
   };
+  /** env.sleep, noting when the server did not skip (its time then moves at wall-clock rate: real seconds). */
+  const jump = async (ms: number): Promise<void> => {
+    const t = Date.now();
+    await env.sleep(ms);
+    if (ms >= 5_000 && Date.now() - t > ms / 4) slowJumps++;
+  };
 
-  emu.faults.clear();
-  emu.clearCalls();
-  const notificationsBefore = emu.notifications().length;
-  if (!s.ncs) emu.faults.add({ kind: 'ncsDrop' });
-  if (s.upload) emu.faults.add({ kind: 'upload', times: 1, ...s.upload });
+  const addFault = (run: Run, rule: FaultRule): void => {
+    run.faultIds.push(emu.faults.add({ ...rule, cname: run.cname }));
+  };
 
-  const startedAt = await sync();
-  const handle = await client.workflow.start('recordingWorkflow', {
-    taskQueue: TASK_QUEUE,
-    workflowId,
-    args: [inputOf(s, cname)],
-  });
-  const wf = client.workflow.getHandle(workflowId);
-  const channel = emu.channel(cname);
-  let stopRequestedAt: number | undefined;
-  let cancelRequestedAt: number | undefined;
-  let failoverMs = 0;
-  let faultRules = 0;
-  let updatesRequested = 0;
-  const background: Promise<unknown>[] = [];
-  const bound = closeBoundMs(s);
-  const hardCapAt = startedAt + bound + 600_000;
+  const begin = async (s: Scenario, lane: number): Promise<void> => {
+    const n = (stack.runsOfCname.get(s.cname) ?? 0) + 1;
+    stack.runsOfCname.set(s.cname, n);
+    const cname = n === 1 ? s.cname : `${s.cname}-${n}`;
+    const workflowId = recordingWorkflowId(APP_ID, cname, s.uid);
+    const taskQueue = await stack.laneWorker(lane);
+    const run: Run = {
+      s,
+      lane,
+      cname,
+      workflowId,
+      firstRunId: '',
+      wf: client.workflow.getHandle(workflowId),
+      startedAt: 0,
+      realStart: Date.now(),
+      pending: s.actions.map((a) => ({ ...a })),
+      hardCapAt: 0,
+      callMark: emu.lastCallSeq(),
+      notificationMark: emu.notificationCount(),
+      faultIds: [],
+      background: [],
+      failoverMs: 0,
+      faultRules: 0,
+      updatesRequested: 0,
+      skipped: [],
+      notes: [],
+    };
+    if (!s.ncs) addFault(run, { kind: 'ncsDrop' });
+    if (s.upload) addFault(run, { kind: 'upload', times: 1, ...s.upload });
+    run.startedAt = await sync();
+    run.hardCapAt = run.startedAt + closeBoundMs(s) + 600_000;
+    const handle = await client.workflow.start('recordingWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [inputOf(s, cname)],
+    });
+    run.firstRunId = handle.firstExecutionRunId;
+    running.push(run);
+  };
 
-  const apply = async (a: Action, now: number): Promise<void> => {
+  const apply = async (run: Run, a: Action, now: number): Promise<void> => {
+    const { wf } = run;
+    const channel = emu.channel(run.cname);
     switch (a.kind) {
       case 'join':
         channel.join(a.user, { publishing: a.publishing });
@@ -349,42 +442,42 @@ export async function runScenario(stack: SimStack, s: Scenario): Promise<SeedFac
         channel.publish(a.user, a.publishing);
         return;
       case 'stopSignal':
-        stopRequestedAt ??= now;
+        run.stopRequestedAt ??= now;
         await wf.signal(stopSignal, 'sim: stop signal').catch(ignoreClosed);
         return;
       case 'stopUpdate':
-        stopRequestedAt ??= now;
-        background.push(wf.executeUpdate(stopUpdate, { args: ['sim: stop update'] }).catch(() => undefined));
+        run.stopRequestedAt ??= now;
+        run.background.push(wf.executeUpdate(stopUpdate, { args: ['sim: stop update'] }).catch(() => undefined));
         return;
       case 'cancel':
-        cancelRequestedAt ??= now;
+        run.cancelRequestedAt ??= now;
         await wf.cancel().catch(ignoreClosed);
         return;
       case 'layoutSignal':
-        updatesRequested++;
+        run.updatesRequested++;
         await wf.signal(updateLayoutSignal, a.layout).catch(ignoreClosed);
         return;
       case 'layoutUpdate':
-        updatesRequested++;
-        background.push(wf.executeUpdate(updateLayoutUpdate, { args: [a.layout] }).catch(() => undefined));
+        run.updatesRequested++;
+        run.background.push(wf.executeUpdate(updateLayoutUpdate, { args: [a.layout] }).catch(() => undefined));
         return;
       case 'subscription':
-        updatesRequested++;
+        run.updatesRequested++;
         await wf.signal(updateSubscriptionSignal, a.subscription).catch(ignoreClosed);
         return;
       case 'fault':
-        if (!a.rule.kind.startsWith('ncs') && a.rule.kind !== 'upload') faultRules++;
-        if (a.rule.kind === 'notFound') failoverMs += a.rule.forMs ?? 0;
-        emu.faults.add(a.rule);
+        if (!a.rule.kind.startsWith('ncs') && a.rule.kind !== 'upload') run.faultRules++;
+        if (a.rule.kind === 'notFound') run.failoverMs += a.rule.forMs ?? 0;
+        addFault(run, a.rule);
         return;
       case 'failover': {
-        const live = emu.tasks().filter((t) => t.cname === cname && t.phase === 'recording');
+        const live = emu.tasks(run.cname).filter((t) => t.phase === 'recording');
         const task = live[live.length - 1];
         if (!task) {
-          skipped.push(`failover at ${a.at}: no live task`);
+          run.skipped.push(`failover at ${a.at}: no live task`);
           return;
         }
-        failoverMs += a.ms;
+        run.failoverMs += a.ms;
         emu.failover(
           task.sid,
           a.ms,
@@ -393,12 +486,12 @@ export async function runScenario(stack: SimStack, s: Scenario): Promise<SeedFac
         return;
       }
       case 'restartWorker':
-        await restartWorker(stack);
+        await stack.restartLane(run.lane);
         return;
       case 'malformedNotification':
         await wf
           .signal(agoraNotificationSignal, {
-            noticeId: `malformed-${s.seed}`,
+            noticeId: `malformed-${run.s.seed}`,
             productId: 3,
             eventType: 41,
             notifyMs: now,
@@ -410,135 +503,158 @@ export async function runScenario(stack: SimStack, s: Scenario): Promise<SeedFac
   };
 
   /** Waits (real time, bounded) until nothing is in flight; keeps the emulator clock on the server's meanwhile. */
-  const settle = async (tail = false): Promise<void> => {
+  const settle = async (): Promise<void> => {
     const deadline = Date.now() + 5_000;
     let quietRounds = 0;
     while (Date.now() < deadline) {
       await sync();
-      const busy = await isBusy(stack, wf, tail);
+      const busy = await isBusy(stack, running);
       if (!busy) {
         // Twice in a row, a few ms apart: a signal being delivered or a task being handed out shows on the second.
         if (++quietRounds >= 2) return;
       } else quietRounds = 0;
       await realSleep(busy === 'clock' ? 2 : 4);
     }
-    notes.push(`settle timed out at ${(await env.currentTimeMs()) - startedAt} ms`);
-    if (process.env.SIM_DEBUG)
-      console.log(
-        'settle timeout',
-        JSON.stringify(
-          await wf.describe().then((d) => ({
-            wft: d.raw.pendingWorkflowTask,
-            acts: d.raw.pendingActivities?.map((a) => [a.activityType?.name, a.state, a.attempt]),
-          })),
-        ),
-        JSON.stringify(emu.requestsInFlight()),
-        JSON.stringify(stack.delivery.stats),
-      );
+    const at = await env.currentTimeMs();
+    for (const r of running) r.notes.push(`settle timed out at ${at - r.startedAt} ms`);
   };
 
-  let pending = s.actions.map((a) => ({ ...a }));
-  let closedAt: number | undefined;
-  let closeStatus = 'RUNNING';
-  let now = startedAt;
+  /** The workflow closed (or a cap was reached): collect what the close shows, free the lane, start the tail. */
+  const close = async (run: Run, now: number, status: string | undefined): Promise<void> => {
+    running.splice(running.indexOf(run), 1);
+    const tasksAtClose = emu.tasks(run.cname);
+    let result: RecordingResult | undefined;
+    if (status === 'COMPLETED') result = (await run.wf.result()) as RecordingResult;
+    if (status === undefined) await run.wf.terminate('sim: cap reached').catch(() => undefined);
+    const history = await historyFacts(client, run.workflowId, run.firstRunId);
+    // Everybody leaves (orphans idle-exit); late NCS and uploads settle during the tail.
+    const channel = emu.channel(run.cname);
+    for (const p of channel.participants()) channel.leave(p.uid);
+    run.closed = {
+      ...(status === undefined ? {} : { at: now }),
+      status: status ?? 'NOT_CLOSED',
+      ...(result ? { result } : {}),
+      tasksAtClose,
+      history,
+      tailEnd: now + TAIL_MS,
+    };
+    tails.push(run);
+    freeLanes.push(run.lane);
+  };
+
+  const finish = async (run: Run): Promise<void> => {
+    tails.splice(tails.indexOf(run), 1);
+    const c = run.closed!;
+    const unanswered = await Promise.race([
+      Promise.all(run.background).then(() => 0),
+      realSleep(1_000).then(() => run.background.length),
+    ]);
+    if (unanswered > 0) run.notes.push('an update call was still waiting for its answer after the tail');
+    for (const id of run.faultIds) emu.faults.remove(id);
+    const tasksAfter = emu.tasks(run.cname);
+    const sids = new Set(tasksAfter.map((t) => t.sid));
+    const filesBySid: Record<string, string[]> = {};
+    for (const n of emu.notifications(run.notificationMark)) {
+      if (!sids.has(n.payload.sid) || ![4, 31, 32, 71].includes(n.eventType)) continue;
+      const list = (filesBySid[n.payload.sid] ??= []);
+      for (const name of fileNames(n.payload.details.fileList)) if (!list.includes(name)) list.push(name);
+    }
+    const resourceIds = new Set(tasksAfter.map((t) => t.resourceId));
+    const calls = emu
+      .calls(run.callMark)
+      .filter(
+        (c) =>
+          (c.body as { cname?: unknown } | undefined)?.cname === run.cname ||
+          (c.sid !== undefined && sids.has(c.sid)) ||
+          (c.resourceId !== undefined && resourceIds.has(c.resourceId)),
+      );
+    if (slowJumps > 0)
+      run.notes.push(`${slowJumps} jump(s) of the server's time ran at wall-clock rate (in the block)`);
+    onFacts({
+      seed: run.s.seed,
+      workflowId: run.workflowId,
+      startedAt: run.startedAt,
+      closed: c.at !== undefined,
+      closeStatus: c.status,
+      ...(c.at === undefined ? {} : { closedAt: c.at }),
+      ...(c.result ? { result: c.result } : {}),
+      tasksAtClose: c.tasksAtClose,
+      tasksAfter,
+      filesBySid,
+      calls,
+      workflowTaskFailures: c.history.failures,
+      workflowTaskFailureCauses: c.history.causes,
+      unhandledCommandRetries: c.history.unhandledCommand,
+      runs: c.history.runs,
+      ...(run.stopRequestedAt === undefined ? {} : { stopRequestedAt: run.stopRequestedAt }),
+      ...(run.cancelRequestedAt === undefined ? {} : { cancelRequestedAt: run.cancelRequestedAt }),
+      failoverMs: run.failoverMs,
+      faultRules: run.faultRules,
+      updatesRequested: run.updatesRequested,
+      simulatedMs: (c.at ?? c.tailEnd - TAIL_MS) - run.startedAt,
+      realMs: Date.now() - run.realStart,
+      drift: { maxRequestLagMs: stack.drift.requestLagMs, maxLateTimerMs },
+      skipped: run.skipped,
+      notes: run.notes,
+    });
+  };
+
   for (;;) {
+    // Fill the free lanes.
+    while (!exhausted && freeLanes.length > 0) {
+      const next = queue.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      freeLanes.sort((a, b) => a - b);
+      await begin(next.value, freeLanes.shift()!);
+    }
+    if (running.length === 0 && tails.length === 0) break;
+
     await settle();
-    now = await sync();
-    const due = pending.filter((a) => startedAt + a.at <= now);
-    if (due.length > 0) {
-      pending = pending.filter((a) => startedAt + a.at > now);
-      for (const a of due) await apply(a, now);
-      continue;
+    const now = await sync();
+    let applied = false;
+    for (const run of [...running]) {
+      const due = run.pending.filter((a) => run.startedAt + a.at <= now);
+      if (due.length === 0) continue;
+      run.pending = run.pending.filter((a) => run.startedAt + a.at > now);
+      for (const a of due) await apply(run, a, now);
+      applied = true;
     }
-    const d = await describeChain(wf);
-    if (d !== 'RUNNING') {
-      closeStatus = d;
-      closedAt = now;
-      break;
+    if (applied) continue;
+    for (const run of [...running]) {
+      const status = (await run.wf.describe()).status.name;
+      if (status !== 'RUNNING') await close(run, now, status);
+      else if (now >= run.hardCapAt || Date.now() - run.realStart > REAL_CAP_MS) {
+        run.notes.push(now >= run.hardCapAt ? 'hard cap (simulated) reached' : 'real-time cap reached');
+        await close(run, now, undefined);
+      }
     }
-    if (now >= hardCapAt || Date.now() - realStart > REAL_CAP_MS) {
-      notes.push(now >= hardCapAt ? 'hard cap (simulated) reached' : 'real-time cap reached');
-      break;
+    for (const run of [...tails]) {
+      // The tail ends at its simulated end, or when nothing is scheduled any more (nothing left to settle).
+      if (now >= run.closed!.tailEnd || (running.length === 0 && emu.clock.nextTimerAt() === undefined)) {
+        await finish(run);
+      }
     }
-    const candidates = [now + MAX_JUMP_MS, hardCapAt];
-    const nextAction = pending[0];
-    if (nextAction) candidates.push(startedAt + nextAction.at);
+    if (freeLanes.length > 0 && !exhausted) continue;
+    if (running.length === 0 && tails.length === 0) continue;
+
+    const candidates = [now + MAX_JUMP_MS];
+    for (const run of running) {
+      candidates.push(run.hardCapAt);
+      const nextAction = run.pending[0];
+      if (nextAction) candidates.push(run.startedAt + nextAction.at);
+    }
+    for (const run of tails) candidates.push(run.closed!.tailEnd);
     const nextTimer = emu.clock.nextTimerAt();
     if (nextTimer !== undefined) candidates.push(nextTimer);
     const target = Math.min(...candidates);
     if (process.env.SIM_DEBUG)
-      console.log(`real ${Date.now() - realStart} sim ${now - startedAt} jump ${target - now}`);
-    if (target > now) await env.sleep(target - now);
+      console.log(`sim ${now} jump ${target - now} running ${running.length} tails ${tails.length}`);
+    if (target > now) await jump(target - now);
     else await realSleep(1);
   }
-
-  const tasksAtClose = emu.tasks().filter((t) => t.cname === cname);
-  let result: RecordingResult | undefined;
-  if (closeStatus === 'COMPLETED') result = (await wf.result()) as RecordingResult;
-  if (closedAt === undefined) {
-    await wf.terminate('sim: cap reached').catch(() => undefined);
-    closeStatus = 'NOT_CLOSED';
-  }
-  const { failures, runs, unhandledCommand, causes } = await historyFacts(
-    client,
-    workflowId,
-    handle.firstExecutionRunId,
-  );
-
-  // Tail: everybody leaves (orphans idle-exit), late NCS and uploads settle.
-  for (const p of channel.participants()) channel.leave(p.uid);
-  const tailEnd = (await sync()) + TAIL_MS;
-  for (;;) {
-    await settle(true);
-    const t = await sync();
-    const nextTimer = emu.clock.nextTimerAt();
-    if (nextTimer === undefined || nextTimer > tailEnd || t >= tailEnd) break;
-    await env.sleep(Math.max(1, Math.min(nextTimer - t, 60_000)));
-  }
-  // Updates still waiting (e.g. sent to a run that then continued as new) are not awaited forever.
-  const unanswered = await Promise.race([
-    Promise.all(background).then(() => 0),
-    realSleep(2_000).then(() => background.length),
-  ]);
-  if (unanswered > 0) notes.push('an update call was still waiting for its answer after the tail');
-  emu.faults.clear();
-
-  const tasksAfter = emu.tasks().filter((t) => t.cname === cname);
-  const sids = new Set(tasksAfter.map((t) => t.sid));
-  const filesBySid: Record<string, string[]> = {};
-  for (const n of emu.notifications().slice(notificationsBefore)) {
-    if (!sids.has(n.payload.sid) || ![4, 31, 32, 71].includes(n.eventType)) continue;
-    const list = (filesBySid[n.payload.sid] ??= []);
-    for (const name of fileNames(n.payload.details.fileList)) if (!list.includes(name)) list.push(name);
-  }
-  const calls = emu.calls();
-  return {
-    seed: s.seed,
-    workflowId,
-    startedAt,
-    closed: closedAt !== undefined,
-    closeStatus,
-    ...(closedAt === undefined ? {} : { closedAt }),
-    ...(result ? { result } : {}),
-    tasksAtClose,
-    tasksAfter,
-    filesBySid,
-    calls,
-    workflowTaskFailures: failures,
-    workflowTaskFailureCauses: causes,
-    unhandledCommandRetries: unhandledCommand,
-    runs,
-    ...(stopRequestedAt === undefined ? {} : { stopRequestedAt }),
-    ...(cancelRequestedAt === undefined ? {} : { cancelRequestedAt }),
-    failoverMs,
-    faultRules,
-    updatesRequested,
-    simulatedMs: (closedAt ?? now) - startedAt,
-    realMs: Date.now() - realStart,
-    drift: { maxRequestLagMs: stack.drift.requestLagMs, maxLateTimerMs },
-    skipped,
-    notes,
-  };
 }
 
 function fileNames(fileList: unknown): string[] {
@@ -560,35 +676,25 @@ function ignoreClosed(e: unknown): void {
 }
 
 /** Something is in flight: an HTTP request at the emulator, an NCS delivery, a signal, a workflow task, an activity. */
-async function isBusy(
-  stack: SimStack,
-  wf: ReturnType<Client['workflow']['getHandle']>,
-  tail: boolean,
-): Promise<false | 'clock' | 'work'> {
+async function isBusy(stack: SimStack, running: Run[]): Promise<false | 'clock' | 'work'> {
   const r = stack.emu.requestsInFlight();
   if (r.inFlight > 0) return r.waitingOnClock === r.inFlight ? 'clock' : 'work';
   const ncsIdle = await Promise.race([stack.emu.ncsIdle().then(() => true), realSleep(0).then(() => false)]);
   if (!ncsIdle) return 'work';
-  // After the close, signals can change nothing: the receiver's deliveries (dead-lettered) are not waited for.
-  if (tail) return false;
   const st = stack.delivery.stats;
   if (st.accepted > st.signalled + st.sidHeld + st.deadLettered) return 'work';
-  try {
-    const d = await wf.describe();
-    if (d.status.name !== 'RUNNING') return false;
-    if (d.raw.pendingWorkflowTask) return 'work';
-    const started = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
-    if ((d.raw.pendingActivities ?? []).some((a) => a.state === started)) return 'work';
-  } catch {
-    return false;
+  const started = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+  for (const run of running) {
+    try {
+      const d = await run.wf.describe();
+      if (d.status.name !== 'RUNNING') continue;
+      if (d.raw.pendingWorkflowTask) return 'work';
+      if ((d.raw.pendingActivities ?? []).some((a) => a.state === started)) return 'work';
+    } catch {
+      // not started yet or gone: nothing to wait for
+    }
   }
   return false;
-}
-
-/** The status of the chain's latest run. */
-async function describeChain(wf: ReturnType<Client['workflow']['getHandle']>): Promise<string> {
-  const d = await wf.describe();
-  return d.status.name;
 }
 
 async function historyFacts(

@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createStack, runScenario, type SeedFacts, type SimStack } from './driver';
+import prettier from 'prettier';
+import { createStack, runScenario, runScenarios, type SeedFacts, type SimStack } from './driver';
 import { checkInvariants, invariantIds, invariantNames, type InvariantId, type Violation } from './invariants';
 import { drawScenario, type Scenario } from './scenario';
 
@@ -47,23 +48,37 @@ export async function runSeed(stack: SimStack, seed: number): Promise<SeedOutcom
   return { seed, scenario, facts, violations: checkInvariants(scenario, facts) };
 }
 
-/** Runs seeds [from, from + count) on one stack; `onSeed` after each. */
+/**
+ * Runs `seeds` on one stack, `lanes` recordings in flight at once (test/sim/driver.ts runScenarios); `onSeed` after
+ * each. Outcomes come back in seed order.
+ */
 export async function runSeeds(
   seeds: number[],
   onSeed: (o: SeedOutcome, done: number) => void = () => undefined,
+  lanes = 1,
 ): Promise<{ outcomes: SeedOutcome[]; realMs: number }> {
   const t0 = Date.now();
   const stack = await createStack();
   const outcomes: SeedOutcome[] = [];
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const progress = path.join(resultsDir, 'progress.log');
+  fs.writeFileSync(progress, '');
+  const scenarios = new Map(seeds.map((seed) => [seed, drawScenario(seed)]));
   try {
-    for (const seed of seeds) {
-      const o = await runSeed(stack, seed);
+    await runScenarios(stack, scenarios.values(), lanes, (facts) => {
+      const scenario = scenarios.get(facts.seed)!;
+      const o: SeedOutcome = { seed: facts.seed, scenario, facts, violations: checkInvariants(scenario, facts) };
       outcomes.push(o);
+      fs.appendFileSync(
+        progress,
+        `${new Date().toISOString()} seed ${o.seed}: ${o.violations.length} violation(s), ${(facts.realMs / 1000).toFixed(1)} s real, ${(facts.simulatedMs / 1000).toFixed(0)} s simulated${facts.notes.length ? ` (${facts.notes.join('; ')})` : ''}\n`,
+      );
       onSeed(o, outcomes.length);
-    }
+    });
   } finally {
     await stack.close();
   }
+  outcomes.sort((a, b) => a.seed - b.seed);
   return { outcomes, realMs: Date.now() - t0 };
 }
 
@@ -147,6 +162,14 @@ export function writeResults(summary: RunSummary, outcomes: SeedOutcome[]): stri
   return file;
 }
 
+const intro = [
+  '`npm run sim -- --seeds N [--from S] [--seed S]` (test/sim/) runs seeded scenarios on the real workflow, activities,',
+  'Agora client and NCS receiver, against the emulator on the time-skipping test server, and checks six invariants after',
+  'each seed. `npm test` runs seeds 1..200 (test/sim/sim.test.ts); every seed that ever failed is a named regression',
+  '(test/sim/regressions.test.ts). The section between the markers below is rewritten by `npm run sim -- --report`',
+  '(default with `--seeds >= 1000`).',
+].join(' ');
+
 const docsFile = path.resolve(__dirname, '../../docs/reliability.md');
 export const BEGIN = '<!-- sim:begin -->';
 export const END = '<!-- sim:end -->';
@@ -168,8 +191,11 @@ export function reportSection(s: RunSummary, command: string): string {
   ].join('\n');
 }
 
-/** Rewrites the marked section of docs/reliability.md (appends a section with the markers when there is none). */
-export function writeReport(s: RunSummary, command: string, file = docsFile): void {
+/**
+ * Rewrites the marked section of docs/reliability.md (appends a section with the markers when there is none), formatted
+ * by Prettier so `npm run lint` accepts the page.
+ */
+export async function writeReport(s: RunSummary, command: string, file = docsFile): Promise<void> {
   const text = fs.readFileSync(file, 'utf8');
   const section = reportSection(s, command);
   const begin = text.indexOf(BEGIN);
@@ -177,6 +203,7 @@ export function writeReport(s: RunSummary, command: string, file = docsFile): vo
   const next =
     begin >= 0 && end > begin
       ? text.slice(0, begin) + section + text.slice(end + END.length)
-      : `${text.trimEnd()}\n\n## Simulation\n\n${section}\n`;
-  fs.writeFileSync(file, next);
+      : `${text.trimEnd()}\n\n## Simulation (issue 17)\n\n${intro}\n\n${section}\n`;
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
 }
