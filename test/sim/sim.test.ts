@@ -16,6 +16,8 @@ import {
 
 const FROM = 1;
 const COUNT = 200;
+/** Recordings in flight at once on the one clock (test/sim/driver.ts runScenarios). */
+const LANES = 4;
 
 jest.setTimeout(15 * 60_000);
 
@@ -23,7 +25,7 @@ let outcomes: SeedOutcome[] = [];
 
 beforeAll(async () => {
   const seeds = Array.from({ length: COUNT }, (_, i) => FROM + i);
-  const run = await runSeeds(seeds);
+  const run = await runSeeds(seeds, undefined, LANES);
   outcomes = run.outcomes;
   const summary = summarise(outcomes, run.realMs);
   writeResults(summary, outcomes);
