@@ -37,9 +37,11 @@ export type NcsEventType = (typeof NcsEvent)[keyof typeof NcsEvent];
 
 /**
  * The event types the recording workflow acts on; the receiver signals only these (and answers the others
- * `ignored: notNeeded`). Events 4 (the M3U8 name) and 45 (one JPG per snapshot) carry file names that no other source
- * may deliver (https://docs.agora.io/en/cloud-recording/develop/receive-notifications); each one costs the workflow a
- * signal (about 3 history events), so a snapshot recording pays that per capture.
+ * `ignored: notNeeded`). Event 4 (the M3U8 name, once per recording) carries a file name that no other source may
+ * deliver when NCS 31 is lost (https://docs.agora.io/en/cloud-recording/develop/receive-notifications); it costs one
+ * signal (about 4 history events). Event 45 (one JPG per snapshot) is NOT signalled: at a capture every few seconds it
+ * would cost thousands of history events an hour and grow the carried file list without bound; the workflow merges
+ * it when it does arrive, and snapshot file lists are issue 18's to design.
  */
 export const workflowNcsEventTypes: readonly NcsEventType[] = [
   NcsEvent.cloud_recording_error,
@@ -52,7 +54,6 @@ export const workflowNcsEventTypes: readonly NcsEventType[] = [
   NcsEvent.uploading_progress,
   NcsEvent.recorder_started,
   NcsEvent.recorder_leave,
-  NcsEvent.recorder_snapshot_file,
   NcsEvent.web_recorder_stopped,
 ];
 
