@@ -98,6 +98,12 @@ async function withEarlierAttempts<T>(call: Promise<T>): Promise<T> {
   }
 }
 
+/** The sid an earlier attempt of this start recorded with heartbeat, if any. */
+function sidOf(details: unknown): string | undefined {
+  const sid = typeof details === 'object' && details !== null ? (details as { sid?: unknown }).sid : undefined;
+  return typeof sid === 'string' && sid.length > 0 ? sid : undefined;
+}
+
 /** Per-call options from the activity context: cancellation and a budget inside start-to-close. */
 function callOptions(marginMs: number): CallOptions {
   const ctx = Context.current();
@@ -155,14 +161,18 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
     signal: AbortSignal | undefined,
   ): Promise<StartConfirmation> {
     const ctx = Context.current();
-    const deadline = startedAt + ctx.info.startToCloseTimeoutMs - marginMs;
+    // Both timeouts bound this attempt: start-to-close, and schedule-to-close (the resourceId's start window).
+    const { startToCloseTimeoutMs, scheduleToCloseTimeoutMs, scheduledTimestampMs } = ctx.info;
+    const ends = [startedAt + startToCloseTimeoutMs];
+    if (scheduleToCloseTimeoutMs > 0) ends.push(scheduledTimestampMs + scheduleToCloseTimeoutMs);
+    const deadline = Math.min(...ends) - marginMs;
     const delayMs = deps.startConfirmDelayMs ?? 5_000;
     let status: number | undefined;
     for (let i = 0; i < START_CONFIRM_QUERIES; i++) {
       if (Date.now() + delayMs + CONFIRM_QUERY_BUDGET_MS > deadline) break;
-      if (delayMs > 0) await ctx.sleep(delayMs);
       let r: QueryResult;
       try {
+        if (delayMs > 0) await ctx.sleep(delayMs);
         const answer = await client.query(ref.resourceId, ref.sid, ref.mode, {
           signal,
           budgetMs: CONFIRM_QUERY_BUDGET_MS,
@@ -223,6 +233,11 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
      */
     async start(input: StartInput): Promise<StartResult> {
       const startedAt = Date.now();
+      // An earlier attempt got the sid and then died (worker lost, timed out while confirming): its sid is in the
+      // heartbeat details, and starting again would only answer 201/7, usually without it.
+      const earlier = sidOf(Context.current().info.heartbeatDetails);
+      if (earlier !== undefined)
+        return { alreadyStarted: false, sid: earlier, ncsConfigured: deps.ncsConfigured ?? true };
       return withEarlierAttempts(
         run('start', async (opts) => {
           const recorderUid = uid(input.uid);
@@ -259,6 +274,7 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
           );
           log(answer);
           const result = startResult(answer);
+          if (result.sid !== undefined) Context.current().heartbeat({ sid: result.sid });
           const confirmation =
             result.sid === undefined
               ? undefined
@@ -357,7 +373,9 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
           opts,
         );
         log(answer, { sid: input.sid });
-        return stopResult(answer);
+        const earlierAttempts = Context.current().info.attempt - 1;
+        const result = stopResult(answer);
+        return earlierAttempts > 0 ? { ...result, earlierAttempts } : result;
       });
     },
   };

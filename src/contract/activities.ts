@@ -149,11 +149,18 @@ export interface StopInput extends SessionRef {
  * upload timeout); `not_found`: 404 (task gone). A 206/65 is NOT a result: the activity fails with AgoraRetrySameCall
  * and is retried (a repeated stop answers 49 if the first one landed, so no recorder is left running).
  */
-export type StopResult =
+export type StopResult = (
   | { kind: 'stopped'; uploadingStatus?: UploadingStatus; fileList?: FileList }
   | { kind: 'no_content' }
   | { kind: 'already_exiting' }
-  | { kind: 'not_found' };
+  | { kind: 'not_found' }
+) & {
+  /**
+   * Attempts of this stop before the one answered: one of them may have ended the task (its answer lost), so a 49 or
+   * 404 now may be our own stop's doing, not Agora ending the task by itself.
+   */
+  earlierAttempts?: number;
+};
 
 /** The activities the workflow proxies. */
 export interface RecordingActivities {

@@ -72,9 +72,12 @@ export async function stopAndCollect(
       step === 'unreachable'
         ? 'stop kept failing'
         : 'stop answered 404 beyond the failover window and Agora never confirmed the exit';
-    const r = await reconcile(input, mem, why);
+    // A stop that kept failing may have ended the task on one of its attempts (answers lost).
+    if (step === 'unreachable') mem.ownStopMayHaveTaken = true;
+    const r = await reconcile(input, policy, mem, why, step === 'unconfirmed' ? mem.notFoundSince : undefined);
     if (r.answer) recordStopAnswer(mem, r.answer);
-    step = r.kind === 'gone' ? 'skipped' : r.kind === 'expired' ? 'failed' : r.kind;
+    step =
+      r.kind === 'gone' ? (r.via === 'notFound' ? 'not_found' : 'skipped') : r.kind === 'expired' ? 'failed' : r.kind;
     mem.resultFields.stoppedAt = now();
   }
 
@@ -92,6 +95,12 @@ export async function stopAndCollect(
   // A stop answered 200 after an exit was reported: the task was still running (a failover's old recorder left, or
   // 404s outlasted the window), and this stop ended it.
   if (end.kind === 'exited' && step !== 'stopped') return 'exited';
+  // Our stop found the task already exiting (49) or gone (404), and no stop of ours can have ended it before: Agora had
+  // ended it by itself (an idle exit whose notifications were lost).
+  if ((step === 'already_exiting' || step === 'not_found') && !mem.ownStopMayHaveTaken) {
+    mem.status.reason = `${end.reason}; Agora had already ended the task (stop answered ${step === 'not_found' ? 404 : 49})`;
+    return 'exited';
+  }
   if (mem.cancelRequested) return 'cancelled';
   if (step === 'no_content') return 'no_content';
   return 'completed';
@@ -122,6 +131,7 @@ async function stop(
       // or 404 (gone) if it did, instead of calling a stopped recording failed. (patched: older histories ended here.)
       if (failure.type === AgoraFailureType.invalidResponse && !resent && patched(RESEND_STOP_AFTER_INVALID_RESPONSE)) {
         resent = true;
+        mem.ownStopMayHaveTaken = true;
         continue;
       }
       if (followsNoOrphan(mem)) return 'unreachable';
@@ -155,8 +165,12 @@ async function stop(
         if (mem.sessionExited) return 'not_found';
         continue;
       }
-      if (fresh) return 'unconfirmed';
+      if (fresh) {
+        mem.notFoundSince = since; // where reconciling's 404 streak starts
+        return 'unconfirmed';
+      }
     }
+    if ((r.earlierAttempts ?? 0) > 0) mem.ownStopMayHaveTaken = true;
     recordStopAnswer(mem, r);
     return r.kind;
   }

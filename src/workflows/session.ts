@@ -115,7 +115,12 @@ export async function recordUntilDone(input: RecordingInput, policy: ResolvedPol
       continue;
     }
     if (continueAsNewWanted(policy) && allHandlersFinished()) return leave({ kind: 'continueAsNew' });
-    timer.set(Math.min(mem.nextHealthCheckAt, maxDeadline, mem.requestsRetryAt ?? Infinity));
+    // A held layout/subscription request wakes the loop when it may be sent again (never a time already past).
+    const heldUntil =
+      (layoutPending(mem) || subscriptionPending(mem)) && (mem.requestsRetryAt ?? 0) > now()
+        ? (mem.requestsRetryAt ?? Infinity)
+        : Infinity;
+    timer.set(Math.min(mem.nextHealthCheckAt, maxDeadline, heldUntil));
     await condition(() => timer.fired || hasWork());
   }
 }
@@ -177,8 +182,10 @@ async function applyLayout(ref: SessionRef, policy: ResolvedPolicy, mem: Memory)
       { summary: `updateLayout: layout #${request.generation}` },
       [{ ...ref, layout: request.value }],
     );
-    if (r.kind === 'ok') mem.status.layout = request.value;
-    else if (holdDuringFailover(policy, mem)) return;
+    if (r.kind === 'ok') {
+      mem.status.layout = request.value;
+      releaseHold(mem);
+    } else if (holdDuringFailover(policy, mem)) return;
     else refusal = notFound(mem, request.generation, 'updateLayout');
   } catch (err) {
     refusal = { generation: request.generation, ...describeFailure(err) };
@@ -200,8 +207,10 @@ async function applySubscription(ref: SessionRef, policy: ResolvedPolicy, mem: M
       { summary: `update: subscription #${request.generation}` },
       [{ ...ref, streamSubscribe: request.value }],
     );
-    if (r.kind === 'ok') mem.status.subscription = request.value;
-    else if (holdDuringFailover(policy, mem)) return;
+    if (r.kind === 'ok') {
+      mem.status.subscription = request.value;
+      releaseHold(mem);
+    } else if (holdDuringFailover(policy, mem)) return;
     else notFound(mem, request.generation, 'update');
   } catch (err) {
     recordError(mem, describeFailure(err));
@@ -218,9 +227,14 @@ async function applySubscription(ref: SessionRef, policy: ResolvedPolicy, mem: M
  */
 function holdDuringFailover(policy: ResolvedPolicy, mem: Memory): boolean {
   if (!followsNoOrphan(mem)) return false;
-  const since = (mem.notFoundSince ??= now());
+  // The window is the held request's own (first 404 of this hold), so a query that finds the recorder back does not
+  // restart it: a request that keeps meeting 404 is refused once the window has passed.
+  const since = (mem.requestsHeldSince ??= now());
   const windowEnd = since + policy.failoverWindowSeconds * 1000;
-  if (now() >= windowEnd) return false;
+  if (now() >= windowEnd) {
+    releaseHold(mem);
+    return false;
+  }
   recordError(mem, {
     type: WorkflowErrorType.notFound,
     message: 'update/updateLayout answered 404; inside the failover window, the request waits for the recorder',
@@ -228,6 +242,12 @@ function holdDuringFailover(policy: ResolvedPolicy, mem: Memory): boolean {
   mem.requestsRetryAt = Math.min(now() + FAILOVER_RECHECK_SECONDS * 1000, windowEnd);
   mem.healthCheckForced = true;
   return true;
+}
+
+/** A held request went through (or was refused): the next 404 starts a new hold. */
+function releaseHold(mem: Memory): void {
+  mem.requestsHeldSince = undefined;
+  mem.requestsRetryAt = undefined;
 }
 
 /**
@@ -267,15 +287,17 @@ async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory)
   }
   if (result.kind === 'ok') {
     mem.notFoundSince = undefined;
-    mem.requestsRetryAt = undefined;
     // The files so far (https://docs.agora.io/en/cloud-recording/rest-api/query): with NCS lost, all there may be.
     mergeFileList(mem, result.fileList);
+    mem.nextHealthCheckAt = now() + interval;
+    if (isRunningStatus(result.status)) mem.seenRunning = true;
     if (isEndingStatus(result.status)) {
       mem.exit = { reason: mem.exit?.reason ?? `query: Agora reports status ${result.status}`, evidence: 'confirmed' };
     } else if (mem.exit && !exitBelieved(mem)) {
       unconfirmedExit(mem, policy, isRunningStatus(result.status) ? `status ${result.status}` : undefined);
+    } else if (!mem.seenRunning && mem.status.startedAt !== undefined && followsNoOrphan(mem)) {
+      neverRunning(mem, result.status);
     }
-    mem.nextHealthCheckAt = now() + interval;
     return;
   }
   if (result.kind === 'exiting') {
@@ -287,6 +309,13 @@ async function checkHealth(ref: SessionRef, policy: ResolvedPolicy, mem: Memory)
     };
     return;
   }
+  // A 404 long after the last one is a new episode (a failover that ended unseen, a query that failed in between),
+  // not the continuation of the old window (NO_ORPHAN_PATCH).
+  const last = mem.lastNotFoundAt;
+  if (last !== undefined && now() - last > 3 * FAILOVER_RECHECK_SECONDS * 1000 && followsNoOrphan(mem)) {
+    mem.notFoundSince = undefined;
+  }
+  mem.lastNotFoundAt = now();
   const since = (mem.notFoundSince ??= now());
   const windowEnd = since + policy.failoverWindowSeconds * 1000;
   if (now() >= windowEnd) {
@@ -329,6 +358,29 @@ function unconfirmedExit(mem: Memory, policy: ResolvedPolicy, running: string | 
   }
   if (now() >= (mem.exitQueriedAt ?? now()) + policy.failoverWindowSeconds * 1000) exit.evidence = 'notFound';
   else mem.nextHealthCheckAt = now() + FAILOVER_RECHECK_SECONDS * 1000;
+}
+
+/**
+ * Agora: a recorder whose status is not 4 or 5 about 90 s after start did not start
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices), seconds.
+ */
+export const START_GIVE_UP_SECONDS = 90;
+
+/**
+ * A query answered a status below 4 (still starting) before the recorder was ever seen running: ask again in {@link
+ * FAILOVER_RECHECK_SECONDS}, and {@link START_GIVE_UP_SECONDS} after the start take it as a recorder that never came
+ * up (a confirmed exit: stop tells the rest).
+ */
+function neverRunning(mem: Memory, status: number | undefined): void {
+  if (status === undefined || status >= 4) return;
+  if (now() - (mem.status.startedAt ?? now()) >= START_GIVE_UP_SECONDS * 1000) {
+    mem.exit = {
+      reason: `the recorder never came up: status ${status} ${START_GIVE_UP_SECONDS} s after start`,
+      evidence: 'confirmed',
+    };
+  } else {
+    mem.nextHealthCheckAt = now() + FAILOVER_RECHECK_SECONDS * 1000;
+  }
 }
 
 /**

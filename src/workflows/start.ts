@@ -36,7 +36,7 @@ import { describeFailure, followsNoOrphan, now, recordError, transition, type Me
 import { resourceExpiresAt } from './reconcile';
 import type { ResolvedPolicy } from './validate';
 import { START_ANSWER_WITH_WINDOW_TIMER, VERIFY_RECOVERED_RESOURCE_ID } from './patches';
-import { healthCheckCadenceMs } from './session';
+import { FAILOVER_RECHECK_SECONDS, healthCheckCadenceMs } from './session';
 
 /** How long to wait for the recorder_started notification that carries a lost sid, seconds. */
 export const SID_RECOVERY_SECONDS = 120;
@@ -56,7 +56,7 @@ type Attempt =
   | { kind: 'started'; sid: string; confirmation?: StartConfirmation; ncsConfigured?: boolean }
   | { kind: 'alreadyStarted'; sid?: string; confirmation?: StartConfirmation; ncsConfigured?: boolean }
   | { kind: 'windowClosed' }
-  | { kind: 'conflict' }
+  | { kind: 'conflict'; mayHaveTaken?: boolean }
   | { kind: 'reacquire'; mayHaveTaken: boolean }
   | { kind: 'failed'; mayHaveTaken: boolean };
 
@@ -116,7 +116,7 @@ export async function acquireAndStart(
       case 'conflict':
         // NO_ORPHAN_PATCH: any earlier start of this workflow may be the running task (a refusal judged from a
         // start's last answer says nothing of its earlier attempts), so look for its sid rather than give up on it.
-        if (mayHaveTaken || (mem.startsSent.length > 1 && followsNoOrphan(mem)))
+        if (mayHaveTaken || result.mayHaveTaken === true || (mem.startsSent.length > 1 && followsNoOrphan(mem)))
           return recoverOrFail(input, mem, 'Agora reports our earlier start as a running task (code 53)');
         return {
           kind: 'ended',
@@ -252,9 +252,13 @@ function startFailed(mem: Memory, err: unknown): Attempt {
   recordError(mem, failure);
   let attempt = meaningOf(failure.type);
   // An earlier attempt of this start (timed out, dropped, 5xx) may have taken even if the last one was refused.
-  if (attempt.kind !== 'conflict' && !mayHaveTakenOf(attempt) && earlierAttempts(err) && followsNoOrphan(mem)) {
+  if (!mayHaveTakenOf(attempt) && earlierAttempts(err) && followsNoOrphan(mem)) {
     attempt =
-      attempt.kind === 'reacquire' ? { kind: 'reacquire', mayHaveTaken: true } : { kind: 'failed', mayHaveTaken: true };
+      attempt.kind === 'reacquire'
+        ? { kind: 'reacquire', mayHaveTaken: true }
+        : attempt.kind === 'conflict'
+          ? { kind: 'conflict', mayHaveTaken: true }
+          : { kind: 'failed', mayHaveTaken: true };
   }
   const sent = mem.startsSent[mem.startsSent.length - 1];
   if (sent && !mayHaveTakenOf(attempt)) sent.refused = true;
@@ -269,7 +273,7 @@ function attemptOf(r: StartResult): Attempt {
     : { kind: 'started', sid: r.sid, ...extra };
 }
 
-const mayHaveTakenOf = (attempt: Attempt): boolean => 'mayHaveTaken' in attempt && attempt.mayHaveTaken;
+const mayHaveTakenOf = (attempt: Attempt): boolean => 'mayHaveTaken' in attempt && attempt.mayHaveTaken === true;
 
 /**
  * The start activity failed on a retry: its failure carries `{ earlierAttempts: n }` in its details (src/activities
@@ -313,6 +317,8 @@ async function recoverOrFail(input: RecordingInput, mem: Memory, why: string, kn
     // (NCS resends, and a delayed one may still come) until the resourceId expires; visible as `reconciling`.
     const expiresAt = resourceExpiresAt(input, mem);
     transition(mem, 'reconciling');
+    // A stop update waits for the stop to settle: nothing can be stopped without the sid, so answer it now.
+    mem.stopSettled = true;
     mem.resultFields.taskMayStillRun = true;
     recordError(mem, {
       type: WorkflowErrorType.taskMayStillRun,
@@ -328,7 +334,7 @@ async function recoverOrFail(input: RecordingInput, mem: Memory, why: string, kn
   mem.resultFields.taskMayStillRun = true;
   recordError(mem, {
     type: WorkflowErrorType.sidNotRecovered,
-    message: `${why}; no recorder_started arrived within ${SID_RECOVERY_SECONDS} s, so the task cannot be stopped and may still run until Agora's maxIdleTime ends it`,
+    message: `${why}; no recorder_started arrived (waited ${mem.noOrphan === true ? 'until the resourceId expired' : `${SID_RECOVERY_SECONDS} s`}), so the task cannot be stopped and may still run until Agora's maxIdleTime ends it`,
   });
   return { kind: 'ended', ending: 'failed', reason: why };
 }
@@ -419,10 +425,11 @@ export function enterRecording(
   } else if (confirmation?.kind === 'not_found') {
     mem.notFoundSince = now();
     mem.healthCheckForced = true;
-  } else if (confirmation?.kind === 'starting') {
-    mem.healthCheckForced = true;
   }
-  mem.nextHealthCheckAt = now() + healthCheckCadenceMs(policy, mem);
+  mem.seenRunning = confirmation?.kind === 'running';
+  // Still starting (status below 4) or not known: ask again soon, and give up on it 90 s after start (session.ts).
+  const soon = confirmation?.kind === 'starting' || confirmation?.kind === 'unknown';
+  mem.nextHealthCheckAt = now() + (soon ? FAILOVER_RECHECK_SECONDS * 1000 : healthCheckCadenceMs(policy, mem));
   transition(mem, 'recording', { sid });
   applyEarlyNotifications(mem, policy);
 }

@@ -103,6 +103,14 @@ export interface Memory {
   ncsSeen?: boolean;
   /** A 404 during a failover holds layout and subscription requests until then, Unix ms (session.ts). */
   requestsRetryAt?: number;
+  /** First 404 of the current hold of layout/subscription requests, Unix ms. */
+  requestsHeldSince?: number;
+  /** The last query 404, Unix ms: a 404 long after it starts a new failover window. */
+  lastNotFoundAt?: number;
+  /** Agora reported this task running (status 4 or 5) at least once. */
+  seenRunning?: boolean;
+  /** A stop of ours may have ended the task although its answer was lost (retried, or resent). */
+  ownStopMayHaveTaken?: boolean;
   /** When the query that confirms an unconfirmed exit was first asked, Unix ms (undefined: not yet asked). */
   exitQueriedAt?: number;
   /** NO_ORPHAN_PATCH applies to this run (asked once, where it first matters; see {@link followsNoOrphan}). */
@@ -202,6 +210,8 @@ export function createMemory(
     nextHealthCheckAt: carry.nextHealthCheckAt,
     ncsSeen: carry.ncsSeen,
     ncsConfigured: carry.ncsConfigured,
+    // It recorded long enough to continue as new: it came up (the start-confirmation rules are behind it).
+    seenRunning: true,
     previousRuns: carry.previousRuns,
     layoutRequest: pendingLayout && { value: pendingLayout, generation: 1 },
     subscriptionRequest: pendingSubscription && { value: pendingSubscription, generation: 1 },
