@@ -377,11 +377,20 @@ export async function runScenarios(
     await emu.clock.advanceTo(t);
     return t;
   };
-  /** env.sleep, noting when the server did not skip (its time then moves at wall-clock rate: real seconds). */
+  /**
+   * env.sleep, noting when the server did not skip (its time then moves at wall-clock rate: real seconds). A jump that
+   * crawls although nothing is in flight means a leaked time-skipping lock: the test server keeps one for good for a
+   * heartbeating activity that was cancelled (see test/support/workflows.ts `answerLate`; the start activity heartbeats
+   * its sid). The driver then releases the extra lock ({@link releaseLeakedLocks}).
+   */
+  let leakedLocksReleased = 0;
   const jump = async (ms: number): Promise<void> => {
     const t = Date.now();
     await env.sleep(ms);
-    if (ms >= 5_000 && Date.now() - t > ms / 4) slowJumps++;
+    if (ms >= 5_000 && Date.now() - t > ms / 4) {
+      slowJumps++;
+      if (!(await isBusy(stack, running))) leakedLocksReleased += await releaseLeakedLocks(env);
+    }
   };
 
   const addFault = (run: Run, rule: FaultRule): void => {
@@ -568,8 +577,11 @@ export async function runScenarios(
           (c.sid !== undefined && sids.has(c.sid)) ||
           (c.resourceId !== undefined && resourceIds.has(c.resourceId)),
       );
-    if (slowJumps > 0)
-      run.notes.push(`${slowJumps} jump(s) of the server's time ran at wall-clock rate (in the block)`);
+    if (slowJumps > 0) {
+      run.notes.push(
+        `${slowJumps} jump(s) ran at wall-clock rate so far in the block; ${leakedLocksReleased} leaked lock(s) released`,
+      );
+    }
     onFacts({
       seed: run.s.seed,
       workflowId: run.workflowId,
@@ -599,61 +611,94 @@ export async function runScenarios(
     });
   };
 
-  for (;;) {
-    // Fill the free lanes.
-    while (!exhausted && freeLanes.length > 0) {
-      const next = queue.next();
-      if (next.done) {
-        exhausted = true;
-        break;
-      }
-      freeLanes.sort((a, b) => a - b);
-      await begin(next.value, freeLanes.shift()!);
+  // Watchdog: names the step the driver is waiting on when it has not moved for 30 s real (progress.log, stderr).
+  let step = 'start';
+  let stepAt = Date.now();
+  const mark = (what: string) => {
+    step = what;
+    stepAt = Date.now();
+  };
+  const watchdog = setInterval(() => {
+    if (Date.now() - stepAt > 30_000) {
+      process.stderr.write(
+        `sim watchdog: waiting ${((Date.now() - stepAt) / 1000).toFixed(0)} s on "${step}"; running seeds ${running.map((r) => r.s.seed).join(',')}\n`,
+      );
+      stepAt = Date.now();
     }
-    if (running.length === 0 && tails.length === 0) break;
+  }, 5_000);
+  watchdog.unref();
+  try {
+    await loop();
+  } finally {
+    clearInterval(watchdog);
+  }
 
-    await settle();
-    const now = await sync();
-    let applied = false;
-    for (const run of [...running]) {
-      const due = run.pending.filter((a) => run.startedAt + a.at <= now);
-      if (due.length === 0) continue;
-      run.pending = run.pending.filter((a) => run.startedAt + a.at > now);
-      for (const a of due) await apply(run, a, now);
-      applied = true;
-    }
-    if (applied) continue;
-    for (const run of [...running]) {
-      const status = (await run.wf.describe()).status.name;
-      if (status !== 'RUNNING') await close(run, now, status);
-      else if (now >= run.hardCapAt || Date.now() - run.realStart > REAL_CAP_MS) {
-        run.notes.push(now >= run.hardCapAt ? 'hard cap (simulated) reached' : 'real-time cap reached');
-        await close(run, now, undefined);
+  async function loop(): Promise<void> {
+    for (;;) {
+      // Fill the free lanes.
+      while (!exhausted && freeLanes.length > 0) {
+        const next = queue.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        freeLanes.sort((a, b) => a - b);
+        mark(`begin seed ${next.value.seed}`);
+        await begin(next.value, freeLanes.shift()!);
       }
-    }
-    for (const run of [...tails]) {
-      // The tail ends at its simulated end, or when nothing is scheduled any more (nothing left to settle).
-      if (now >= run.closed!.tailEnd || (running.length === 0 && emu.clock.nextTimerAt() === undefined)) {
-        await finish(run);
-      }
-    }
-    if (freeLanes.length > 0 && !exhausted) continue;
-    if (running.length === 0 && tails.length === 0) continue;
+      if (running.length === 0 && tails.length === 0) break;
 
-    const candidates = [now + MAX_JUMP_MS];
-    for (const run of running) {
-      candidates.push(run.hardCapAt);
-      const nextAction = run.pending[0];
-      if (nextAction) candidates.push(run.startedAt + nextAction.at);
+      mark('settle');
+      await settle();
+      const now = await sync();
+      let applied = false;
+      for (const run of [...running]) {
+        const due = run.pending.filter((a) => run.startedAt + a.at <= now);
+        if (due.length === 0) continue;
+        run.pending = run.pending.filter((a) => run.startedAt + a.at > now);
+        for (const a of due) {
+          mark(`seed ${run.s.seed}: ${a.kind}`);
+          await apply(run, a, now);
+        }
+        applied = true;
+      }
+      if (applied) continue;
+      for (const run of [...running]) {
+        mark(`seed ${run.s.seed}: describe`);
+        const status = (await run.wf.describe()).status.name;
+        mark(`seed ${run.s.seed}: close (${status})`);
+        if (status !== 'RUNNING') await close(run, now, status);
+        else if (now >= run.hardCapAt || Date.now() - run.realStart > REAL_CAP_MS) {
+          run.notes.push(now >= run.hardCapAt ? 'hard cap (simulated) reached' : 'real-time cap reached');
+          await close(run, now, undefined);
+        }
+      }
+      for (const run of [...tails]) {
+        // The tail ends at its simulated end, or when nothing is scheduled any more (nothing left to settle).
+        if (now >= run.closed!.tailEnd || (running.length === 0 && emu.clock.nextTimerAt() === undefined)) {
+          mark(`seed ${run.s.seed}: finish`);
+          await finish(run);
+        }
+      }
+      if (freeLanes.length > 0 && !exhausted) continue;
+      if (running.length === 0 && tails.length === 0) continue;
+
+      const candidates = [now + MAX_JUMP_MS];
+      for (const run of running) {
+        candidates.push(run.hardCapAt);
+        const nextAction = run.pending[0];
+        if (nextAction) candidates.push(run.startedAt + nextAction.at);
+      }
+      for (const run of tails) candidates.push(run.closed!.tailEnd);
+      const nextTimer = emu.clock.nextTimerAt();
+      if (nextTimer !== undefined) candidates.push(nextTimer);
+      const target = Math.min(...candidates);
+      if (process.env.SIM_DEBUG)
+        console.log(`sim ${now} jump ${target - now} running ${running.length} tails ${tails.length}`);
+      mark(`jump ${target - now} ms`);
+      if (target > now) await jump(target - now);
+      else await realSleep(1);
     }
-    for (const run of tails) candidates.push(run.closed!.tailEnd);
-    const nextTimer = emu.clock.nextTimerAt();
-    if (nextTimer !== undefined) candidates.push(nextTimer);
-    const target = Math.min(...candidates);
-    if (process.env.SIM_DEBUG)
-      console.log(`sim ${now} jump ${target - now} running ${running.length} tails ${tails.length}`);
-    if (target > now) await jump(target - now);
-    else await realSleep(1);
   }
 }
 
@@ -673,6 +718,33 @@ function ignoreClosed(e: unknown): void {
   if (e instanceof WorkflowNotFoundError) return;
   if (e instanceof Error && /already completed|not found|closed/i.test(e.message)) return;
   throw e;
+}
+
+/**
+ * Releases time-skipping locks the test server leaked: unlock, then watch the server's time for 100 ms; if it still
+ * moves at wall-clock rate another lock remains (unlock again, at most 5); if it skips, the base lock of an idle
+ * environment was reached and is put back. @returns how many leaked locks were released.
+ */
+async function releaseLeakedLocks(env: TestWorkflowEnvironment): Promise<number> {
+  const test = env.connection.testService;
+  if (!test) return 0;
+  let released = 0;
+  for (let i = 0; i < 5; i++) {
+    try {
+      await test.unlockTimeSkipping({});
+    } catch {
+      break;
+    }
+    const t1 = await env.currentTimeMs();
+    await realSleep(100);
+    const t2 = await env.currentTimeMs();
+    if (t2 - t1 > 1_000) {
+      await test.lockTimeSkipping({});
+      break;
+    }
+    released++;
+  }
+  return released;
 }
 
 /** Something is in flight: an HTTP request at the emulator, an NCS delivery, a signal, a workflow task, an activity. */

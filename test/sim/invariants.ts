@@ -90,7 +90,8 @@ export function filesKept(f: SeedFacts): Violation[] {
  * - no task ever took: `failed` (start impossible); `cancelled` if cancelled; `no_content` if a stop came first;
  * - a task still recording at close: only `failed` (the workflow could not stop it);
  * - the task was ended by a stop call: `cancelled` if a cancellation came before the task ended, else `completed`
- *   when it recorded something and `no_content` when it did not;
+ *   when it recorded something and `no_content` when it did not (or `cancelled` if a cancellation came before the
+ *   run closed);
  * - the task ended by itself (idle, maxRecordingHour) before any stop took: `exited` (`no_content` too if it recorded
  *   nothing); a stop or cancel request within {@link RACE_MS} of that exit may also end `completed` / `no_content` /
  *   `cancelled` (both answers are true: the caller stopped and Agora left at the same instant).
@@ -118,7 +119,12 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
       why.push('the task was still recording at close');
     } else if (t.endReason === 'stopped') {
       if (cancelAt !== undefined && cancelAt <= (t.exitedAt ?? Infinity)) allowed.add('cancelled');
-      else allowed.add(content ? 'completed' : 'no_content');
+      else {
+        allowed.add(content ? 'completed' : 'no_content');
+        // A cancellation that came after the stop took but before the run closed (during the upload wait) may be
+        // reported: the workflow was cancelled.
+        if (cancelAt !== undefined && cancelAt <= (f.closedAt ?? Infinity)) allowed.add('cancelled');
+      }
       why.push(`a stop took at +${(t.exitedAt ?? 0) - f.startedAt} ms (${content ? 'with' : 'without'} content)`);
     } else {
       allowed.add('exited');
