@@ -230,3 +230,31 @@ test('a start that the start activity found ended (query after the sid): exited 
   expect(result.ending).toBe('exited');
   expect(result.reason).toMatch(/query after start: Agora reports status 8/);
 });
+
+test('a layout that meets 404 on every try while query finds the recorder: refused after the window, no busy loop', async () => {
+  const activities = stubActivities({
+    updateLayout: () => ({ kind: 'not_found' }),
+    query: () => ({ kind: 'ok', status: 5 }),
+  });
+  const result = await withRecording(
+    ctx,
+    { input: mixInput(), activities, fixture: 'no-orphan-layout-held' },
+    async ({ handle, env }) => {
+      await waitForState(handle, 'recording');
+      const layout = { mixedVideoLayout: 0 as const, backgroundColor: '#000000' };
+      const update = handle.executeUpdate(updateLayoutUpdate, { args: [layout] }).then(
+        () => 'applied',
+        (e: unknown) => String(e instanceof Error && e.cause instanceof Error ? e.cause.message : e),
+      );
+      await waitForCalls(activities.updateLayout, 1);
+      await env.sleep(120_000); // past the failover window
+      expect(await update).toMatch(/Agora did not apply the layout/);
+      await handle.signal(stopSignal, 'done');
+      return handle.result();
+    },
+  );
+  expect(result.ending).toBe('completed');
+  // One try every 30 s through the 90 s window: a handful, not hundreds.
+  expect(activities.updateLayout.mock.calls.length).toBeGreaterThanOrEqual(3);
+  expect(activities.updateLayout.mock.calls.length).toBeLessThanOrEqual(5);
+});
