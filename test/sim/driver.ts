@@ -229,6 +229,11 @@ export async function createStack(): Promise<SimStack> {
       workflowBundle: bundle,
       activities,
       shutdownGraceTime: '0 ms',
+      // No workflow cache, hence no sticky task queue: the time-skipping test server never times sticky tasks out
+      // (and does not implement ResetStickyTaskQueue), so after a worker restart a task handed to the old worker's
+      // sticky queue would wait there for good. Without the cache every workflow task replays the history from the
+      // start: the sticky cache is "dropped" at every task, which also checks that every history replays.
+      maxCachedWorkflows: 0,
     });
   // The pump: while any Agora request is in flight (e.g. sleeping on an emulated latency), the emulator clock follows
   // the server's, also during a jump (env.sleep), when the driver itself is waiting.
@@ -389,7 +394,9 @@ export async function runScenarios(
     await env.sleep(ms);
     if (ms >= 5_000 && Date.now() - t > ms / 4) {
       slowJumps++;
-      if (!(await isBusy(stack, running))) leakedLocksReleased += await releaseLeakedLocks(env);
+      if (process.env.SIM_RELEASE_LOCKS && !(await isBusy(stack, running))) {
+        leakedLocksReleased += await releaseLeakedLocks(env);
+      }
     }
   };
 
@@ -670,6 +677,7 @@ export async function runScenarios(
         if (status !== 'RUNNING') await close(run, now, status);
         else if (now >= run.hardCapAt || Date.now() - run.realStart > REAL_CAP_MS) {
           run.notes.push(now >= run.hardCapAt ? 'hard cap (simulated) reached' : 'real-time cap reached');
+          run.notes.push(await stuckAt(run.wf));
           await close(run, now, undefined);
         }
       }
@@ -745,6 +753,21 @@ async function releaseLeakedLocks(env: TestWorkflowEnvironment): Promise<number>
     released++;
   }
   return released;
+}
+
+/** Where a workflow that did not close stands: its pending workflow task and activities, its last history events. */
+async function stuckAt(wf: ReturnType<Client['workflow']['getHandle']>): Promise<string> {
+  try {
+    const d = await wf.describe();
+    const events = (await wf.fetchHistory()).events ?? [];
+    const names = events
+      .slice(-4)
+      .map((e) => (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? '?').replace('EVENT_TYPE_', ''));
+    const wft = d.raw.pendingWorkflowTask;
+    return `stuck: pending workflow task ${wft ? `state ${wft.state} attempt ${wft.attempt}` : 'none'}, activities ${JSON.stringify((d.raw.pendingActivities ?? []).map((a) => [a.activityType?.name, a.state, a.attempt]))}, last events ${names.join(' ')}`;
+  } catch (e) {
+    return `stuck: describe failed (${e instanceof Error ? e.message : String(e)})`;
+  }
 }
 
 /** Something is in flight: an HTTP request at the emulator, an NCS delivery, a signal, a workflow task, an activity. */
