@@ -19,6 +19,24 @@ export const regressions: { name: string; seed: number; found: string }[] = [
     found:
       'no NCS; the task idle-exited at 43 s; queries answered 404 inside the failover window; a cancel then sent stop, answered 400/49 (already exiting), and the workflow ended cancelled instead of exited',
   },
+  {
+    name: 'a stop whose first attempt took but lost its answer, retried and answered 49, ends exited',
+    seed: 9,
+    found:
+      'max duration reached; the first stop took but its answer was lost (injected fault), the retry answered 400/49 and the workflow concluded "Agora had already ended the task" (ending exited) although the stop that ended it was its own: expected completed',
+  },
+  {
+    name: "stop update: stop answered 49 on a retry taken as Agora's exit",
+    seed: 23,
+    found:
+      'same path as seed 9 from a stop update (ending exited, reason "Agora had already ended the task (stop answered 49)") although the task ended by our stop',
+  },
+  {
+    name: 'harness: a worker restart left the workflow stuck on the sticky queue',
+    seed: 39,
+    found:
+      "a worker restart at 164.6 s; the next workflow task went to the old worker's sticky queue, which the time-skipping test server never times out: no call after the restart, the run hit the hard cap. Fixed in the harness (workers without a cache), not in the workflow",
+  },
 ];
 
 jest.setTimeout(15 * 60_000);
