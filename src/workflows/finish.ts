@@ -64,6 +64,8 @@ export async function stopAndCollect(
 ): Promise<RecordingEnding> {
   mem.status.reason = end.reason;
   transition(mem, 'stopping');
+  // Agora had shown signs of ending the task before this stop: 404s, or an exit notification not yet confirmed.
+  const endedFirst = end.kind === 'exited' || mem.notFoundSince !== undefined || mem.exit !== undefined;
   let step = await stop(input, policy, mem, end);
   mem.resultFields.stoppedAt = now();
   mem.stopSettled = true;
@@ -74,10 +76,12 @@ export async function stopAndCollect(
         : 'stop answered 404 beyond the failover window and Agora never confirmed the exit';
     // A stop that kept failing may have ended the task on one of its attempts (answers lost).
     if (step === 'unreachable') mem.ownStopMayHaveTaken = true;
-    const r = await reconcile(input, policy, mem, why, step === 'unconfirmed' ? mem.notFoundSince : undefined);
+    const r = await reconcile(input, mem, why);
     if (r.answer) recordStopAnswer(mem, r.answer);
-    step =
-      r.kind === 'gone' ? (r.via === 'notFound' ? 'not_found' : 'skipped') : r.kind === 'expired' ? 'failed' : r.kind;
+    // Expired: nothing more can be done, and the result says so (taskMayStillRun). A stop that never got through is a
+    // failure; 404s to the end are a task that most likely ended unseen, judged by the rules below like any 404.
+    if (r.kind === 'expired') step = step === 'unreachable' ? 'failed' : 'not_found';
+    else step = r.kind === 'gone' ? 'skipped' : r.kind;
     mem.resultFields.stoppedAt = now();
   }
 
@@ -95,9 +99,11 @@ export async function stopAndCollect(
   // A stop answered 200 after an exit was reported: the task was still running (a failover's old recorder left, or
   // 404s outlasted the window), and this stop ended it.
   if (end.kind === 'exited' && step !== 'stopped') return 'exited';
-  // Our stop found the task already exiting (49) or gone (404), and no stop of ours can have ended it before: Agora had
-  // ended it by itself (an idle exit whose notifications were lost).
-  if ((step === 'already_exiting' || step === 'not_found') && !mem.ownStopMayHaveTaken) {
+  // Our stop found the task already exiting (49) or gone (404) after Agora showed signs of ending it (404s, an exit
+  // notification), and no stop of ours can have ended it before: Agora had ended it by itself (an idle exit whose
+  // notifications were lost). Without such signs a 49/404 may be an earlier attempt of our own stop whose answer was
+  // lost inside the client (domain failover): `completed`.
+  if ((step === 'already_exiting' || step === 'not_found') && endedFirst && !mem.ownStopMayHaveTaken) {
     mem.status.reason = `${end.reason}; Agora had already ended the task (stop answered ${step === 'not_found' ? 404 : 49})`;
     return 'exited';
   }

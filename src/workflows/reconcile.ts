@@ -13,7 +13,6 @@
  */
 import { condition } from '@temporalio/workflow';
 import { RESOURCE_EXPIRED_HOUR, type RecordingInput, type StopResult, WorkflowErrorType } from '../contract';
-import type { ResolvedPolicy } from './validate';
 import { agora } from './activities';
 import { sessionRef } from './session';
 import { describeFailure, goneConfirmed, now, recordError, transition, type Memory } from './state';
@@ -25,20 +24,7 @@ export const RECONCILE_MAX_RETRY_SECONDS = 3600;
 /** Schedule-to-close of one reconciling stop (its retries included); the next round tries again. */
 const RECONCILE_STOP_TIMEOUT = '5 minutes';
 
-/**
- * How long 404s must go on, without a single answer for the task in between, before reconciliation takes the task as
- * gone: this many failover windows, seconds each (at least {@link MIN_GONE_AFTER_SECONDS}). Agora documents failovers
- * of up to ~90 s (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices); ten times that
- * is no failover but a task that ended unseen (no NCS: an idle exit answers 404 once its exit grace has passed).
- */
-export const GONE_AFTER_FAILOVER_WINDOWS = 10;
-/** Floor of the 404 streak that counts as gone, seconds. */
-export const MIN_GONE_AFTER_SECONDS = 900;
-
-/**
- * How reconciliation ended: Agora's answer to a stop, `gone` (session_exit, or 404s for {@link
- * GONE_AFTER_FAILOVER_WINDOWS} failover windows), or the resourceId expired.
- */
+/** How reconciliation ended: Agora's answer to a stop, `gone` (session_exit), or the resourceId expired. */
 export type Reconciled = Exclude<StopResult['kind'], 'not_found'> | 'gone' | 'expired';
 
 /**
@@ -57,15 +43,10 @@ export function resourceExpiresAt(input: RecordingInput, mem: Memory): number {
  */
 export async function reconcile(
   input: RecordingInput,
-  policy: ResolvedPolicy,
   mem: Memory,
   why: string,
-  notFoundSince: number | undefined,
-): Promise<{ kind: Reconciled; answer?: StopResult; via?: 'notFound' }> {
+): Promise<{ kind: Reconciled; answer?: StopResult }> {
   const expiresAt = resourceExpiresAt(input, mem);
-  const goneAfterMs =
-    Math.max(GONE_AFTER_FAILOVER_WINDOWS * policy.failoverWindowSeconds, MIN_GONE_AFTER_SECONDS) * 1000;
-  let since = notFoundSince;
   mem.resultFields.taskMayStillRun = true;
   transition(mem, 'reconciling');
   recordError(mem, {
@@ -94,16 +75,7 @@ export async function reconcile(
       continue;
     }
     if ((answer.earlierAttempts ?? 0) > 0) mem.ownStopMayHaveTaken = true;
-    if (answer.kind === 'not_found') {
-      since ??= now();
-      if (now() - since < goneAfterMs) continue;
-      mem.resultFields.taskMayStillRun = undefined;
-      recordError(mem, {
-        type: WorkflowErrorType.notFound,
-        message: `stop answered 404 for ${Math.round((now() - since) / 1000)} s, ${GONE_AFTER_FAILOVER_WINDOWS} failover windows and more: the task is gone`,
-      });
-      return { kind: 'gone', via: 'notFound' };
-    }
+    if (answer.kind === 'not_found') continue;
     mem.resultFields.taskMayStillRun = undefined;
     return { kind: answer.kind, answer };
   }

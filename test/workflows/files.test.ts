@@ -158,7 +158,7 @@ describe('backuped waits, bounded, for the later uploaded', () => {
 });
 
 describe('a user stop answered 404', () => {
-  test('then session_exit and uploaded: exited (Agora had ended it) with the files', async () => {
+  test('then session_exit and uploaded: completed with the files', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'not_found' }) });
     const options = { input: mixInput(), activities, fixture: 'stop-404-exit-then-uploaded' };
     const result = await withRecording(ctx, options, async ({ handle }) => {
@@ -176,7 +176,7 @@ describe('a user stop answered 404', () => {
       );
       return handle.result();
     });
-    expect(result).toMatchObject({ ending: 'exited', uploadingStatus: 'uploaded', fileList: mixFiles('sid-1') });
+    expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded', fileList: mixFiles('sid-1') });
   });
 
   test('and no source of files: the result says the files are unknown, not a clean completion', async () => {
@@ -191,7 +191,7 @@ describe('a user stop answered 404', () => {
       );
       return handle.result();
     });
-    expect(result).toMatchObject({ ending: 'exited', fileList: [] });
+    expect(result).toMatchObject({ ending: 'completed', fileList: [] });
     expect(result.uploadingStatus).toBeUndefined();
     expect(result.lastError).toBeDefined();
   });

@@ -188,7 +188,7 @@ test('435: nothing was published, the recording ends no_content', async () => {
 });
 
 describe('stop finds the task already gone', () => {
-  test('49 (already exiting): Agora had ended it (exited); wait for its upload', async () => {
+  test('49 (already exiting), with no sign of Agora ending it before: completed (maybe our own lost stop); wait for its upload', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'already_exiting' }) });
     const result = await withRecording(
       ctx,
@@ -204,12 +204,11 @@ describe('stop finds the task already gone', () => {
         return handle.result();
       },
     );
-    expect(result).toMatchObject({ ending: 'exited', uploadingStatus: 'uploaded' });
-    expect(result.reason).toMatch(/Agora had already ended the task \(stop answered 49\)/);
+    expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
     expect(activities.stop).toHaveBeenCalledTimes(1);
   });
 
-  test('404 (not found): stopped again through the failover window (best practices), then reconciled until a stop is answered 49; exited', async () => {
+  test('404 (not found): stopped again through the failover window (best practices), then reconciled until a stop is answered 49; completed', async () => {
     // A 404 never proves the task gone (issue 17): after the window the workflow reconciles, and Agora's 49 says the
     // task is exiting.
     const activities = stubActivities({ stop: (n) => (n <= 10 ? { kind: 'not_found' } : { kind: 'already_exiting' }) });
@@ -222,7 +221,7 @@ describe('stop finds the task already gone', () => {
         return handle.result();
       },
     );
-    expect(result).toMatchObject({ ending: 'exited', sid: 'sid-1' });
+    expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1' });
     expect(result.taskMayStillRun).toBeUndefined();
     // A stop every 10 s through the default 90 s failover window (a task that is only moving gets stopped once back),
     // then one reconciling stop 30 s later.
@@ -259,7 +258,7 @@ describe('stop finds the task already gone', () => {
     expect(activities.stop).toHaveBeenCalledTimes(2);
   });
 
-  test('404 (not found) after session_exit: gone (Agora had ended it: exited) without stopping again', async () => {
+  test('404 (not found) after session_exit: gone, completed without stopping again', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'not_found' }) });
     const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
       await waitForState(handle, 'recording');
@@ -271,7 +270,7 @@ describe('stop finds the task already gone', () => {
       );
       return handle.result();
     });
-    expect(result).toMatchObject({ ending: 'exited', sid: 'sid-1' });
+    expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1' });
     expect((activities.stop as jest.Mock).mock.calls.length).toBeLessThan(10);
   });
 });

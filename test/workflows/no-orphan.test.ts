@@ -136,23 +136,18 @@ test('a stop that keeps failing: reconciling, and a later stop that Agora answer
   expect(stopCalls).toBe(40);
 });
 
-test('stop answered 404 for ten failover windows and more: the task is gone, exited (Agora had ended it), no false alarm', async () => {
+test('stop answered 404 until the resourceId expires: taskMayStillRun, with backoff between the stops', async () => {
   const activities = stubActivities({ stop: (): StopResult => ({ kind: 'not_found' }) });
-  const result = await withRecording(
-    ctx,
-    { input: mixInput({ policy: { uploadTimeoutSeconds: 30 } }), activities },
-    async ({ handle }) => {
-      await waitForState(handle, 'recording');
-      await handle.signal(stopSignal, 'done');
-      return handle.result();
-    },
-  );
-  expect(result.ending).toBe('exited');
-  expect(result.taskMayStillRun).toBeUndefined();
-  expect(result.reason).toMatch(/Agora had already ended the task \(stop answered 404\)/);
-  // 10 stops through the 90 s window, then reconciling (30, 60, 120, 240, 480 s) until 900 s of 404s.
-  expect(result.endedAt - result.startedAt!).toBeGreaterThanOrEqual(900_000);
-  expect(activities.stop.mock.calls.length).toBeLessThan(20);
+  const input = mixInput({ resourceExpiredHour: 2, policy: { maxDurationSeconds: 3600, uploadTimeoutSeconds: 30 } });
+  const result = await withRecording(ctx, { input, activities }, async ({ handle }) => {
+    await waitForState(handle, 'recording');
+    await handle.signal(stopSignal, 'done');
+    return handle.result();
+  });
+  expect(result).toMatchObject({ ending: 'completed', taskMayStillRun: true });
+  expect(result.endedAt - result.startedAt!).toBeGreaterThanOrEqual(2 * 3_600_000);
+  // 10 stops through the 90 s window, then 30 s doubling to an hour: not one every 10 s.
+  expect(activities.stop.mock.calls.length).toBeLessThan(25);
 });
 
 test('reconciling until the resourceId expires (Agora unreachable): failed, taskMayStillRun, and it says why', async () => {
