@@ -41,7 +41,11 @@ async function main(): Promise<number> {
   // The CI part first, then the long part (test/faults/long/).
   files.sort((a, b) => Number(isCi(b.file)) - Number(isCi(a.file)) || a.file.localeCompare(b.file));
   const options = (await prettier.resolveConfig(docPath)) ?? {};
-  const text = await prettier.format(render(files), { ...options, filepath: docPath });
+  // The simulation's section (npm run sim --report, test/sim/report.ts) is kept as it is.
+  const old = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '';
+  const sim = /<!-- sim:begin -->[\s\S]*<!-- sim:end -->/.exec(old)?.[0];
+  const rendered = render(files) + (sim ? `\n${sim}\n` : '');
+  const text = await prettier.format(rendered, { ...options, filepath: docPath });
   fs.writeFileSync(docPath, text);
   console.log(`wrote ${rel(docPath)} from ${files.length} of ${testFiles.length} files' results`);
   return 0;

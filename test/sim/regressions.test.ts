@@ -32,6 +32,12 @@ export const regressions: { name: string; seed: number; found: string }[] = [
       'same path as seed 9 from a stop update (ending exited, reason "Agora had already ended the task (stop answered 49)") although the task ended by our stop',
   },
   {
+    name: 'a failover longer than the failover window: exited while the task kept recording',
+    seed: 82,
+    found:
+      'query answered 404 for longer than failoverWindowSeconds during a longer failover; the workflow ended exited ("beyond the failover window") without taskMayStillRun while the task recorded on (a 404 horizon taken as gone); fixed: reconcile until Agora answers or the resourceId expires',
+  },
+  {
     name: 'harness: a worker restart left the workflow stuck on the sticky queue',
     seed: 39,
     found:
