@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import prettier from 'prettier';
 import { createStack, runScenario, runScenarios, type SeedFacts, type SimStack } from './driver';
 import { checkInvariants, invariantIds, invariantNames, type InvariantId, type Violation } from './invariants';
 import { drawScenario, type Scenario } from './scenario';
@@ -204,6 +203,8 @@ export async function writeReport(s: RunSummary, command: string, file = docsFil
     begin >= 0 && end > begin
       ? text.slice(0, begin) + section + text.slice(end + END.length)
       : `${text.trimEnd()}\n\n## Simulation (issue 17)\n\n${intro}\n\n${section}\n`;
+  // Loaded here, not at the top: prettier's CommonJS entry imports ESM, which Jest's module runtime refuses.
+  const prettier = await import('prettier');
   const options = (await prettier.resolveConfig(file)) ?? {};
   fs.writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
 }

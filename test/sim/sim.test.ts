@@ -1,5 +1,5 @@
 /**
- * CI's block of the seeded simulation (issue 17): seeds 1..50 (SIM_CI_SEEDS) on the real workflow, activities, Agora client and NCS
+ * `npm run test:sim`'s block of the seeded simulation (issue 17): seeds 1..50 (SIM_CI_SEEDS) on the real workflow, activities, Agora client and NCS
  * receiver, against the emulator on the time-skipping test server (test/sim/driver.ts). Every invariant must hold for
  * every seed; a failure names the failing seeds, what they violated and the command that replays each.
  */
