@@ -47,7 +47,12 @@ function setup(overrides: Partial<ActivityDeps> = {}, baseUrl: string | string[]
     startConfirmDelayMs: 0,
     ...overrides,
   });
-  env = new MockActivityEnvironment({ startToCloseTimeoutMs: 20_000 }, { logger: capture.temporalLogger });
+  // Scheduled now, without a schedule-to-close limit (the mock's defaults put the schedule in 1970, which the start
+  // confirmation would read as a start window long closed).
+  env = new MockActivityEnvironment(
+    { startToCloseTimeoutMs: 20_000, scheduledTimestampMs: Date.now(), scheduleToCloseTimeoutMs: 0 },
+    { logger: capture.temporalLogger },
+  );
 }
 
 /** Runs an activity in the mock environment. */
