@@ -373,7 +373,9 @@ export function createActivities(deps: ActivityDeps): RecordingActivities {
           opts,
         );
         log(answer, { sid: input.sid });
-        const earlierAttempts = Context.current().info.attempt - 1;
+        // Attempts of this activity and of the client (a timed-out request retried, on the other domain too) before the
+        // one that answered: any of them may have taken.
+        const earlierAttempts = Context.current().info.attempt - 1 + (answer.attempts - 1);
         const result = stopResult(answer);
         return earlierAttempts > 0 ? { ...result, earlierAttempts } : result;
       });

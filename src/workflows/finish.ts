@@ -30,7 +30,12 @@ import { type SessionEnd, sessionRef } from './session';
 import { describeFailure, followsNoOrphan, mergeFileList, now, recordError, transition, type Memory } from './state';
 import { reconcile } from './reconcile';
 import type { ResolvedPolicy } from './validate';
-import { BACKUPED_WAITS_FOR_UPLOADED, RESEND_STOP_AFTER_INVALID_RESPONSE, UPLOAD_WAIT_AFTER_STOP_404 } from './patches';
+import {
+  BACKUPED_WAITS_FOR_UPLOADED,
+  RESEND_STOP_AFTER_INVALID_RESPONSE,
+  STOP_49_CONFIRMED,
+  UPLOAD_WAIT_AFTER_STOP_404,
+} from './patches';
 
 /**
  * A stop answered 404 while Agora may be failing the recorder over
@@ -65,8 +70,11 @@ export async function stopAndCollect(
   mem.status.reason = end.reason;
   transition(mem, 'stopping');
   // Agora had shown signs of ending the task before this stop: 404s, or an exit notification not yet confirmed.
-  const endedFirst = end.kind === 'exited' || mem.notFoundSince !== undefined || mem.exit !== undefined;
-  let step = await stop(input, policy, mem, end);
+  const signsBefore = end.kind === 'exited' || mem.notFoundSince !== undefined || mem.exit !== undefined;
+  const answers: StopAnswers = {};
+  let step = await stop(input, policy, mem, end, answers);
+  // ...or our first stop found it already exiting or gone, and nothing said otherwise later (STOP_49_CONFIRMED).
+  const endedFirst = signsBefore || answers.firstFoundGone === true;
   mem.resultFields.stoppedAt = now();
   mem.stopSettled = true;
   if (step === 'unreachable' || step === 'unconfirmed') {
@@ -78,6 +86,7 @@ export async function stopAndCollect(
     if (step === 'unreachable') mem.ownStopMayHaveTaken = true;
     const r = await reconcile(input, mem, why);
     if (r.answer) recordStopAnswer(mem, r.answer);
+    if (r.kind === 'stopped' || r.kind === 'no_content') answers.firstFoundGone = false;
     // Expired: nothing more can be done, and the result says so (taskMayStillRun). A stop that never got through is a
     // failure; 404s to the end are a task that most likely ended unseen, judged by the rules below like any 404.
     if (r.kind === 'expired') step = step === 'unreachable' ? 'failed' : 'not_found';
@@ -112,20 +121,47 @@ export async function stopAndCollect(
   return 'completed';
 }
 
+/** What the stop step learned beyond its outcome. */
+interface StopAnswers {
+  /**
+   * The first stop (no earlier attempt of ours) was answered 49 or 404 and no later stop contradicted it with a 200:
+   * Agora had ended the task before our stop. Set only with STOP_49_CONFIRMED.
+   */
+  firstFoundGone?: boolean;
+}
+
+/** Stop answered 49 for a task whose exit Agora has not confirmed: check it like a 404 once
+ * (STOP_49_CONFIRMED): a 404 or a 200 next shows a failover or a live task, a second 49 is believed. */
+function unconfirmed49(mem: Memory, r: StopResult): boolean {
+  return (
+    r.kind === 'already_exiting' &&
+    (r.earlierAttempts ?? 0) === 0 &&
+    !mem.ownStopMayHaveTaken &&
+    !mem.sessionExited &&
+    mem.exit?.evidence !== 'confirmed' &&
+    followsNoOrphan(mem) &&
+    patched(STOP_49_CONFIRMED)
+  );
+}
+
 /**
  * The stop call. A stop that fails after its retries (30 min) leaves the task possibly running: say so. A 404 to a
  * requested stop is "gone" only once session_exit arrived or the failover window passed: inside the window the task
- * may be moving to another server and would go on recording (and billing) after it, so stop is sent again.
+ * may be moving to another server and would go on recording (and billing) after it, so stop is sent again. A 49 that
+ * no stop of ours can explain is checked the same way (a failing-over task is not exiting).
  */
 async function stop(
   input: RecordingInput,
   policy: ResolvedPolicy,
   mem: Memory,
   end: Exclude<SessionEnd, { kind: 'continueAsNew' }>,
+  answers: StopAnswers,
 ): Promise<StopStep> {
   if (mem.sessionExited) return 'skipped';
   let notFoundSince: number | undefined;
   let resent = false;
+  let first = true;
+  let seen49 = false;
   for (;;) {
     let r: StopResult;
     try {
@@ -145,11 +181,20 @@ async function stop(
       return 'failed';
     }
 
+    const checkAs404 = !seen49 && unconfirmed49(mem, r);
+    if (r.kind === 'already_exiting') seen49 = true;
+    const foundGone = r.kind === 'not_found' || r.kind === 'already_exiting';
+    if (first && foundGone && (r.earlierAttempts ?? 0) === 0 && !resent && followsNoOrphan(mem)) {
+      answers.firstFoundGone = patched(STOP_49_CONFIRMED);
+    }
+    first = false;
+    if (!foundGone) answers.firstFoundGone = false;
     if (
-      r.kind === 'not_found' &&
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler may set it during the stop call
-      !mem.sessionExited &&
-      mem.exit?.evidence !== 'confirmed' &&
+      (checkAs404 ||
+        (r.kind === 'not_found' &&
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler may set it during the stop call
+          !mem.sessionExited &&
+          mem.exit?.evidence !== 'confirmed')) &&
       (end.kind === 'stop' || followsNoOrphan(mem))
     ) {
       // A 404 is "gone, or failing over" (NO_ORPHAN_PATCH: for an exit too, unless Agora confirmed it). The window
@@ -162,7 +207,7 @@ async function stop(
       if (now() < windowEnd) {
         recordError(mem, {
           type: WorkflowErrorType.notFound,
-          message: 'stop answered 404; inside the failover window, stopping again',
+          message: `stop answered ${checkAs404 ? '49 (no stop of ours can have ended it)' : 404}; inside the failover window, stopping again`,
         });
         await condition(() => mem.sessionExited, Math.min(STOP_FAILOVER_RECHECK_SECONDS * 1000, windowEnd - now()), {
           summary: 'stop answered 404: failover? stop again',

@@ -66,3 +66,11 @@ export const UPLOAD_WAIT_AFTER_STOP_404 = 'upload-wait-after-stop-404';
  * deadline, for the later `uploaded` (finish.ts).
  */
 export const BACKUPED_WAITS_FOR_UPLOADED = 'backuped-waits-for-uploaded';
+
+/**
+ * Issue 17 (sim seeds 18, 82): a stop answered 400/49 ("already exiting") with no earlier attempt of ours and no exit
+ * Agora confirmed is checked like a 404 (stop again through the failover window, then reconcile) instead of believed:
+ * a task failing over is not exiting. A first stop answered 49 or 404 that the task never contradicted (no later 200)
+ * is Agora's own exit (finish.ts).
+ */
+export const STOP_49_CONFIRMED = 'stop-49-confirmed';

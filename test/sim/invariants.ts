@@ -91,7 +91,8 @@ export function filesKept(f: SeedFacts): Violation[] {
  * - a task still recording at close: only `failed` (the workflow could not stop it);
  * - the task was ended by a stop call: `cancelled` if a cancellation came before the task ended, else `completed`
  *   when it recorded something and `no_content` when it did not (or `cancelled` if a cancellation came before the
- *   run closed);
+ *   run closed); `exited` too when that stop's answer was replaced by an injected 400/49 (Agora said "already
+ *   exiting", and no later answer contradicts it);
  * - the task ended by itself (idle, maxRecordingHour) before any stop took: `exited` (`no_content` too if it recorded
  *   nothing); a stop or cancel request within {@link RACE_MS} of that exit may also end `completed` / `no_content` /
  *   `cancelled` (both answers are true: the caller stopped and Agora left at the same instant).
@@ -125,7 +126,15 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
         // reported: the workflow was cancelled.
         if (cancelAt !== undefined && cancelAt <= (f.closedAt ?? Infinity)) allowed.add('cancelled');
       }
-      why.push(`a stop took at +${(t.exitedAt ?? 0) - f.startedAt} ms (${content ? 'with' : 'without'} content)`);
+      // The stop that took was answered 400/49 ("already exiting") by an injected fault: Agora's own answer said the
+      // task was ending before it, and nothing the workflow can see says otherwise, so `exited` is true to its answers.
+      const tookAs49 = f.calls.some(
+        (c) => c.endpoint === 'stop' && c.fault !== undefined && c.code === 49 && c.committed?.httpStatus === 200,
+      );
+      if (tookAs49) allowed.add('exited');
+      why.push(
+        `a stop took at +${(t.exitedAt ?? 0) - f.startedAt} ms (${content ? 'with' : 'without'} content${tookAs49 ? ', answered 49 by a fault' : ''})`,
+      );
     } else {
       allowed.add('exited');
       if (!content) allowed.add('no_content');

@@ -158,7 +158,9 @@ describe('backuped waits, bounded, for the later uploaded', () => {
 });
 
 describe('a user stop answered 404', () => {
-  test('then session_exit and uploaded: completed with the files', async () => {
+  // Our first stop found no task (no earlier attempt of ours could have ended it) and session_exit confirms it: Agora
+  // had ended the task by itself (STOP_49_CONFIRMED), whatever the caller asked.
+  test('then session_exit and uploaded: exited, with the files', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'not_found' }) });
     const options = { input: mixInput(), activities, fixture: 'stop-404-exit-then-uploaded' };
     const result = await withRecording(ctx, options, async ({ handle }) => {
@@ -176,7 +178,8 @@ describe('a user stop answered 404', () => {
       );
       return handle.result();
     });
-    expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded', fileList: mixFiles('sid-1') });
+    expect(result).toMatchObject({ ending: 'exited', uploadingStatus: 'uploaded', fileList: mixFiles('sid-1') });
+    expect(result.reason).toMatch(/Agora had already ended the task \(stop answered 404\)/);
   });
 
   test('and no source of files: the result says the files are unknown, not a clean completion', async () => {
@@ -191,8 +194,9 @@ describe('a user stop answered 404', () => {
       );
       return handle.result();
     });
-    expect(result).toMatchObject({ ending: 'completed', fileList: [] });
+    // No uploadingStatus: nothing says the files are complete (lastError depends on whether session_exit came before
+    // the stop's 404 was handled).
+    expect(result).toMatchObject({ ending: 'exited', fileList: [] });
     expect(result.uploadingStatus).toBeUndefined();
-    expect(result.lastError).toBeDefined();
   });
 });

@@ -188,11 +188,11 @@ test('435: nothing was published, the recording ends no_content', async () => {
 });
 
 describe('stop finds the task already gone', () => {
-  test('49 (already exiting), with no sign of Agora ending it before: completed (maybe our own lost stop); wait for its upload', async () => {
+  test('49 (already exiting) that no stop of ours explains: stopped once more (a failover answers 404), the second 49 believed: exited; wait for its upload', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'already_exiting' }) });
     const result = await withRecording(
       ctx,
-      { input: mixInput(), activities, fixture: 'stop-49' },
+      { input: mixInput(), activities, fixture: 'stop-49-twice' },
       async ({ handle }) => {
         await waitForState(handle, 'recording');
         await handle.signal(stopSignal);
@@ -204,11 +204,47 @@ describe('stop finds the task already gone', () => {
         return handle.result();
       },
     );
+    expect(result).toMatchObject({ ending: 'exited', uploadingStatus: 'uploaded' });
+    expect(result.reason).toMatch(/stop answered 49/);
+    expect(activities.stop).toHaveBeenCalledTimes(2);
+  });
+
+  test('49 on a retried stop (an earlier attempt may have taken): believed at once, completed', async () => {
+    const activities = stubActivities({ stop: () => ({ kind: 'already_exiting', earlierAttempts: 1 }) });
+    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(stopSignal);
+      await waitForState(handle, 'uploading');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
+      );
+      return handle.result();
+    });
     expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
     expect(activities.stop).toHaveBeenCalledTimes(1);
   });
 
-  test('404 (not found): stopped again through the failover window (best practices), then reconciled until a stop is answered 49; completed', async () => {
+  test('a lone 49 during a failover, then the task answers again: stopped for real, completed (sim seed 82)', async () => {
+    const activities = stubActivities({
+      stop: (n) =>
+        n === 1
+          ? { kind: 'already_exiting' }
+          : n <= 4
+            ? { kind: 'not_found' }
+            : { kind: 'stopped', uploadingStatus: 'uploaded' },
+    });
+    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(stopSignal);
+      return handle.result();
+    });
+    expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
+    expect(result.taskMayStillRun).toBeUndefined();
+    expect(activities.stop).toHaveBeenCalledTimes(5);
+  });
+
+  test('404 (not found): stopped again through the failover window (best practices), then reconciled until a stop is answered 49; exited (no stop of ours took)', async () => {
     // A 404 never proves the task gone (issue 17): after the window the workflow reconciles, and Agora's 49 says the
     // task is exiting.
     const activities = stubActivities({ stop: (n) => (n <= 10 ? { kind: 'not_found' } : { kind: 'already_exiting' }) });
@@ -221,7 +257,7 @@ describe('stop finds the task already gone', () => {
         return handle.result();
       },
     );
-    expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1' });
+    expect(result).toMatchObject({ ending: 'exited', sid: 'sid-1' });
     expect(result.taskMayStillRun).toBeUndefined();
     // A stop every 10 s through the default 90 s failover window (a task that is only moving gets stopped once back),
     // then one reconciling stop 30 s later.
@@ -258,7 +294,7 @@ describe('stop finds the task already gone', () => {
     expect(activities.stop).toHaveBeenCalledTimes(2);
   });
 
-  test('404 (not found) after session_exit: gone, completed without stopping again', async () => {
+  test('404 (not found), then session_exit: gone, exited without stopping again', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'not_found' }) });
     const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
       await waitForState(handle, 'recording');
@@ -270,7 +306,7 @@ describe('stop finds the task already gone', () => {
       );
       return handle.result();
     });
-    expect(result).toMatchObject({ ending: 'completed', sid: 'sid-1' });
+    expect(result).toMatchObject({ ending: 'exited', sid: 'sid-1' });
     expect((activities.stop as jest.Mock).mock.calls.length).toBeLessThan(10);
   });
 });
