@@ -311,6 +311,12 @@ describe('failures', () => {
     await failure(run('query', s), AgoraFailureType.retrySameCall, false);
   });
 
+  it('stop whose answer was dropped after it took, repeated by the client: the 49 says earlierAttempts (our own stop)', async () => {
+    const s = await recording();
+    emu.faults.add({ kind: 'drop', endpoint: 'stop', times: 1, commit: true });
+    expect(await run('stop', s)).toEqual({ kind: 'already_exiting', earlierAttempts: 1 });
+  });
+
   it('acquire 400/406 → AgoraQuotaExceeded, retryable, 30 s later', async () => {
     emu.faults.add({
       kind: 'error',
