@@ -106,7 +106,7 @@ export function stopResult(answer: AgoraAnswer<StopResponse>): StopResult {
     case 'no-content':
       return { kind: 'no_content' };
     case 'already-exiting':
-      return { kind: 'already_exiting' };
+      return answer.code === undefined ? { kind: 'already_exiting' } : { kind: 'already_exiting', code: answer.code };
     case 'not-found':
     case 'maybe-failover':
       return { kind: 'not_found' };

@@ -152,7 +152,11 @@ export interface StopInput extends SessionRef {
 export type StopResult = (
   | { kind: 'stopped'; uploadingStatus?: UploadingStatus; fileList?: FileList }
   | { kind: 'no_content' }
-  | { kind: 'already_exiting' }
+  | {
+      kind: 'already_exiting';
+      /** Agora's body code: 49 (already stopping or stopped), 50 (this stop took, its upload timed out), 501 (legacy). */
+      code?: number;
+    }
   | { kind: 'not_found' }
 ) & {
   /**

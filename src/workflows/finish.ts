@@ -135,6 +135,7 @@ interface StopAnswers {
 function unconfirmed49(mem: Memory, r: StopResult): boolean {
   return (
     r.kind === 'already_exiting' &&
+    r.code !== 50 &&
     (r.earlierAttempts ?? 0) === 0 &&
     !mem.ownStopMayHaveTaken &&
     !mem.sessionExited &&
@@ -183,7 +184,8 @@ async function stop(
 
     const checkAs404 = !seen49 && unconfirmed49(mem, r);
     if (r.kind === 'already_exiting') seen49 = true;
-    const foundGone = r.kind === 'not_found' || r.kind === 'already_exiting';
+    // Code 50 (upload timeout) answers a stop that took: ours.
+    const foundGone = r.kind === 'not_found' || (r.kind === 'already_exiting' && r.code !== 50);
     if (first && foundGone && (r.earlierAttempts ?? 0) === 0 && !resent && followsNoOrphan(mem)) {
       answers.firstFoundGone = patched(STOP_49_CONFIRMED);
     }

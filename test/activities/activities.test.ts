@@ -215,7 +215,7 @@ describe('results', () => {
   it('stop: 206/435 → no_content; 400/49 → already_exiting; 404 → not_found', async () => {
     const s = await recording({ publisher: false });
     expect(await run('stop', s)).toEqual({ kind: 'no_content' });
-    expect(await run('stop', s)).toEqual({ kind: 'already_exiting' });
+    expect(await run('stop', s)).toEqual({ kind: 'already_exiting', code: 49 });
     await emu.clock.advance(61_000);
     expect(await run('stop', s)).toEqual({ kind: 'not_found' });
   });
@@ -299,7 +299,7 @@ describe('failures', () => {
     emu.faults.add({ kind: 'code65', endpoint: 'stop', times: 1, commit: true });
     await failure(run('stop', s), AgoraFailureType.retrySameCall, false);
     // The first stop did land: the retry answers 49, which the workflow treats as stopped.
-    expect(await run('stop', s)).toEqual({ kind: 'already_exiting' });
+    expect(await run('stop', s)).toEqual({ kind: 'already_exiting', code: 49 });
     emu.faults.add({
       kind: 'error',
       endpoint: 'query',
@@ -314,7 +314,7 @@ describe('failures', () => {
   it('stop whose answer was dropped after it took, repeated by the client: the 49 says earlierAttempts (our own stop)', async () => {
     const s = await recording();
     emu.faults.add({ kind: 'drop', endpoint: 'stop', times: 1, commit: true });
-    expect(await run('stop', s)).toEqual({ kind: 'already_exiting', earlierAttempts: 1 });
+    expect(await run('stop', s)).toEqual({ kind: 'already_exiting', code: 49, earlierAttempts: 1 });
   });
 
   it('acquire 400/406 → AgoraQuotaExceeded, retryable, 30 s later', async () => {

@@ -209,6 +209,22 @@ describe('stop finds the task already gone', () => {
     expect(activities.stop).toHaveBeenCalledTimes(2);
   });
 
+  test('400/50 (this stop took, its upload timed out): ours, completed without stopping again (sim seed 85)', async () => {
+    const activities = stubActivities({ stop: () => ({ kind: 'already_exiting', code: 50 }) });
+    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(stopSignal);
+      await waitForState(handle, 'uploading');
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
+      );
+      return handle.result();
+    });
+    expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
+    expect(activities.stop).toHaveBeenCalledTimes(1);
+  });
+
   test('49 on a retried stop (an earlier attempt may have taken): believed at once, completed', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'already_exiting', earlierAttempts: 1 }) });
     const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
