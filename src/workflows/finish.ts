@@ -73,8 +73,6 @@ export async function stopAndCollect(
   const signsBefore = end.kind === 'exited' || mem.notFoundSince !== undefined || mem.exit !== undefined;
   const answers: StopAnswers = {};
   let step = await stop(input, policy, mem, end, answers);
-  // ...or our first stop found it already exiting or gone, and nothing said otherwise later (STOP_49_CONFIRMED).
-  const endedFirst = signsBefore || answers.firstFoundGone === true;
   mem.resultFields.stoppedAt = now();
   mem.stopSettled = true;
   if (step === 'unreachable' || step === 'unconfirmed') {
@@ -108,11 +106,13 @@ export async function stopAndCollect(
   // A stop answered 200 after an exit was reported: the task was still running (a failover's old recorder left, or
   // 404s outlasted the window), and this stop ended it.
   if (end.kind === 'exited' && step !== 'stopped') return 'exited';
-  // Our stop found the task already exiting (49) or gone (404) after Agora showed signs of ending it (404s, an exit
-  // notification), and no stop of ours can have ended it before: Agora had ended it by itself (an idle exit whose
-  // notifications were lost). Without such signs a 49/404 may be an earlier attempt of our own stop whose answer was
-  // lost inside the client (domain failover): `completed`.
-  if ((step === 'already_exiting' || step === 'not_found') && endedFirst && !mem.ownStopMayHaveTaken) {
+  // Our stop found the task already exiting (49) or gone (404), and Agora had ended it by itself (an idle exit whose
+  // notifications were lost) when either it showed signs of that before our stop was sent (404s, an exit
+  // notification: the most likely story even if an attempt of ours failed unseen, sim seed 147), or our first stop
+  // was answered so and no stop of ours can have taken since (STOP_49_CONFIRMED). Otherwise a 49/404 may be an earlier
+  // attempt of our own stop whose answer was lost (retried, domain failover): `completed`.
+  const agoraFirst = signsBefore || (answers.firstFoundGone === true && !mem.ownStopMayHaveTaken);
+  if ((step === 'already_exiting' || step === 'not_found') && agoraFirst) {
     mem.status.reason = `${end.reason}; Agora had already ended the task (stop answered ${step === 'not_found' ? 404 : 49})`;
     return 'exited';
   }

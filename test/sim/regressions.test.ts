@@ -17,7 +17,7 @@ export const regressions: { name: string; seed: number; found: string }[] = [
     name: 'cancel after an unnoticed idle exit (no NCS) ends cancelled',
     seed: 18,
     found:
-      'no NCS; the task idle-exited at 43 s; queries answered 404 inside the failover window; a cancel then sent stop, answered 400/49 (already exiting), and the workflow ended cancelled instead of exited',
+      "no NCS; the task idle-exited at 43 s; queries answered 404 inside the failover window; a cancel then sent stop, answered 400/49 (already exiting), and the workflow ended cancelled instead of exited; fixed: a first stop answered 49/404 that nothing contradicts is Agora's exit (checked like a 404 first)",
   },
   {
     name: 'a stop whose first attempt took but lost its answer, retried and answered 49, ends exited',
@@ -35,7 +35,19 @@ export const regressions: { name: string; seed: number; found: string }[] = [
     name: 'a failover longer than the failover window: exited while the task kept recording',
     seed: 82,
     found:
-      'query answered 404 for longer than failoverWindowSeconds during a longer failover; the workflow ended exited ("beyond the failover window") without taskMayStillRun while the task recorded on (a 404 horizon taken as gone); fixed: reconcile until Agora answers or the resourceId expires',
+      'query answered 404 for longer than failoverWindowSeconds during a longer failover; the workflow ended exited ("beyond the failover window") without taskMayStillRun while the task recorded on (a 404 horizon taken as gone); fixed: reconcile until Agora answers or the resourceId expires. Then (2026-12-07) an injected 400/49 on the first stop during the failover was believed: a 49 that no stop of ours explains is now checked like a 404',
+  },
+  {
+    name: 'a stop that took, answered 400/50 (upload timeout), taken for Agora exiting',
+    seed: 85,
+    found:
+      'the first stop took and Agora answered 400/50 (upload timeout); the 49 check stopped again, got a genuine 49 and ended exited although the stop that ended the task was ours (also seeds 110, 115, 144, 178): code 50 now counts as our stop taking',
+  },
+  {
+    name: 'idle exit seen by a query 404, then a stop retried over 500s answered 49: completed',
+    seed: 147,
+    found:
+      'no NCS; a health query answered 404 after the idle exit, then max duration sent a stop that failed three times (500) and was answered 49; the failed attempts made it "maybe our own stop" (completed) although Agora had shown its exit before any stop was sent: signs before the stop now decide',
   },
   {
     name: 'harness: a worker restart left the workflow stuck on the sticky queue',
