@@ -1,5 +1,5 @@
 /**
- * `npm run sim -- --seeds N [--from S] [--seed S] [--report]`: the seeded simulation of issue 17 (test/sim/). Runs the
+ * `npm run sim -- --seeds N [--from S] [--seed S] [--lanes L] [--stacks K] [--report]`: the seeded simulation of issue 17 (test/sim/). Runs the
  * real recording workflow, activities, Agora client and NCS receiver against the emulator on the time-skipping test
  * server, one seed after another, checks the six invariants after each, prints the table and every failing seed with
  * its schedule and replay command, and writes JSON to test-results/sim/. `--report` (default with --seeds >= 1000)
@@ -22,7 +22,13 @@ const program = new Command('sim')
   .option('--report', 'rewrite the simulation section of docs/reliability.md (default with --seeds >= 1000)')
   .option('--no-report', 'do not write docs/reliability.md')
   .option('--verbose', 'one line per seed')
-  .option('--lanes <n>', 'recordings in flight at once (a replay with --seed runs alone)', int('--lanes'), 4)
+  .option('--lanes <n>', 'recordings in flight at once per stack (a replay with --seed runs alone)', int('--lanes'), 1)
+  .option(
+    '--stacks <n>',
+    'independent stacks (test server, emulator, receiver, workers) sharing the seeds; the driver mostly waits on the servers, so several overlap well even on 2 cores',
+    int('--stacks'),
+    8,
+  )
   .addHelpText('after', '\nExit code: 0 when no seed violated an invariant, 1 otherwise.\n')
   .parse();
 
@@ -33,6 +39,7 @@ const opts = program.opts<{
   report?: boolean;
   verbose?: boolean;
   lanes: number;
+  stacks: number;
 }>();
 
 async function main(): Promise<number> {
@@ -68,6 +75,7 @@ async function main(): Promise<number> {
       }
     },
     opts.seed === undefined ? Math.max(1, opts.lanes) : 1,
+    opts.seed === undefined ? Math.max(1, opts.stacks) : 1,
   );
   const summary = summarise(outcomes, realMs);
   process.stdout.write(`\n${tableMarkdown(summary)}\n\n`);

@@ -656,7 +656,9 @@ export async function runScenarios(
       if (running.length === 0 && tails.length === 0) break;
 
       mark('settle');
+      const ts = Date.now();
       await settle();
+      if (process.env.SIM_DEBUG) console.log(`sim settled in ${Date.now() - ts} ms`);
       const now = await sync();
       let applied = false;
       for (const run of [...running]) {
@@ -704,7 +706,9 @@ export async function runScenarios(
       if (process.env.SIM_DEBUG)
         console.log(`sim ${now} jump ${target - now} running ${running.length} tails ${tails.length}`);
       mark(`jump ${target - now} ms`);
+      const tj = Date.now();
       if (target > now) await jump(target - now);
+      if (process.env.SIM_DEBUG) console.log(`sim jumped in ${Date.now() - tj} ms`);
       else await realSleep(1);
     }
   }

@@ -55,27 +55,31 @@ export async function runSeeds(
   seeds: number[],
   onSeed: (o: SeedOutcome, done: number) => void = () => undefined,
   lanes = 1,
+  stacks = 1,
 ): Promise<{ outcomes: SeedOutcome[]; realMs: number }> {
   const t0 = Date.now();
-  const stack = await createStack();
+  const all = await Promise.all(Array.from({ length: Math.max(1, stacks) }, () => createStack()));
   const outcomes: SeedOutcome[] = [];
   fs.mkdirSync(resultsDir, { recursive: true });
   const progress = path.join(resultsDir, 'progress.log');
   fs.writeFileSync(progress, '');
   const scenarios = new Map(seeds.map((seed) => [seed, drawScenario(seed)]));
+  // One queue of scenarios shared by every stack: each takes the next seed when a lane of its own frees up.
+  const queue = scenarios.values();
+  const onFacts = (facts: SeedFacts): void => {
+    const scenario = scenarios.get(facts.seed)!;
+    const o: SeedOutcome = { seed: facts.seed, scenario, facts, violations: checkInvariants(scenario, facts) };
+    outcomes.push(o);
+    fs.appendFileSync(
+      progress,
+      `${new Date().toISOString()} seed ${o.seed}: ${o.violations.length} violation(s), ${(facts.realMs / 1000).toFixed(1)} s real, ${(facts.simulatedMs / 1000).toFixed(0)} s simulated${facts.notes.length ? ` (${facts.notes.join('; ')})` : ''}\n`,
+    );
+    onSeed(o, outcomes.length);
+  };
   try {
-    await runScenarios(stack, scenarios.values(), lanes, (facts) => {
-      const scenario = scenarios.get(facts.seed)!;
-      const o: SeedOutcome = { seed: facts.seed, scenario, facts, violations: checkInvariants(scenario, facts) };
-      outcomes.push(o);
-      fs.appendFileSync(
-        progress,
-        `${new Date().toISOString()} seed ${o.seed}: ${o.violations.length} violation(s), ${(facts.realMs / 1000).toFixed(1)} s real, ${(facts.simulatedMs / 1000).toFixed(0)} s simulated${facts.notes.length ? ` (${facts.notes.join('; ')})` : ''}\n`,
-      );
-      onSeed(o, outcomes.length);
-    });
+    await Promise.all(all.map((stack) => runScenarios(stack, queue, lanes, onFacts)));
   } finally {
-    await stack.close();
+    for (const stack of all) await stack.close();
   }
   outcomes.sort((a, b) => a.seed - b.seed);
   return { outcomes, realMs: Date.now() - t0 };
