@@ -4,10 +4,11 @@
  * https://docs.agora.io/en/cloud-recording/develop/receive-notifications).
  *
  * Stop outcomes (src/contract/activities.ts StopResult): `stopped` with Agora's uploadingStatus (a sync stop usually
- * answers `uploaded`), `no_content` (206/435, nothing was published), `already_exiting` (400/49) and `not_found` (404),
- * the last two meaning the task is already going or gone; a 404 to a requested stop counts as gone only after
- * session_exit or once the failover window has passed (see {@link STOP_FAILOVER_RECHECK_SECONDS}). After a
- * session_exit (event 11) no stop is sent at all.
+ * answers `uploaded`), `no_content` (206/435, nothing was published), `already_exiting` (400/49; code 50 means this stop
+ * took and its upload timed out) and `not_found` (404), the last two meaning the task is already going or gone, or
+ * failing over: a 404 (and a 49 no stop of ours explains) is stopped again through the failover window (see {@link
+ * STOP_FAILOVER_RECHECK_SECONDS}) and then reconciled unless session_exit confirmed it. After a session_exit (event 11)
+ * no stop is sent at all.
  *
  * The upload wait follows every stop that may have left files (stopped, 49, 404, or none sent after session_exit). It
  * ends at `uploaded` (stop's own answer or NCS 31), or at session_exit (plus a short grace for its uploaded/backuped,
@@ -52,8 +53,8 @@ export const STOP_FAILOVER_RECHECK_SECONDS = 10;
 export const EXIT_GRACE_SECONDS = 15;
 
 /**
- * What the stop step did. `unreachable` (stop kept failing) and `unconfirmed` (404 beyond the failover window, no exit
- * confirmed) leave the task's fate unknown: the workflow reconciles (reconcile.ts).
+ * What the stop step did. `unreachable` (stop kept failing) and `unconfirmed` (404s, or a 49 no stop of ours explains,
+ * beyond the failover window, no exit confirmed) leave the task's fate unknown: the workflow reconciles (reconcile.ts).
  */
 type StopStep = StopResult['kind'] | 'skipped' | 'failed' | 'unreachable' | 'unconfirmed';
 
@@ -72,6 +73,7 @@ export async function stopAndCollect(
   // Agora had shown signs of ending the task before this stop: 404s, or an exit notification not yet confirmed.
   const signsBefore = end.kind === 'exited' || mem.notFoundSince !== undefined || mem.exit !== undefined;
   const answers: StopAnswers = {};
+  let reconciledGone = false;
   let step = await stop(input, policy, mem, end, answers);
   mem.resultFields.stoppedAt = now();
   mem.stopSettled = true;
@@ -79,12 +81,15 @@ export async function stopAndCollect(
     const why =
       step === 'unreachable'
         ? 'stop kept failing'
-        : 'stop answered 404 beyond the failover window and Agora never confirmed the exit';
+        : 'stop found no task (404, or a 49 no stop of ours explains) through the failover window and Agora never confirmed the exit';
     // A stop that kept failing may have ended the task on one of its attempts (answers lost).
     if (step === 'unreachable') mem.ownStopMayHaveTaken = true;
     const r = await reconcile(input, mem, why);
-    if (r.answer) recordStopAnswer(mem, r.answer);
-    if (r.kind === 'stopped' || r.kind === 'no_content') answers.firstFoundGone = false;
+    if (r.answer) {
+      recordStopAnswer(mem, r.answer);
+      noteAnswer(answers, r.answer);
+    }
+    reconciledGone = r.kind === 'gone';
     // Expired: nothing more can be done, and the result says so (taskMayStillRun). A stop that never got through is a
     // failure; 404s to the end are a task that most likely ended unseen, judged by the rules below like any 404.
     if (r.kind === 'expired') step = step === 'unreachable' ? 'failed' : 'not_found';
@@ -105,15 +110,19 @@ export async function stopAndCollect(
   if (step === 'failed') return 'failed';
   // A stop answered 200 after an exit was reported: the task was still running (a failover's old recorder left, or
   // 404s outlasted the window), and this stop ended it.
-  if (end.kind === 'exited' && step !== 'stopped') return 'exited';
+  // (206/435 too: our stop ended a live task that had recorded nothing, sim seeds 280, 357.)
+  if (end.kind === 'exited' && step !== 'stopped' && step !== 'no_content' && !answers.tookEffect) return 'exited';
   // Our stop found the task already exiting (49) or gone (404), and Agora had ended it by itself (an idle exit whose
   // notifications were lost) when either it showed signs of that before our stop was sent (404s, an exit
   // notification: the most likely story even if an attempt of ours failed unseen, sim seed 147), or our first stop
   // was answered so and no stop of ours can have taken since (STOP_49_CONFIRMED). Otherwise a 49/404 may be an earlier
   // attempt of our own stop whose answer was lost (retried, domain failover): `completed`.
+  // A session_exit while reconciling after such answers is the same story.
   const agoraFirst = signsBefore || (answers.firstFoundGone === true && !mem.ownStopMayHaveTaken);
-  if ((step === 'already_exiting' || step === 'not_found') && agoraFirst) {
-    mem.status.reason = `${end.reason}; Agora had already ended the task (stop answered ${step === 'not_found' ? 404 : 49})`;
+  const foundGone = step === 'already_exiting' || step === 'not_found' || (step === 'skipped' && reconciledGone);
+  if (foundGone && agoraFirst && !answers.tookEffect) {
+    const answered = step === 'already_exiting' ? '49' : step === 'not_found' ? '404' : '404, then session_exit';
+    mem.status.reason = `${end.reason}; Agora had already ended the task (stop answered ${answered})`;
     return 'exited';
   }
   if (mem.cancelRequested) return 'cancelled';
@@ -124,18 +133,34 @@ export async function stopAndCollect(
 /** What the stop step learned beyond its outcome. */
 interface StopAnswers {
   /**
-   * The first stop (no earlier attempt of ours) was answered 49 or 404 and no later stop contradicted it with a 200:
-   * Agora had ended the task before our stop. Set only with STOP_49_CONFIRMED.
+   * The first stop (no earlier attempt of ours) was answered 49 or 404 and no later stop contradicted it (200, 206/435,
+   * 400/50): Agora had ended the task before our stop. Set only with STOP_49_CONFIRMED.
    */
   firstFoundGone?: boolean;
+  /**
+   * A stop of ours took: answered 200, or 400/50 (it took, its upload timed out) confirmed by the 49 of the stop sent
+   * after it (a 50 alone may come from a recorder failing over, sim seeds 254, 367).
+   */
+  tookEffect?: boolean;
+  /** A stop was answered 400/50: the next 49 confirms that it took. */
+  saw50?: boolean;
 }
 
-/** Stop answered 49 for a task whose exit Agora has not confirmed: check it like a 404 once
+/** Notes what a stop answer shows about who ended the task (see {@link StopAnswers}). */
+function noteAnswer(answers: StopAnswers, r: StopResult): void {
+  const code50 = r.kind === 'already_exiting' && r.code === 50;
+  if (r.kind === 'stopped' || (answers.saw50 === true && r.kind === 'already_exiting' && !code50)) {
+    answers.tookEffect = true;
+  }
+  if (code50) answers.saw50 = true;
+  if (r.kind === 'stopped' || r.kind === 'no_content' || code50) answers.firstFoundGone = false;
+}
+
+/** Stop answered 49 (or 50) for a task whose exit Agora has not confirmed: check it like a 404 once
  * (STOP_49_CONFIRMED): a 404 or a 200 next shows a failover or a live task, a second 49 is believed. */
 function unconfirmed49(mem: Memory, r: StopResult): boolean {
   return (
     r.kind === 'already_exiting' &&
-    r.code !== 50 &&
     (r.earlierAttempts ?? 0) === 0 &&
     !mem.ownStopMayHaveTaken &&
     !mem.sessionExited &&
@@ -182,6 +207,8 @@ async function stop(
       return 'failed';
     }
 
+    // Any attempt before the answered one may have taken (its answer lost): known before the answer is judged.
+    if ((r.earlierAttempts ?? 0) > 0) mem.ownStopMayHaveTaken = true;
     const checkAs404 = !seen49 && unconfirmed49(mem, r);
     if (r.kind === 'already_exiting') seen49 = true;
     // Code 50 (upload timeout) answers a stop that took: ours.
@@ -190,7 +217,7 @@ async function stop(
       answers.firstFoundGone = patched(STOP_49_CONFIRMED);
     }
     first = false;
-    if (!foundGone) answers.firstFoundGone = false;
+    noteAnswer(answers, r);
     if (
       (checkAs404 ||
         (r.kind === 'not_found' &&
@@ -223,7 +250,6 @@ async function stop(
         return 'unconfirmed';
       }
     }
-    if ((r.earlierAttempts ?? 0) > 0) mem.ownStopMayHaveTaken = true;
     recordStopAnswer(mem, r);
     return r.kind;
   }

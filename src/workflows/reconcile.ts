@@ -4,8 +4,8 @@
  * `RecordingStatus = "reconciling"` (docs/operations.md).
  *
  * Entered when stop kept failing (Agora unreachable for the stop activity's 30 minutes), or when stop answered 404
- * beyond the failover window without an exit Agora confirmed (a 404 is "gone, or failing over",
- * https://docs.agora.io/en/cloud-recording/rest-api/status-codes). Stop is sent again with backoff ({@link
+ * (or a 49 no stop of ours explains) through the failover window without an exit Agora confirmed (a 404 is "gone, or
+ * failing over", https://docs.agora.io/en/cloud-recording/rest-api/status-codes). Stop is sent again with backoff ({@link
  * RECONCILE_FIRST_RETRY_SECONDS} doubling up to {@link RECONCILE_MAX_RETRY_SECONDS}) until Agora answers it (200:
  * stopped now; 206/435; 400/49: already exiting), session_exit (event 11) arrives, or the resourceId expires
  * (resourceExpiredHour after acquire, https://docs.agora.io/en/cloud-recording/rest-api/acquire): after that no call
@@ -72,6 +72,8 @@ export async function reconcile(
       );
     } catch (err) {
       recordError(mem, describeFailure(err));
+      // One of its attempts may have reached Agora and ended the task (its answer lost).
+      mem.ownStopMayHaveTaken = true;
       continue;
     }
     if ((answer.earlierAttempts ?? 0) > 0) mem.ownStopMayHaveTaken = true;

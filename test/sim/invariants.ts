@@ -107,6 +107,9 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
   const why: string[] = [];
   const cancelAt = f.cancelRequestedAt;
   const stopAt = f.stopRequestedAt;
+  // Agora answered a start "already started" (code 7) without the sid and nothing ever gave it (NCS lost): the
+  // workflow cannot query or stop what it cannot name, so `failed` with taskMayStillRun is the honest ending.
+  if (r.ending === 'failed' && r.sid === undefined && r.taskMayStillRun === true) return [];
   if (tasks.length === 0) {
     allowed.add('failed');
     if (cancelAt !== undefined) allowed.add('cancelled');
@@ -129,7 +132,11 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
       // The stop that took was answered 400/49 ("already exiting") by an injected fault: Agora's own answer said the
       // task was ending before it, and nothing the workflow can see says otherwise, so `exited` is true to its answers.
       const tookAs49 = f.calls.some(
-        (c) => c.endpoint === 'stop' && c.fault !== undefined && c.code === 49 && c.committed?.httpStatus === 200,
+        (c) =>
+          c.endpoint === 'stop' &&
+          c.fault !== undefined &&
+          c.code === 49 &&
+          (c.committed?.httpStatus === 200 || c.committed?.httpStatus === 206),
       );
       if (tookAs49) allowed.add('exited');
       why.push(
@@ -138,6 +145,19 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
     } else {
       allowed.add('exited');
       if (!content) allowed.add('no_content');
+      // A stop attempt whose answer was an injected fault came before any stop was answered 49/404: from the
+      // workflow's side that attempt may have taken (its answer lost), so "our stop ended it" is as true to what it
+      // could see as Agora's exit (sim seed 298).
+      const firstGone = f.calls.findIndex(
+        (c) => c.endpoint === 'stop' && c.fault === undefined && (c.httpStatus === 404 || c.code === 49),
+      );
+      const faultedBefore = f.calls
+        .slice(0, firstGone < 0 ? f.calls.length : firstGone)
+        .some((c) => c.endpoint === 'stop' && c.fault !== undefined && c.fault !== 'latency');
+      if (faultedBefore) {
+        allowed.add(content ? 'completed' : 'no_content');
+        if (cancelAt !== undefined) allowed.add('cancelled');
+      }
       const exitAt = t.exitedAt ?? 0;
       const near = (at: number | undefined) => at !== undefined && Math.abs(at - exitAt) <= RACE_MS;
       if (near(stopAt)) allowed.add(content ? 'completed' : 'no_content');

@@ -113,7 +113,8 @@ test('the reconciling state is visible, and a session_exit ends it (gone)', asyn
     );
     return handle.result();
   });
-  expect(result.ending).toBe('completed');
+  // Every stop found no task, then Agora confirmed its exit: Agora ended it (reviewer finding 4, 2026-12-07).
+  expect(result.ending).toBe('exited');
   expect(result.taskMayStillRun).toBeUndefined();
 });
 
