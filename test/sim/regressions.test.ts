@@ -50,6 +50,30 @@ export const regressions: { name: string; seed: number; found: string }[] = [
       'no NCS; a health query answered 404 after the idle exit, then max duration sent a stop that failed three times (500) and was answered 49; the failed attempts made it "maybe our own stop" (completed) although Agora had shown its exit before any stop was sent: signs before the stop now decide',
   },
   {
+    name: 'a 400/50 injected on a stop during a failover was believed: orphan',
+    seed: 254,
+    found:
+      'the stop met a failover window (404 underneath) and was answered 400/50 by a fault; taken as "our stop took", the workflow completed while the task recorded on after the failover (also seed 367, cancelled): a 50 is now checked like a 49',
+  },
+  {
+    name: 'a 206/435 after an exit the workflow believed (404s beyond the window) ended exited',
+    seed: 280,
+    found:
+      "a failover's old recorder left (recorder_leave), query 404s outlasted the window, the stop (after 429s) was answered 206/435 by the task back from its failover: our stop ended it, expected no_content (also seed 357)",
+  },
+  {
+    name: 'start answered code 7 without the sid, NCS lost: nothing can name the task',
+    seed: 232,
+    found:
+      'the first start took but its answer was lost; the retry got 201/code 7 without the sid and no recorder_started came (NCS lost): the workflow waited to the resourceId expiry and ended failed with taskMayStillRun, the honest ending; the invariant expected exited (also 268, 321, 389, 406)',
+  },
+  {
+    name: 'a stop attempt answered 500, then 404s: which stop ended it cannot be known',
+    seed: 298,
+    found:
+      'no NCS; Agora idle-exited, the stop failed once (500) and was then answered 404 to the expiry: the workflow said completed (the 500 attempt may have taken), the invariant expected exited; both are true to what the workflow could see',
+  },
+  {
     name: 'harness: a worker restart left the workflow stuck on the sticky queue',
     seed: 39,
     found:
