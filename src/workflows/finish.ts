@@ -156,13 +156,17 @@ function noteAnswer(answers: StopAnswers, r: StopResult): void {
   if (r.kind === 'stopped' || r.kind === 'no_content' || code50) answers.firstFoundGone = false;
 }
 
-/** Stop answered 49 (or 50) for a task whose exit Agora has not confirmed: check it like a 404 once
- * (STOP_49_CONFIRMED): a 404 or a 200 next shows a failover or a live task, a second 49 is believed. */
-function unconfirmed49(mem: Memory, r: StopResult): boolean {
+/**
+ * Stop answered 49 (or 50) for a task whose exit Agora has not confirmed: check it like a 404 once
+ * (STOP_49_CONFIRMED): a 404 or a 200 next shows a failover or a live task, a second 49 is believed. A stop of ours
+ * that may have taken explains a 49, unless this stop already found no task (404): a task gone does not go back to
+ * exiting, one failing over answers 404 until it is back (sim seed 963).
+ * @param after404 this stop step was answered 404 before.
+ */
+function unconfirmed49(mem: Memory, r: StopResult, after404: boolean): boolean {
   return (
     r.kind === 'already_exiting' &&
-    (r.earlierAttempts ?? 0) === 0 &&
-    !mem.ownStopMayHaveTaken &&
+    (after404 || ((r.earlierAttempts ?? 0) === 0 && !mem.ownStopMayHaveTaken)) &&
     !mem.sessionExited &&
     mem.exit?.evidence !== 'confirmed' &&
     followsNoOrphan(mem) &&
@@ -209,7 +213,7 @@ async function stop(
 
     // Any attempt before the answered one may have taken (its answer lost): known before the answer is judged.
     if ((r.earlierAttempts ?? 0) > 0) mem.ownStopMayHaveTaken = true;
-    const checkAs404 = !seen49 && unconfirmed49(mem, r);
+    const checkAs404 = !seen49 && unconfirmed49(mem, r, notFoundSince !== undefined);
     if (r.kind === 'already_exiting') seen49 = true;
     // Code 50 (upload timeout) answers a stop that took: ours.
     const foundGone = r.kind === 'not_found' || (r.kind === 'already_exiting' && r.code !== 50);

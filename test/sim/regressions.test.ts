@@ -74,6 +74,12 @@ export const regressions: { name: string; seed: number; found: string }[] = [
       'no NCS; Agora idle-exited, the stop failed once (500) and was then answered 404 to the expiry: the workflow said completed (the 500 attempt may have taken), the invariant expected exited; both are true to what the workflow could see',
   },
   {
+    name: 'a 49 after 404s, believed because an earlier attempt failed: orphan',
+    seed: 963,
+    found:
+      'cancel during a failover: the stop failed once (503), its retry was answered 404, the stop 10 s later got an injected 49; the failed attempt "explained" the 49, so it was believed and the run closed cancelled while the task came back from its failover and recorded on: a 49 after a 404 of the same stop step is now always checked',
+  },
+  {
     name: 'harness: a worker restart left the workflow stuck on the sticky queue',
     seed: 39,
     found:
