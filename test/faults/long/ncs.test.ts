@@ -9,7 +9,6 @@ import { scanForSecrets } from '../../support/faults/secrets';
 import {
   channel,
   countCalls,
-  resultWithin,
   useFaultStack,
   startRecording,
   waitFor,
