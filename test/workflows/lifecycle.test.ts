@@ -12,6 +12,7 @@ import {
   stopSignal,
   updateLayoutUpdate,
   type MixLayout,
+  type RecordingResult,
   AgoraFailureType,
 } from '../../src/contract';
 import { NcsEvent } from '../../src/agora/notifications';
@@ -40,6 +41,18 @@ const speakerLayout: MixLayout = {
     { uid: '1002', x_axis: 0.7, y_axis: 0.7, width: 0.3, height: 0.3, alpha: 1, render_mode: 0 },
   ],
 };
+
+/** Stops a recording that reached `recording`, then reports its upload (NCS 31 with the mix files), and returns the result. */
+async function stopThenUploaded(handle: Parameters<typeof waitForState>[0]): Promise<RecordingResult> {
+  await waitForState(handle, 'recording');
+  await handle.signal(stopSignal);
+  await waitForState(handle, 'uploading');
+  await handle.signal(
+    agoraNotificationSignal,
+    ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
+  );
+  return handle.result();
+}
 
 test('mix happy path: acquire, start, a layout update, stop, uploaded', async () => {
   const activities = stubActivities();
@@ -190,19 +203,8 @@ test('435: nothing was published, the recording ends no_content', async () => {
 describe('stop finds the task already gone', () => {
   test('49 (already exiting) that no stop of ours explains: stopped once more (a failover answers 404), the second 49 believed: exited; wait for its upload', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'already_exiting' }) });
-    const result = await withRecording(
-      ctx,
-      { input: mixInput(), activities, fixture: 'stop-49-twice' },
-      async ({ handle }) => {
-        await waitForState(handle, 'recording');
-        await handle.signal(stopSignal);
-        await waitForState(handle, 'uploading');
-        await handle.signal(
-          agoraNotificationSignal,
-          ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
-        );
-        return handle.result();
-      },
+    const result = await withRecording(ctx, { input: mixInput(), activities, fixture: 'stop-49-twice' }, ({ handle }) =>
+      stopThenUploaded(handle),
     );
     expect(result).toMatchObject({ ending: 'exited', uploadingStatus: 'uploaded' });
     expect(result.reason).toMatch(/stop answered 49/);
@@ -211,32 +213,18 @@ describe('stop finds the task already gone', () => {
 
   test('400/50 (this stop took, its upload timed out): checked once like a 49 (a failing-over recorder may answer it too), ours: completed (sim seed 85)', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'already_exiting', code: 50 }) });
-    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
-      await waitForState(handle, 'recording');
-      await handle.signal(stopSignal);
-      await waitForState(handle, 'uploading');
-      await handle.signal(
-        agoraNotificationSignal,
-        ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
-      );
-      return handle.result();
-    });
+    const result = await withRecording(ctx, { input: mixInput(), activities }, ({ handle }) =>
+      stopThenUploaded(handle),
+    );
     expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
     expect(activities.stop).toHaveBeenCalledTimes(2);
   });
 
   test('49 on a retried stop (an earlier attempt may have taken): believed at once, completed', async () => {
     const activities = stubActivities({ stop: () => ({ kind: 'already_exiting', earlierAttempts: 1 }) });
-    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
-      await waitForState(handle, 'recording');
-      await handle.signal(stopSignal);
-      await waitForState(handle, 'uploading');
-      await handle.signal(
-        agoraNotificationSignal,
-        ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
-      );
-      return handle.result();
-    });
+    const result = await withRecording(ctx, { input: mixInput(), activities }, ({ handle }) =>
+      stopThenUploaded(handle),
+    );
     expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
     expect(activities.stop).toHaveBeenCalledTimes(1);
   });
@@ -294,16 +282,7 @@ describe('stop finds the task already gone', () => {
     const result = await withRecording(
       ctx,
       { input: mixInput(), activities, fixture: 'stop-invalid-response' },
-      async ({ handle }) => {
-        await waitForState(handle, 'recording');
-        await handle.signal(stopSignal);
-        await waitForState(handle, 'uploading');
-        await handle.signal(
-          agoraNotificationSignal,
-          ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
-        );
-        return handle.result();
-      },
+      ({ handle }) => stopThenUploaded(handle),
     );
     expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded', fileList: mixFiles('sid-1') });
     expect(result.taskMayStillRun).toBeUndefined();
