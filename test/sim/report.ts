@@ -33,7 +33,8 @@ export interface RunSummary {
   failingSeeds: number[];
   rows: InvariantRow[];
   secondsPerSeed: number;
-  maxDriftMs: { requestCatchUp: number; lateTimer: number };
+  /** lateTimer: the largest lateness of an emulator timer, in ms, and the seed it happened in (replay it to look). */
+  maxDriftMs: { requestCatchUp: number; lateTimer: number; lateTimerSeed?: number };
   date: string;
 }
 
@@ -108,6 +109,10 @@ export function summarise(outcomes: SeedOutcome[], realMs: number): RunSummary {
     maxDriftMs: {
       requestCatchUp: Math.max(0, ...outcomes.map((o) => o.facts.drift.maxRequestLagMs)),
       lateTimer: Math.max(0, ...outcomes.map((o) => o.facts.drift.maxLateTimerMs)),
+      lateTimerSeed: outcomes.reduce<SeedOutcome | undefined>(
+        (worst, o) => (o.facts.drift.maxLateTimerMs > (worst?.facts.drift.maxLateTimerMs ?? 0) ? o : worst),
+        undefined,
+      )?.seed,
     },
     date: new Date().toISOString().slice(0, 10),
   };
@@ -182,7 +187,7 @@ export function reportSection(s: RunSummary, command: string): string {
   return [
     BEGIN,
     '',
-    `Last run: \`${command}\` on ${s.date}, seeds ${s.from}..${s.to} (${s.seeds} seeds, ${s.secondsPerSeed.toFixed(2)} s per seed on the machine that ran it; largest emulator-timer lateness ${s.maxDriftMs.lateTimer} ms). Written by the simulation (test/sim/report.ts); do not edit by hand.`,
+    `Last run: \`${command}\` on ${s.date}, seeds ${s.from}..${s.to} (${s.seeds} seeds, ${s.secondsPerSeed.toFixed(2)} s per seed on the machine that ran it; largest emulator-timer lateness ${s.maxDriftMs.lateTimer} ms${s.maxDriftMs.lateTimerSeed === undefined ? '' : `, seed ${s.maxDriftMs.lateTimerSeed}`}). Written by the simulation (test/sim/report.ts); do not edit by hand.`,
     '',
     tableMarkdown(s),
     '',
