@@ -143,6 +143,14 @@ describe('the invariants', () => {
     expect(endingAgrees(scenario, facts({ tasksAtClose: empty, result: result({ ending: 'no_content' }) }))).toEqual(
       [],
     );
+    // ... completed is wrong when stop's 206/435 reached the workflow,
+    const noFiles = result({ fileList: [] });
+    expect(endingAgrees(scenario, facts({ tasksAtClose: empty, result: noFiles }))).toHaveLength(1);
+    // but true to what it saw when that answer was lost to a fault (sim seed 1051), as long as it lists no file.
+    const lost435: CallLogEntry = { ...call('stop', 500, 'error'), committed: { httpStatus: 206, code: 435 } };
+    const lostCalls = [call('acquire'), call('start'), lost435, call('stop', 400)];
+    expect(endingAgrees(scenario, facts({ tasksAtClose: empty, calls: lostCalls, result: noFiles }))).toEqual([]);
+    expect(endingAgrees(scenario, facts({ tasksAtClose: empty, calls: lostCalls }))).toHaveLength(1);
   });
 
   it('4: two tasks, overlapping or not', () => {

@@ -92,7 +92,8 @@ export function filesKept(f: SeedFacts): Violation[] {
  * - the task was ended by a stop call: `cancelled` if a cancellation came before the task ended, else `completed`
  *   when it recorded something and `no_content` when it did not (or `cancelled` if a cancellation came before the
  *   run closed); `exited` too when that stop's answer was replaced by an injected 400/49 (Agora said "already
- *   exiting", and no later answer contradicts it);
+ *   exiting", and no later answer contradicts it); `completed` with no files too when it recorded nothing but that
+ *   stop's 206/435 answer was lost to a fault (nothing else tells the workflow there was no content);
  * - the task ended by itself (idle, maxRecordingHour) before any stop took: `exited` (`no_content` too if it recorded
  *   nothing); a stop or cancel request within {@link RACE_MS} of that exit may also end `completed` / `no_content` /
  *   `cancelled` (both answers are true: the caller stopped and Agora left at the same instant).
@@ -139,8 +140,22 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
           (c.committed?.httpStatus === 200 || c.committed?.httpStatus === 206),
       );
       if (tookAs49) allowed.add('exited');
+      // The stop that took lost its answer (dropped, or replaced by an injected error) and the retry met the ending
+      // task (49/404): only that lost answer (206/435) said "nothing was recorded", so `completed` with no files is as
+      // true to what the workflow could see as `no_content` (sim seed 1051).
+      const lostNoContent =
+        !content &&
+        f.calls.some(
+          (c) =>
+            c.endpoint === 'stop' &&
+            c.fault !== undefined &&
+            c.fault !== 'latency' &&
+            c.committed?.httpStatus === 206 &&
+            c.committed.code === 435,
+        );
+      if (lostNoContent && r.fileList.length === 0) allowed.add('completed');
       why.push(
-        `a stop took at +${(t.exitedAt ?? 0) - f.startedAt} ms (${content ? 'with' : 'without'} content${tookAs49 ? ', answered 49 by a fault' : ''})`,
+        `a stop took at +${(t.exitedAt ?? 0) - f.startedAt} ms (${content ? 'with' : 'without'} content${tookAs49 ? ', answered 49 by a fault' : ''}${lostNoContent ? ', its 435 lost' : ''})`,
       );
     } else {
       allowed.add('exited');

@@ -80,6 +80,12 @@ export const regressions: { name: string; seed: number; found: string }[] = [
       'cancel during a failover: the stop failed once (503), its retry was answered 404, the stop 10 s later got an injected 49; the failed attempt "explained" the 49, so it was believed and the run closed cancelled while the task came back from its failover and recorded on: a 49 after a 404 of the same stop step is now always checked',
   },
   {
+    name: 'a stop that took without content lost its 435: completed with no files is all the workflow can know',
+    seed: 1051,
+    found:
+      'nobody published; the stop took but its 206/435 answer was replaced by an injected 500; the retry met the exiting task (49) and the workflow, whose earlier attempt may have taken, ended completed with no files; the invariant expected no_content. Nothing else tells the workflow there was no content: the invariant now accepts completed with an empty fileList there. Found in the 5,000-seed run on 463028e',
+  },
+  {
     name: 'harness: a worker restart left the workflow stuck on the sticky queue',
     seed: 39,
     found:
