@@ -308,9 +308,11 @@ export function recordError(mem: Memory, error: Omit<LastAgoraError, 'at'>): voi
 /**
  * A fileList (https://docs.agora.io/en/cloud-recording/rest-api/query,
  * https://docs.agora.io/en/cloud-recording/rest-api/stop: a string in fileListMode "string", else entries) as entries.
+ * An empty string (query and stop before the first slice: no M3U8 exists yet) is no file (sim seeds 1244, 1550).
+ * Only the result and the carried list change with it, never a command, so histories replay without a patch.
  */
 export function normaliseFileList(fileList: FileList | undefined): FileListEntry[] {
-  if (fileList === undefined) return [];
+  if (fileList === undefined || fileList === '') return [];
   return typeof fileList === 'string' ? [{ fileName: fileList }] : fileList;
 }
 

@@ -151,6 +151,19 @@ describe('the invariants', () => {
     const lostCalls = [call('acquire'), call('start'), lost435, call('stop', 400)];
     expect(endingAgrees(scenario, facts({ tasksAtClose: empty, calls: lostCalls, result: noFiles }))).toEqual([]);
     expect(endingAgrees(scenario, facts({ tasksAtClose: empty, calls: lostCalls }))).toHaveLength(1);
+    // A stop that took lost its answer after Agora answered 404: "Agora ended it" is as true as "we did" (seed 1653).
+    const lost200: CallLogEntry = { ...call('stop', 206, 'code65'), committed: { httpStatus: 200 } };
+    const exited = result({ ending: 'exited' });
+    expect(endingAgrees(scenario, facts({ result: exited, calls: [call('query', 404), lost200] }))).toEqual([]);
+    expect(endingAgrees(scenario, facts({ result: exited, calls: [call('query'), lost200] }))).toHaveLength(1);
+    // Agora idle-exited and a stop attempt lost its answer after 404s: completed with no files is true to it (1530).
+    const idleEmpty = [task({ endReason: 'idle', exitedAt: T0 + 30_000, firstSliceAt: undefined })];
+    const dropped: CallLogEntry = { ...call('stop', 0, 'drop'), httpStatus: null };
+    const afterDrop = [call('stop', 404), dropped, call('stop', 404)];
+    expect(endingAgrees(scenario, facts({ tasksAtClose: idleEmpty, calls: afterDrop, result: noFiles }))).toEqual([]);
+    expect(
+      endingAgrees(scenario, facts({ tasksAtClose: idleEmpty, calls: [call('stop', 404)], result: noFiles })),
+    ).toHaveLength(1);
   });
 
   it('4: two tasks, overlapping or not', () => {

@@ -140,6 +140,27 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
           (c.committed?.httpStatus === 200 || c.committed?.httpStatus === 206),
       );
       if (tookAs49) allowed.add('exited');
+      // The stop that took lost its answer (dropped, or replaced by an injected error) after Agora had answered a query
+      // or stop with 404/49: the workflow saw signs of Agora's exit and no answer of its own stop, so "Agora ended it"
+      // is as true to what it saw as "our stop did" (sim seed 1653: query 404s beyond the window, stop 404s, a stop
+      // that took answered 206/65, then 49).
+      const tookAt = f.calls.findIndex(
+        (c) =>
+          c.endpoint === 'stop' &&
+          (c.fault === undefined || c.fault === 'latency'
+            ? c.httpStatus === 200 || c.httpStatus === 206
+            : c.committed?.httpStatus === 200 || c.committed?.httpStatus === 206),
+      );
+      const took = f.calls[tookAt];
+      const signsBefore = f.calls
+        .slice(0, Math.max(0, tookAt))
+        .some(
+          (c) =>
+            (c.endpoint === 'stop' || c.endpoint === 'query') &&
+            c.fault === undefined &&
+            (c.httpStatus === 404 || c.code === 49),
+        );
+      if (took?.fault !== undefined && took.fault !== 'latency' && signsBefore) allowed.add('exited');
       // The stop that took lost its answer (dropped, or replaced by an injected error) and the retry met the ending
       // task (49/404): only that lost answer (206/435) said "nothing was recorded", so `completed` with no files is as
       // true to what the workflow could see as `no_content` (sim seed 1051).
@@ -163,14 +184,15 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
       // A stop attempt whose answer was an injected fault came before any stop was answered 49/404: from the
       // workflow's side that attempt may have taken (its answer lost), so "our stop ended it" is as true to what it
       // could see as Agora's exit (sim seed 298).
-      const firstGone = f.calls.findIndex(
-        (c) => c.endpoint === 'stop' && c.fault === undefined && (c.httpStatus === 404 || c.code === 49),
+      // The same holds for a faulted attempt after 404s: a 404 may be a failover, and a task back from one could have
+      // been ended by that attempt (sim seed 1530: 404s, a dropped stop, 404s to the expiry).
+      const faultedBefore = f.calls.some(
+        (c) => c.endpoint === 'stop' && c.fault !== undefined && c.fault !== 'latency',
       );
-      const faultedBefore = f.calls
-        .slice(0, firstGone < 0 ? f.calls.length : firstGone)
-        .some((c) => c.endpoint === 'stop' && c.fault !== undefined && c.fault !== 'latency');
       if (faultedBefore) {
         allowed.add(content ? 'completed' : 'no_content');
+        // Nothing told the workflow whether the task recorded (a 404 says nothing about content).
+        if (!content && r.fileList.length === 0) allowed.add('completed');
         if (cancelAt !== undefined) allowed.add('cancelled');
       }
       const exitAt = t.exitedAt ?? 0;

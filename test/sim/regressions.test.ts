@@ -86,6 +86,29 @@ export const regressions: { name: string; seed: number; found: string }[] = [
       'nobody published; the stop took but its 206/435 answer was replaced by an injected 500; the retry met the exiting task (49) and the workflow, whose earlier attempt may have taken, ended completed with no files; the invariant expected no_content. Nothing else tells the workflow there was no content: the invariant now accepts completed with an empty fileList there. Found in the 5,000-seed run on 463028e',
   },
   {
+    name: 'a mix query before any content answers fileList "": the result listed a file named ""',
+    seed: 1244,
+    found:
+      'nobody published; max duration; the stop took but its 206/435 was replaced by 206/65, the retry answered 49; the result was completed with one file named "" (from a query answer `fileList: ""`), so the invariant expected no_content. Fixed in the workflow: an empty string fileList is no file. 5,000-seed run on 463028e; seed 1550 is the same',
+  },
+  {
+    name: 'the same empty file name, max duration (second seed of the kind)',
+    seed: 1550,
+    found: 'as seed 1244: an empty-string fileList became a file; 5,000-seed run on 463028e',
+  },
+  {
+    name: 'idle exit, 404s, a dropped stop, 404s to the expiry: completed with no files is true to what was seen',
+    seed: 1530,
+    found:
+      'no NCS; Agora idle-exited at 26 s; the stop update met 404s, one reconciling stop was dropped (its answer lost), then 404s until the resourceId expired; the workflow ended completed with taskMayStillRun (that attempt may have taken), the invariant expected exited. Invariant relaxed: a faulted stop attempt at any point leaves "our stop" possible. 5,000-seed run on 463028e',
+  },
+  {
+    name: 'query 404s beyond the window, then a stop that took lost its answer: exited is true to what was seen',
+    seed: 1653,
+    found:
+      'no NCS; two failovers back to back; queries 404 for 96 s (beyond the window) so the workflow judged the task exited; the failover ended, a stop took but was answered 206/65, the retry 49; the workflow kept exited, the invariant expected completed. Invariant relaxed: a stop that took but lost its answer after 404/49 answers allows exited. 5,000-seed run on 463028e',
+  },
+  {
     name: 'harness: a worker restart left the workflow stuck on the sticky queue',
     seed: 39,
     found:

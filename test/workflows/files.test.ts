@@ -59,8 +59,9 @@ describe('mergeFileList', () => {
     expect(merged(many, many)).toHaveLength(20_000);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
-  test('undefined and empty lists add nothing; no entry is ever lost', () => {
-    expect(merged([mp4], undefined, [], [m3u8])).toEqual([mp4, m3u8]);
+  test('undefined, empty lists and an empty string (before the first slice) add nothing; no entry is ever lost', () => {
+    // sim seeds 1244, 1550: a mix query before any content answers fileList "" and it became a file named "".
+    expect(merged([mp4], undefined, [], '', [m3u8])).toEqual([mp4, m3u8]);
   });
 });
 
