@@ -109,6 +109,16 @@ export const regressions: { name: string; seed: number; found: string }[] = [
       'no NCS; two failovers back to back; queries 404 for 96 s (beyond the window) so the workflow judged the task exited; the failover ended, a stop took but was answered 206/65, the retry 49; the workflow kept exited, the invariant expected completed. Invariant relaxed: a stop that took but lost its answer after 404/49 answers allows exited. 5,000-seed run on 463028e',
   },
   {
+    name: 'idle exit, then a stop update that met 404s and a lost answer (second seed of the 1530 kind)',
+    seed: 2057,
+    found: 'as seed 1530: completed with taskMayStillRun and no files, expected exited; 5,000-seed run on 463028e',
+  },
+  {
+    name: 'a stop without content whose 435 was lost (second seed of the 1051 kind)',
+    seed: 2473,
+    found: 'as seed 1051: completed with no files, expected no_content; 5,000-seed run on 463028e',
+  },
+  {
     name: 'harness: a worker restart left the workflow stuck on the sticky queue',
     seed: 39,
     found:
