@@ -3,6 +3,7 @@
  * scenario. Each returns the violations it found (empty: it holds); a seed can violate several.
  */
 import type { RecordingResult } from '../../src/contract';
+import type { CallLogEntry } from '../../src/emulator';
 import type { SeedFacts } from './driver';
 import { closeBoundMs, type Scenario } from './scenario';
 
@@ -85,6 +86,10 @@ export function filesKept(f: SeedFacts): Violation[] {
   return out;
 }
 
+/** A stop call whose answer an injected fault took away (dropped or replaced): from the workflow's side it may have taken. */
+const lostStopAnswer = (c: CallLogEntry): boolean =>
+  c.endpoint === 'stop' && c.fault !== undefined && c.fault !== 'latency';
+
 /**
  * 3. The ending agrees with what happened at Agora (the emulator's tasks) and what the caller asked:
  * - no task ever took: `failed` (start impossible); `cancelled` if cancelled; `no_content` if a stop came first;
@@ -160,20 +165,13 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
             c.fault === undefined &&
             (c.httpStatus === 404 || c.code === 49),
         );
-      if (took?.fault !== undefined && took.fault !== 'latency' && signsBefore) allowed.add('exited');
+      if (took !== undefined && lostStopAnswer(took) && signsBefore) allowed.add('exited');
       // The stop that took lost its answer (dropped, or replaced by an injected error) and the retry met the ending
       // task (49/404): only that lost answer (206/435) said "nothing was recorded", so `completed` with no files is as
       // true to what the workflow could see as `no_content` (sim seed 1051).
       const lostNoContent =
         !content &&
-        f.calls.some(
-          (c) =>
-            c.endpoint === 'stop' &&
-            c.fault !== undefined &&
-            c.fault !== 'latency' &&
-            c.committed?.httpStatus === 206 &&
-            c.committed.code === 435,
-        );
+        f.calls.some((c) => lostStopAnswer(c) && c.committed?.httpStatus === 206 && c.committed.code === 435);
       if (lostNoContent && r.fileList.length === 0) allowed.add('completed');
       why.push(
         `a stop took at +${(t.exitedAt ?? 0) - f.startedAt} ms (${content ? 'with' : 'without'} content${tookAs49 ? ', answered 49 by a fault' : ''}${lostNoContent ? ', its 435 lost' : ''})`,
@@ -181,15 +179,10 @@ export function endingAgrees(s: Scenario, f: SeedFacts): Violation[] {
     } else {
       allowed.add('exited');
       if (!content) allowed.add('no_content');
-      // A stop attempt whose answer was an injected fault came before any stop was answered 49/404: from the
-      // workflow's side that attempt may have taken (its answer lost), so "our stop ended it" is as true to what it
-      // could see as Agora's exit (sim seed 298).
-      // The same holds for a faulted attempt after 404s: a 404 may be a failover, and a task back from one could have
-      // been ended by that attempt (sim seed 1530: 404s, a dropped stop, 404s to the expiry).
-      const faultedBefore = f.calls.some(
-        (c) => c.endpoint === 'stop' && c.fault !== undefined && c.fault !== 'latency',
-      );
-      if (faultedBefore) {
+      // A stop attempt lost its answer to an injected fault: from the workflow's side it may have taken, so "our stop
+      // ended it" is as true to what it could see as Agora's exit, before any 49/404 (sim seed 298) or after 404s, which
+      // may be a failover the task came back from (sim seed 1530: 404s, a dropped stop, 404s to the expiry).
+      if (f.calls.some(lostStopAnswer)) {
         allowed.add(content ? 'completed' : 'no_content');
         // Nothing told the workflow whether the task recorded (a 404 says nothing about content).
         if (!content && r.fileList.length === 0) allowed.add('completed');
