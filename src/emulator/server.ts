@@ -137,7 +137,7 @@ async function handleApiRequest(
     }
   }
   if (plan.realLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.realLatencyMs));
-  const fault = plan.fault;
+  const fault = stateClaimDuringFailover(state, route.sid, plan.fault) ? undefined : plan.fault;
   const commits = fault && (fault.kind === 'drop' ? fault.commit !== false : 'commit' in fault && fault.commit);
   if (fault && !commits) {
     if (fault.kind === 'drop') {
@@ -175,6 +175,23 @@ function channelOf(
     if (task) return task.cname;
   }
   return route.resourceId === undefined ? undefined : state.resources.get(route.resourceId)?.cname;
+}
+
+/**
+ * Codes 49 ("exiting") and 50 ("upload timeout") are answered by the recorder that holds the task: they say the task
+ * is exiting, or that this stop took. During an HA failover no recorder holds it and Agora answers 404
+ * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices), so a fault rule with either
+ * code does not apply to a task that is failing over: its use is spent and the endpoint's own 404 stands. (A rule that
+ * did apply there made the emulator contradict its own task, sim seeds 2861, 4242, 4690, 4776.)
+ */
+function stateClaimDuringFailover(
+  state: EmulatorState,
+  sid: string | undefined,
+  fault: HttpFault | undefined,
+): boolean {
+  if (fault?.kind !== 'error' || (fault.code !== 49 && fault.code !== 50) || sid === undefined) return false;
+  const task = state.tasks.get(sid);
+  return task !== undefined && task.failoverUntil > state.clock.now();
 }
 
 /** The answer a non-latency, non-drop fault gives. */

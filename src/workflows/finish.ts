@@ -139,7 +139,8 @@ interface StopAnswers {
   firstFoundGone?: boolean;
   /**
    * A stop of ours took: answered 200, or 400/50 (it took, its upload timed out) confirmed by the 49 of the stop sent
-   * after it (a 50 alone may come from a recorder failing over, sim seeds 254, 367).
+   * after it or by a session_exit while waiting to send it (a 50 alone is checked, as the emulator once answered it
+   * for a recorder failing over, sim seeds 254, 367).
    */
   tookEffect?: boolean;
   /** A stop was answered 400/50: the next 49 confirms that it took. */
@@ -246,7 +247,11 @@ async function stop(
           summary: 'stop answered 404: failover? stop again',
         });
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler sets it during the wait
-        if (mem.sessionExited) return 'not_found';
+        if (mem.sessionExited) {
+          // The task ended right after our stop was answered 400/50: that stop took (sim seed 3521).
+          if (answers.saw50 === true) answers.tookEffect = true;
+          return 'not_found';
+        }
         continue;
       }
       if (fresh) {

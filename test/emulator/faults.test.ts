@@ -132,6 +132,34 @@ describe('fault injection', () => {
     expect((await api(emu).query(r.resourceId, r.sid, 'mix')).status).toBe(200);
   });
 
+  test.each([
+    [49, false],
+    [49, true],
+    [50, true],
+  ])(
+    'a stop fault with code %i (commit %s) does not apply during a failover: no recorder to say it',
+    async (code, commit) => {
+      emu.channel('room1').join('1001');
+      const r = await startRecording(emu, 'mix');
+      emu.failover(r.sid, 30_000);
+      emu.faults.add({ kind: 'error', endpoint: 'stop', httpStatus: 400, code, reason: 'x', commit, times: 1 });
+      const during = await api(emu).stop(r.resourceId, r.sid, 'mix', r.cname, r.uid);
+      expect([during.status, during.body]).toEqual([404, { code: 404, reason: 'failed to find worker' }]);
+      await emu.clock.advance(30_000);
+      // The rule is spent, and the task is back recording: the next stop takes.
+      expect((await api(emu).stop(r.resourceId, r.sid, 'mix', r.cname, r.uid)).status).toBe(200);
+    },
+  );
+
+  test('a stop fault with code 50 applies outside a failover: the stop took, its answer says upload timeout', async () => {
+    emu.channel('room1').join('1001');
+    const r = await startRecording(emu, 'mix');
+    emu.faults.add({ kind: 'error', endpoint: 'stop', httpStatus: 400, code: 50, reason: 'x', commit: true, times: 1 });
+    const answer = await api(emu).stop(r.resourceId, r.sid, 'mix', r.cname, r.uid);
+    expect([answer.status, (answer.body as { code: number }).code]).toEqual([400, 50]);
+    expect(emu.tasks()[0]!.phase).not.toBe('recording');
+  });
+
   test('commit-then-drop: the start is applied, the socket closes without an answer', async () => {
     const acq = await api(emu).acquire('room1', '1');
     const rid = acq.body.resourceId as string;

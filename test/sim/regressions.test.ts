@@ -118,6 +118,38 @@ export const regressions: { name: string; seed: number; found: string }[] = [
     found: 'as seed 1051: completed with no files, expected no_content; 5,000-seed run on 463028e',
   },
   {
+    name: "emulator: a 400/50 injected over a failover's 404 said a stop took that had not: orphan",
+    seed: 4242,
+    found:
+      'a failover of 108.6 s; the stop update met it and both attempts were answered 400/50 by a committing fault over the committed 404; the workflow checked the first, believed the second and ended exited while the task recorded on (also 2861: one 50 after 404s ended an exit exited; 4776: a 50 then a 49 read as our stop taking). Code 50 is the answer of a recorder whose stop took, and no recorder holds a task that is failing over: the emulator no longer lets a 49/50 rule answer for a failing-over task (src/emulator/server.ts)',
+  },
+  {
+    name: 'emulator: an uncommitted 400/49 during a long failover, while reconciling, believed: orphan',
+    seed: 4690,
+    found:
+      'a failover of 241.9 s against a 101 s window; the old recorder left, query 404s outlasted the window, the workflow reconciled and its stop got an injected 400/49 (no commit) during the failover, which reconciling believes; the task came back and recorded on. Same decision as seed 4242: no 49 for a task that is failing over',
+  },
+  {
+    name: 'same family as 4242 under load: a 400/50 over a failover 404 (window 26 s)',
+    seed: 2829,
+    found:
+      'failed in the 5,000-seed block under load 11-13: a layout signal met a failover, query 404s outlasted the 26 s window, the stop (429, two drops) was answered 400/50 over the committed 404 and the run ended exited while the task recorded on. Alone the timing differs and the stop misses the failover; it passes before and after the fix',
+  },
+  {
+    name: 'same family as 4242 under load: a 49, then a 400/50 over a failover 404',
+    seed: 3505,
+    found:
+      'failed in the 5,000-seed block under load: max duration sent stop, an uncommitted 49 was checked, the next stop met a failover and was answered 400/50 over the committed 404, read as our stop taking: completed while the task recorded on. Alone it passes (timing)',
+  },
+  { name: 'same family as 4242: one 400/50 after failover 404s', seed: 2861, found: 'see seed 4242' },
+  { name: 'same family as 4242: 400/50 then 400/49 over failover 404s', seed: 4776, found: 'see seed 4242' },
+  {
+    name: 'a stop answered 400/50, then session_exit before its check: exited, though our stop took',
+    seed: 3521,
+    found:
+      "a failover's old recorder left, health queries failed (500, 429) so the exit was believed unconfirmed after the 24 s window; the stop (after the failover) took and was answered 400/50; while waiting to check the 50 with another stop, session_exit came and the run ended exited: expected completed. Fixed in the workflow: a session_exit during that wait confirms the 50 (finish.ts)",
+  },
+  {
     name: 'harness: a worker restart left the workflow stuck on the sticky queue',
     seed: 39,
     found:
