@@ -108,6 +108,9 @@ export async function stopAndCollect(
   if (needsUpload) await awaitUpload(policy, mem);
 
   if (step === 'failed') return 'failed';
+  // A stop answered 400/50 and a session_exit, in either order: that stop took (only a recorder that holds the task
+  // answers 50, and session_exit shows no failover was under way; sim seed 3521).
+  if (answers.saw50 === true && mem.sessionExited) answers.tookEffect = true;
   // A stop answered 200 after an exit was reported: the task was still running (a failover's old recorder left, or
   // 404s outlasted the window), and this stop ended it.
   // (206/435 too: our stop ended a live task that had recorded nothing, sim seeds 280, 357.)
@@ -139,8 +142,8 @@ interface StopAnswers {
   firstFoundGone?: boolean;
   /**
    * A stop of ours took: answered 200, or 400/50 (it took, its upload timed out) confirmed by the 49 of the stop sent
-   * after it or by a session_exit while waiting to send it (a 50 alone is checked, as the emulator once answered it
-   * for a recorder failing over, sim seeds 254, 367).
+   * after it or by a session_exit (a 50 alone is checked: the emulator once answered it for a recorder failing over,
+   * sim seeds 254, 367).
    */
   tookEffect?: boolean;
   /** A stop was answered 400/50: the next 49 confirms that it took. */
@@ -247,11 +250,7 @@ async function stop(
           summary: 'stop answered 404: failover? stop again',
         });
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler sets it during the wait
-        if (mem.sessionExited) {
-          // The task ended right after our stop was answered 400/50: that stop took (sim seed 3521).
-          if (answers.saw50 === true) answers.tookEffect = true;
-          return 'not_found';
-        }
+        if (mem.sessionExited) return 'not_found';
         continue;
       }
       if (fresh) {

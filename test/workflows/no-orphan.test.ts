@@ -18,6 +18,7 @@ import {
   type StopResult,
 } from '../../src/contract';
 import {
+  gate,
   mixFiles,
   mixInput,
   ncs,
@@ -78,31 +79,35 @@ test('a recorder_leave that query confirms (status 7): exited', async () => {
   expect(result.taskMayStillRun).toBeUndefined();
 });
 
-test('an exit query cannot confirm, a stop answered 400/50, then session_exit before the check: our stop took, completed (sim seed 3521)', async () => {
-  const activities = stubActivities({
-    // Still starting (status 2): decides nothing, so the exit is believed unconfirmed after the window.
-    query: (): QueryResult => ({ kind: 'ok', status: 2 }),
-    stop: (): StopResult => ({ kind: 'already_exiting', code: 50 }),
-  });
-  const input = mixInput({ policy: { failoverWindowSeconds: 20 } });
-  const result = await withRecording(ctx, { input, activities }, async ({ handle }) => {
-    await waitForState(handle, 'recording');
-    await handle.signal(agoraNotificationSignal, leave());
-    // The 50 is checked by a second stop 10 s later; the session_exit comes first.
-    await waitForCalls(activities.stop, 1, 60_000);
-    await handle.signal(
-      agoraNotificationSignal,
-      ncs(NcsEvent.session_exit, { sid: 'sid-1', details: { exitStatus: 0 } }),
-    );
-    await handle.signal(
-      agoraNotificationSignal,
-      ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
-    );
-    return handle.result();
-  });
-  expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
-  expect(activities.stop).toHaveBeenCalledTimes(1);
-});
+test.each(['while the stop is in flight', 'while the 50 waits for its check'])(
+  'an exit query cannot confirm, a stop answered 400/50, session_exit %s: our stop took, completed (sim seed 3521)',
+  async (when) => {
+    const answer = gate<StopResult>({ kind: 'already_exiting', code: 50 });
+    const activities = stubActivities({
+      // Still starting (status 2): decides nothing, so the exit is believed unconfirmed after the window.
+      query: (): QueryResult => ({ kind: 'ok', status: 2 }),
+      stop: answer.answer,
+    });
+    const input = mixInput({ policy: { failoverWindowSeconds: 20 } });
+    const sessionExit = ncs(NcsEvent.session_exit, { sid: 'sid-1', details: { exitStatus: 0 } });
+    const result = await withRecording(ctx, { input, activities }, async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(agoraNotificationSignal, leave());
+      await waitForCalls(activities.stop, 1, 60_000);
+      if (when === 'while the stop is in flight') await handle.signal(agoraNotificationSignal, sessionExit);
+      answer.open();
+      // Otherwise the 50 is checked by a second stop 10 s later; the session_exit comes first.
+      if (when !== 'while the stop is in flight') await handle.signal(agoraNotificationSignal, sessionExit);
+      await handle.signal(
+        agoraNotificationSignal,
+        ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
+      );
+      return handle.result();
+    });
+    expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
+    expect(activities.stop).toHaveBeenCalledTimes(1);
+  },
+);
 
 test('404s that outlast the failover window, then the task answers again: reconciling, stop ends it, completed', async () => {
   let stopCalls = 0;
