@@ -53,11 +53,10 @@ describe('mergeFileList', () => {
       ),
     ).toEqual([{ filename: 'a.mp4', fileName: 'a.mp4', sliceStartTime: 2 }, {}]);
   });
-  test('linear: 20 000 distinct entries, named and nameless, then all of them again, within a workflow task', () => {
+  test('20 000 distinct entries, named and nameless, then all of them again: each kept once', () => {
+    // Its speed is not timed here (timed assertions belong in the benchmark); mergeFileList indexes names in a Map.
     const many = Array.from({ length: 10_000 }, (_, i) => [{ fileName: `f${i}.ts` }, { sliceStartTime: i }]).flat();
-    const started = Date.now();
-    expect(merged(many, many)).toHaveLength(20_000);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(merged(many, many)).toEqual(many);
   });
   test('undefined, empty lists and an empty string (before the first slice) add nothing; no entry is ever lost', () => {
     // sim seeds 1244, 1550: a mix query before any content answers fileList "" and it became a file named "".
