@@ -23,6 +23,11 @@ export interface CallLogEntry {
   /** The injected fault kind that shaped this answer, if any. */
   fault?: string;
   /**
+   * A fault rule that matched but did not apply (a 49/50 rule for a task failing over, see server.ts): its kind. The
+   * answer is the endpoint's own.
+   */
+  suppressedFault?: string;
+  /**
    * When a committing fault (`drop`, or `error`/`code65` with `commit`) replaced the answer: what the endpoint itself
    * answered, i.e. the state change that really happened (e.g. `{httpStatus: 200}` for a start that created a task
    * although the client saw no answer).

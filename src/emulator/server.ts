@@ -137,7 +137,9 @@ async function handleApiRequest(
     }
   }
   if (plan.realLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.realLatencyMs));
-  const fault = stateClaimDuringFailover(state, route.sid, plan.fault) ? undefined : plan.fault;
+  const suppressed = stateClaimDuringFailover(state, route.sid, plan.fault);
+  if (suppressed) entry.suppressedFault = plan.fault?.kind;
+  const fault = suppressed ? undefined : plan.fault;
   const commits = fault && (fault.kind === 'drop' ? fault.commit !== false : 'commit' in fault && fault.commit);
   if (fault && !commits) {
     if (fault.kind === 'drop') {
@@ -181,8 +183,10 @@ function channelOf(
  * Codes 49 ("exiting") and 50 ("upload timeout") are answered by the recorder that holds the task: they say the task
  * is exiting, or that this stop took. During an HA failover no recorder holds it and Agora answers 404
  * (https://docs.agora.io/en/cloud-recording/best-practices/integration-best-practices), so a fault rule with either
- * code does not apply to a task that is failing over: its use is spent and the endpoint's own 404 stands. (A rule that
- * did apply there made the emulator contradict its own task, sim seeds 2861, 4242, 4690, 4776.)
+ * code (in `code`; a rule's raw `body` is not read) does not apply to a task that is failing over: its use is spent,
+ * the call log names it `suppressedFault`, and the endpoint's own 404 stands. (A rule that did apply there made the
+ * emulator contradict its own task: a 50 saying a stop took, a 49 saying the task was exiting, sim seeds 2829, 2861,
+ * 3505, 4242, 4690, 4776.)
  */
 function stateClaimDuringFailover(
   state: EmulatorState,

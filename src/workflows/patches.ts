@@ -74,3 +74,11 @@ export const BACKUPED_WAITS_FOR_UPLOADED = 'backuped-waits-for-uploaded';
  * is Agora's own exit (finish.ts).
  */
 export const STOP_49_CONFIRMED = 'stop-49-confirmed';
+
+/**
+ * Issue 17 (review of seed 4690): while reconciling, a 400/49 that no stop of ours explains (no attempt of ours may
+ * have taken) is checked by the next round's stop before it is believed, as the stop step checks one
+ * (STOP_49_CONFIRMED): a 200 then shows a live task (stopped now), a 49 or a 404 confirms the exit (reconcile.ts).
+ * Before, the first 49 ended reconciling, even for a task back from a failover and recording.
+ */
+export const RECONCILE_49_CHECKED = 'reconcile-49-checked';

@@ -7,15 +7,17 @@
  * (or a 49 no stop of ours explains) through the failover window without an exit Agora confirmed (a 404 is "gone, or
  * failing over", https://docs.agora.io/en/cloud-recording/rest-api/status-codes). Stop is sent again with backoff ({@link
  * RECONCILE_FIRST_RETRY_SECONDS} doubling up to {@link RECONCILE_MAX_RETRY_SECONDS}) until Agora answers it (200:
- * stopped now; 206/435; 400/49: already exiting), session_exit (event 11) arrives, or the resourceId expires
+ * stopped now; 206/435; 400/49: already exiting, checked by one more stop when no stop of ours explains it), session_exit
+ * (event 11) arrives, or the resourceId expires
  * (resourceExpiredHour after acquire, https://docs.agora.io/en/cloud-recording/rest-api/acquire): after that no call
  * can reach the task, nothing more can be done, and the result says `taskMayStillRun: true`.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { RESOURCE_EXPIRED_HOUR, type RecordingInput, type StopResult, WorkflowErrorType } from '../contract';
 import { agora } from './activities';
 import { sessionRef } from './session';
 import { describeFailure, goneConfirmed, now, recordError, transition, type Memory } from './state';
+import { RECONCILE_49_CHECKED } from './patches';
 
 /** First pause before stop is sent again while reconciling, seconds; it doubles each round. */
 export const RECONCILE_FIRST_RETRY_SECONDS = 30;
@@ -54,6 +56,7 @@ export async function reconcile(
     message: `${why}; stopping again with backoff until Agora confirms the task gone or its resourceId expires at ${new Date(expiresAt).toISOString()}`,
   });
   let pauseMs = RECONCILE_FIRST_RETRY_SECONDS * 1000;
+  let unconfirmed49: Extract<StopResult, { kind: 'already_exiting' }> | undefined;
   for (;;) {
     if (goneConfirmed(mem)) break;
     const remaining = expiresAt - now();
@@ -77,7 +80,28 @@ export async function reconcile(
       continue;
     }
     if ((answer.earlierAttempts ?? 0) > 0) mem.ownStopMayHaveTaken = true;
-    if (answer.kind === 'not_found') continue;
+    if (answer.kind === 'not_found') {
+      if (!unconfirmed49) continue;
+      // Exiting, then gone: the 49 stands.
+      mem.resultFields.taskMayStillRun = undefined;
+      return { kind: 'already_exiting', answer: unconfirmed49 };
+    }
+    if (
+      answer.kind === 'already_exiting' &&
+      answer.code !== 50 &&
+      !unconfirmed49 &&
+      !mem.ownStopMayHaveTaken &&
+      patched(RECONCILE_49_CHECKED)
+    ) {
+      // A 49 no stop of ours explains: a task back from a failover and recording is not exiting. The next round's
+      // stop decides: 200 stops it, a 49 or a 404 (exiting, then gone) confirms this one.
+      unconfirmed49 = answer;
+      recordError(mem, {
+        type: WorkflowErrorType.notFound,
+        message: 'reconciling: stop answered 49 (no stop of ours can have ended it); checking with the next stop',
+      });
+      continue;
+    }
     mem.resultFields.taskMayStillRun = undefined;
     return { kind: answer.kind, answer };
   }

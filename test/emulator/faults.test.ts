@@ -135,6 +135,7 @@ describe('fault injection', () => {
   test.each([
     [49, false],
     [49, true],
+    [50, false],
     [50, true],
   ])(
     'a stop fault with code %i (commit %s) does not apply during a failover: no recorder to say it',
@@ -145,6 +146,7 @@ describe('fault injection', () => {
       emu.faults.add({ kind: 'error', endpoint: 'stop', httpStatus: 400, code, reason: 'x', commit, times: 1 });
       const during = await api(emu).stop(r.resourceId, r.sid, 'mix', r.cname, r.uid);
       expect([during.status, during.body]).toEqual([404, { code: 404, reason: 'failed to find worker' }]);
+      expect(emu.calls().at(-1)).toMatchObject({ suppressedFault: 'error' });
       await emu.clock.advance(30_000);
       // The rule is spent, and the task is back recording: the next stop takes.
       expect((await api(emu).stop(r.resourceId, r.sid, 'mix', r.cname, r.uid)).status).toBe(200);

@@ -127,7 +127,7 @@ export const regressions: { name: string; seed: number; found: string }[] = [
     name: 'emulator: an uncommitted 400/49 during a long failover, while reconciling, believed: orphan',
     seed: 4690,
     found:
-      'a failover of 241.9 s against a 101 s window; the old recorder left, query 404s outlasted the window, the workflow reconciled and its stop got an injected 400/49 (no commit) during the failover, which reconciling believes; the task came back and recorded on. Same decision as seed 4242: no 49 for a task that is failing over',
+      'a failover of 241.9 s against a 101 s window; the old recorder left, query 404s outlasted the window, the workflow reconciled and its stop got an injected 400/49 (no commit) during the failover, which reconciling believes; the task came back and recorded on. Same decision as seed 4242: no 49 for a task that is failing over. And in the workflow (a reviewer found the same orphan reachable after the failover): reconciling now checks a 49 no stop of ours explains with one more stop (RECONCILE_49_CHECKED)',
   },
   {
     name: 'same family as 4242 under load: a 400/50 over a failover 404 (window 26 s)',
@@ -147,7 +147,7 @@ export const regressions: { name: string; seed: number; found: string }[] = [
     name: 'a stop answered 400/50, then session_exit before its check: exited, though our stop took',
     seed: 3521,
     found:
-      "a failover's old recorder left, health queries failed (500, 429) so the exit was believed unconfirmed after the 24 s window; the stop (after the failover) took and was answered 400/50; while waiting to check the 50 with another stop, session_exit came and the run ended exited: expected completed. Fixed in the workflow: a session_exit during that wait confirms the 50 (finish.ts)",
+      "a failover's old recorder left, health queries failed (500, 429) so the exit was believed unconfirmed after the 24 s window; the stop (after the failover) took and was answered 400/50; session_exit came (while waiting to check the 50 with another stop, or, in a block, while the stop was in flight) and the run ended exited: expected completed. Fixed in the workflow: a 400/50 and a session_exit, in either order, mean our stop took (finish.ts)",
   },
   {
     name: 'harness: a worker restart left the workflow stuck on the sticky queue',

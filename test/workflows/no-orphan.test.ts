@@ -26,6 +26,7 @@ import {
   stubActivities,
   waitForCalls,
   waitForState,
+  waitForStatus,
   withRecording,
 } from '../support/workflows';
 
@@ -96,8 +97,11 @@ test.each(['while the stop is in flight', 'while the 50 waits for its check'])(
       await waitForCalls(activities.stop, 1, 60_000);
       if (when === 'while the stop is in flight') await handle.signal(agoraNotificationSignal, sessionExit);
       answer.open();
-      // Otherwise the 50 is checked by a second stop 10 s later; the session_exit comes first.
-      if (when !== 'while the stop is in flight') await handle.signal(agoraNotificationSignal, sessionExit);
+      if (when !== 'while the stop is in flight') {
+        // The 50 is being checked (a second stop 10 s later); the session_exit comes first.
+        await waitForStatus(handle, (st) => /stop answered 49/.test(st.lastError?.message ?? ''), 'the 50 checked');
+        await handle.signal(agoraNotificationSignal, sessionExit);
+      }
       await handle.signal(
         agoraNotificationSignal,
         ncs(NcsEvent.uploaded, { sid: 'sid-1', details: { fileList: mixFiles('sid-1') } }),
@@ -166,6 +170,33 @@ test('a stop that keeps failing: reconciling, and a later stop that Agora answer
   expect(result).toMatchObject({ ending: 'completed', uploadingStatus: 'uploaded' });
   expect(result.taskMayStillRun).toBeUndefined();
   expect(stopCalls).toBe(40);
+});
+
+describe('reconciling: a 49 no stop of ours explains is checked by the next stop (review of sim seed 4690)', () => {
+  // The stop step sends about 10 stops through the 90 s failover window; then reconciling stops with backoff.
+  const RECONCILING_49 = 13;
+  test.each<[string, StopResult, string]>([
+    ['200: the task was live (back from a failover), our stop ends it', stopped(), 'completed'],
+    ['404: exiting, then gone, as the 49 said', { kind: 'not_found' }, 'exited'],
+    ['49 again: believed', { kind: 'already_exiting' }, 'exited'],
+  ])('then %s', async (_what, next, ending) => {
+    let stopCalls = 0;
+    const activities = stubActivities({
+      stop: (): StopResult => {
+        stopCalls++;
+        if (stopCalls < RECONCILING_49) return { kind: 'not_found' };
+        return stopCalls === RECONCILING_49 ? { kind: 'already_exiting' } : next;
+      },
+    });
+    const result = await withRecording(ctx, { input: mixInput(), activities }, async ({ handle }) => {
+      await waitForState(handle, 'recording');
+      await handle.signal(stopSignal, 'done');
+      return handle.result();
+    });
+    expect(result.ending).toBe(ending);
+    expect(result.taskMayStillRun).toBeUndefined();
+    expect(stopCalls).toBe(RECONCILING_49 + 1);
+  });
 });
 
 test('stop answered 404 until the resourceId expires: taskMayStillRun, with backoff between the stops', async () => {
